@@ -1,0 +1,151 @@
+"""The only module that talks to JavaScript.
+
+The loader (static/analytics.js) boots Pyodide, unpacks this package and calls `start(host,
+settings_json)` once. `host` is a plain JS object of small functions (call a mixpanel.js method,
+invoke a page callback, write a console line, read/write storage, read the page context); every
+value crosses as wire JSON (integration/wire.py), so no per-call proxies are created or leaked.
+`start` returns the one Python function the loader keeps: `dispatch(method, args_json, meta_json)`.
+
+Everything here is I/O glue; the behaviour lives in the pure modules.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import TYPE_CHECKING
+
+from integration import wire
+from integration.analytics import Analytics
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+PREFIX = "[analytics] "
+
+
+class HostConsole:
+    """Console lines go to the browser console at the matching level."""
+
+    def __init__(self, host: Any) -> None:
+        self._host = host
+
+    def log(self, message: str) -> None:
+        self._host.log("log", message)
+
+    def info(self, message: str) -> None:
+        self._host.log("info", message)
+
+    def warn(self, message: str) -> None:
+        self._host.log("warn", message)
+
+    def error(self, message: str) -> None:
+        self._host.log("error", message)
+
+
+class HostStorage:
+    """analytics.js storage: ids in cookies, traits in localStorage (the loader decides)."""
+
+    def __init__(self, host: Any) -> None:
+        self._host = host
+
+    def get(self, key: str) -> str | None:
+        value: str | None = json.loads(self._host.storageGet(key))
+        return value
+
+    def set(self, key: str, value: str) -> None:
+        self._host.storageSet(key, value)
+
+    def remove(self, key: str) -> None:
+        self._host.storageRemove(key)
+
+
+class _JsCall:
+    def __init__(self, host: Any, path: str) -> None:
+        self._host = host
+        self._path = path
+
+    def __call__(self, *args: Any) -> Any:
+        result = self._host.call(self._path, wire.encode(list(args)))
+        return json.loads(result) if self._path.startswith("get_") else None
+
+
+class _JsNamespace:
+    def __init__(self, host: Any, prefix: str) -> None:
+        self._host = host
+        self._prefix = prefix
+
+    def __getattr__(self, name: str) -> _JsCall:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return _JsCall(self._host, self._prefix + name)
+
+
+class _JsGroup:
+    def __init__(self, host: Any, key: Any, group_id: Any) -> None:
+        self._host = host
+        self._key = key
+        self._group_id = group_id
+
+    def set_once(self, *args: Any) -> None:
+        _JsCall(self._host, "get_group.set_once")(self._key, self._group_id, *args)
+
+    def set(self, *args: Any) -> None:
+        _JsCall(self._host, "get_group.set")(self._key, self._group_id, *args)
+
+
+class JsMixpanel(_JsNamespace):
+    """window.mixpanel seen from Python: same method names, plain values in and out."""
+
+    def __init__(self, host: Any) -> None:
+        super().__init__(host, "")
+        self.people = _JsNamespace(host, "people.")
+        self.cookie = _JsNamespace(host, "cookie.")
+
+    def get_group(self, key: Any, group_id: Any) -> _JsGroup:
+        return _JsGroup(self._host, key, group_id)
+
+
+def make_dispatch(analytics: Analytics, host: Any) -> Callable[[str, str, str], None]:
+    console = HostConsole(host)
+
+    def dispatch(method: str, args_json: str, meta_json: str) -> None:
+        try:
+            args, problems = wire.decode(args_json, host.invoke)
+            meta, _ = wire.decode(meta_json)
+            for problem in problems:
+                console.warn(f"{PREFIX}{method}: {problem}")
+            analytics.dispatch(method, args, meta)
+        except Exception as exc:  # never raise into the page
+            console.error(f"{PREFIX}{method}: internal error: {exc!r}")
+
+    return dispatch
+
+
+def start(host: Any, settings_json: str) -> Callable[[str, str, str], None]:
+    """Build the integration against the page's mixpanel.js; return the dispatch function."""
+    settings, _ = wire.decode(settings_json)
+    analytics = Analytics(
+        settings,
+        JsMixpanel(host),
+        console=HostConsole(host),
+        storage=HostStorage(host),
+        clock=lambda: float(host.now()),
+        page_context=lambda: json.loads(host.pageContext()),
+    )
+    global _installed
+    _installed = analytics
+    return make_dispatch(analytics, host)
+
+
+_installed: Analytics | None = None
+
+
+def installed() -> Analytics | None:
+    """The integration started by the loader in this interpreter, if any."""
+    return _installed
+
+
+def wall_clock_ms() -> float:
+    return time.time() * 1000

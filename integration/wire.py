@@ -1,0 +1,120 @@
+"""The wire format between the JS loader and Python: JSON with a few tagged values.
+
+JavaScript values that JSON cannot carry travel as one-key objects tagged by the key "\\u0000"
+(see static/analytics.js): Dates, callbacks, cycles, non-finite numbers, BigInt, and things with
+no JSON form (Symbols, DOM nodes). A page's own keys that start with "\\u0000" are escaped by one
+more "\\u0000". Decoding returns plain Python values plus the list of problems met, so the caller
+can report them naming the call. Pure Python: no js/pyodide imports (the bridge does the I/O).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from integration.dates import INVALID_DATE
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+MARK = "\u0000"
+CIRCULAR = "[Circular]"
+TOO_DEEP = "[Too deep]"
+
+
+class JsFunction:
+    """A JS function argument: callable from Python when the loader registered it (an id)."""
+
+    def __init__(self, fn_id: int | None, invoke: Callable[[int, str], None] | None) -> None:
+        self.fn_id = fn_id
+        self._invoke = invoke
+
+    def __call__(self, *args: Any) -> None:
+        if self.fn_id is not None and self._invoke is not None:
+            self._invoke(self.fn_id, encode(list(args)))
+
+    def __repr__(self) -> str:
+        return f"JsFunction({self.fn_id})"
+
+
+def _from_ms(ms: Any) -> Any:
+    if not isinstance(ms, (int, float)):
+        return INVALID_DATE
+    try:
+        return datetime.fromtimestamp(ms / 1000, tz=timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return INVALID_DATE
+
+
+class _Decoder:
+    def __init__(self, invoke: Callable[[int, str], None] | None) -> None:
+        self.invoke = invoke
+        self.problems: list[str] = []
+
+    def tagged(self, kind: str, value: Any) -> Any:
+        if kind == "date":
+            return INVALID_DATE if value is None else _from_ms(value)
+        if kind == "fn":
+            return JsFunction(value, self.invoke)
+        if kind == "num":
+            return float(value.replace("Infinity", "inf")) if isinstance(value, str) else math.nan
+        return self.lossy(kind, value)
+
+    def lossy(self, kind: str, value: Any) -> Any:
+        if kind == "cycle":
+            self.problems.append(f'a circular reference was replaced by "{CIRCULAR}"')
+            return CIRCULAR
+        if kind == "deep":
+            self.problems.append(f'nesting deeper than 64 levels was replaced by "{TOO_DEEP}"')
+            return TOO_DEEP
+        if kind == "bigint":
+            self.problems.append("a BigInt was sent as a string")
+            return str(value)
+        self.problems.append(f"a {value or kind} value has no JSON form and was dropped")
+        return None
+
+    def hook(self, obj: dict[str, Any]) -> Any:
+        if MARK in obj and len(obj) <= 2 and set(obj) <= {MARK, "v"}:
+            return self.tagged(obj[MARK], obj.get("v"))
+        if any(key.startswith(MARK) for key in obj):
+            return {(k[1:] if k.startswith(MARK) else k): v for k, v in obj.items()}
+        return obj
+
+
+def decode(text: str, invoke: Callable[[int, str], None] | None = None) -> tuple[Any, list[str]]:
+    """Wire JSON → (Python value, problems)."""
+    decoder = _Decoder(invoke)
+    value = json.loads(text, object_hook=decoder.hook)
+    return value, decoder.problems
+
+
+def _default(value: Any) -> Any:
+    if value is INVALID_DATE:
+        return {MARK: "date", "v": None}
+    if isinstance(value, datetime):
+        aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return {MARK: "date", "v": round(aware.timestamp() * 1000)}
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
+
+
+def _prepare(value: Any) -> Any:
+    """Non-finite floats become null (JSON has no NaN); escape keys that start with MARK."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {
+            (MARK + str(k) if str(k).startswith(MARK) else k): _prepare(v) for k, v in value.items()
+        }
+    if isinstance(value, (list, tuple)):
+        return [_prepare(v) for v in value]
+    return value
+
+
+def encode(args: list[Any]) -> str:
+    """Python values → wire JSON for the loader (datetimes become JS Dates there)."""
+    return json.dumps(_prepare(args), default=_default, allow_nan=False, separators=(",", ":"))

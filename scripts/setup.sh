@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh machine: Debian packages (chromium, node/npm if missing), the
+# npm runtime files pinned by package-lock.json, and a virtual environment with the project and
+# its test extras. Each step is skipped when it is already done. Sourced by demo.sh and test.sh.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "setup: installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+need_browser="${NEED_BROWSER:-1}"
+if [ "$need_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
+if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
+
+# npm packages: reinstall only when package-lock.json changed since the last install.
+stamp=node_modules/.lock-stamp
+if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+  cp package-lock.json "$stamp"
+fi
+
+# Python virtual environment with the project and its test extras.
+PY="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  echo "setup: creating .venv"
+  "$PY" -m venv .venv
+fi
+vstamp=.venv/.pyproject-stamp
+if [ ! -f "$vstamp" ] || ! cmp -s pyproject.toml "$vstamp"; then
+  echo "setup: installing the project into .venv"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e '.[test]'
+  cp pyproject.toml "$vstamp"
+fi

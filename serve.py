@@ -1,0 +1,248 @@
+"""Local server for the demo and the tests.
+
+Serves index.html, static/, the `integration` package (as one zip the loader unpacks into
+Pyodide) and an allow-list of runtime files from node_modules, all from one origin. It also
+hosts a Mixpanel-compatible collector under /mp/: whatever mixpanel.js sends is decoded, kept
+in arrival order with its endpoint, and answered as Mixpanel's API answers.
+
+    python serve.py [--host 127.0.0.1] [--port 8000]     (port 0 picks a free port)
+
+It must not serve anything outside the allow-listed folders, and never needs the network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import binascii
+import io
+import json
+import os
+import sys
+import threading
+import time
+import zipfile
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent
+NODE = ROOT / "node_modules"
+MAX_BODY = 1024 * 1024  # the collector refuses bodies over 1 MiB
+
+# URL prefix -> folder. Only these folders are ever served.
+MOUNTS = {
+    "/static/": ROOT / "static",
+    "/vendor/pyodide/": NODE / "pyodide",
+    "/vendor/mixpanel/": NODE / "mixpanel-browser" / "dist",
+    "/vendor/pyscript/": NODE / "@pyscript" / "core" / "dist",
+    "/vendor/micropython/": NODE / "@micropython" / "micropython-webassembly-pyscript",
+}
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".wasm": "application/wasm",
+    ".zip": "application/zip",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".map": "application/json",
+    ".py": "text/x-python; charset=utf-8",
+}
+
+
+class Collector:
+    """Thread-safe, ordered record of what mixpanel.js sent."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._events: list[dict[str, Any]] = []
+
+    def add(self, endpoint: str, method: str, query: dict[str, str], payload: Any) -> None:
+        items = payload if isinstance(payload, list) else [payload]
+        with self._lock:
+            for item in items:
+                self._events.append(
+                    {
+                        "seq": len(self._events),
+                        "endpoint": endpoint,
+                        "method": method,
+                        "query": query,
+                        "batch": isinstance(payload, list),
+                        "received": time.time(),
+                        "payload": item,
+                    }
+                )
+
+    def all(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self._events)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._events.clear()
+
+
+def decode_data(raw: str) -> Any:
+    """A mixpanel.js `data=` value: JSON, or base64 of JSON. Raises ValueError otherwise."""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        pass
+    try:
+        padded = raw + "=" * (-len(raw) % 4)
+        text = base64.b64decode(padded, altchars=b"-_" if "-" in raw or "_" in raw else None)
+        return json.loads(text.decode("utf-8"))
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise ValueError("data is neither JSON nor base64 JSON") from exc
+
+
+def build_package_zip() -> bytes:
+    """The integration package as a zip, rebuilt on each request so edits show on reload."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted((ROOT / "integration").rglob("*.py")):
+            zf.write(path, path.relative_to(ROOT).as_posix())
+    return buf.getvalue()
+
+
+def resolve_static(url_path: str) -> Path | None:
+    """Map a URL path to a file inside an allow-listed folder, or None."""
+    if url_path in ("/", "/index.html"):
+        return ROOT / "index.html"
+    for prefix, folder in MOUNTS.items():
+        if url_path.startswith(prefix):
+            candidate = (folder / url_path[len(prefix) :]).resolve()
+            base = folder.resolve()
+            if candidate.is_file() and base in candidate.parents:
+                return candidate
+    return None
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "segment-mixpanel-py"
+    protocol_version = "HTTP/1.1"
+    collector: Collector
+    quiet = True
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        if not self.quiet:
+            super().log_message(format, *args)
+
+    # -- responses -------------------------------------------------------------------------
+    def reply(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def reply_json(self, status: int, value: Any) -> None:
+        self.reply(status, json.dumps(value).encode(), "application/json")
+
+    # -- routing ---------------------------------------------------------------------------
+    def do_GET(self) -> None:  # noqa: N802
+        self.route()
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self.route()
+
+    def do_POST(self) -> None:  # noqa: N802
+        self.route()
+
+    def do_DELETE(self) -> None:  # noqa: N802
+        self.route()
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        self.reply(HTTPStatus.NO_CONTENT, b"", "text/plain")
+
+    def route(self) -> None:
+        path = unquote(urlsplit(self.path).path)
+        if path.startswith("/mp/"):
+            return self.collect(path[len("/mp/") :].strip("/"))
+        if path == "/collector/events":
+            return self.events()
+        if self.command not in ("GET", "HEAD"):
+            return self.reply(HTTPStatus.METHOD_NOT_ALLOWED, b"method not allowed\n", "text/plain")
+        if path == "/integration.zip":
+            return self.reply(HTTPStatus.OK, build_package_zip(), "application/zip")
+        return self.serve_file(path)
+
+    def serve_file(self, path: str) -> None:
+        if ".." in path.split("/"):
+            return self.reply(HTTPStatus.FORBIDDEN, b"forbidden\n", "text/plain")
+        file = resolve_static(path)
+        if file is None:
+            return self.reply(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
+        ctype = TYPES.get(file.suffix, "application/octet-stream")
+        self.reply(HTTPStatus.OK, file.read_bytes(), ctype)
+
+    def events(self) -> None:
+        if self.command == "DELETE":
+            self.collector.clear()
+            return self.reply_json(HTTPStatus.OK, {"cleared": True})
+        self.reply_json(HTTPStatus.OK, self.collector.all())
+
+    # -- the Mixpanel-compatible collector -------------------------------------------------
+    def read_body(self) -> str | None:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            return None
+        return self.rfile.read(length).decode("utf-8", "replace") if length else ""
+
+    def collect(self, endpoint: str) -> None:
+        query = {k: v[-1] for k, v in parse_qs(urlsplit(self.path).query).items()}
+        if endpoint in ("flags", "settings", "decide"):
+            return self.reply_json(HTTPStatus.OK, {"flags": {}, "settings": {}})
+        body = self.read_body()
+        if body is None:
+            return self.reply_json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"status": 0, "error": "body too large"})
+        form = {k: v[-1] for k, v in parse_qs(body).items()}
+        raw = form.get("data", query.get("data"))
+        if raw is None:
+            return self.reply_json(HTTPStatus.BAD_REQUEST, {"status": 0, "error": "no data"})
+        try:
+            payload = decode_data(raw)
+        except ValueError as exc:
+            return self.reply_json(HTTPStatus.BAD_REQUEST, {"status": 0, "error": str(exc)})
+        self.collector.add(endpoint, self.command, query, payload)
+        if query.get("verbose") == "1":
+            return self.reply_json(HTTPStatus.OK, {"status": 1, "error": None})
+        self.reply(HTTPStatus.OK, b"1", "text/plain")
+
+
+def make_server(host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
+    handler = type("BoundHandler", (Handler,), {"collector": Collector()})
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    return server
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--verbose", action="store_true", help="log every request")
+    args = parser.parse_args(argv)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"WARNING: serving on {args.host}, reachable beyond this machine", file=sys.stderr)
+    server = make_server(args.host, args.port)
+    Handler.quiet = not args.verbose
+    host, port = server.server_address[:2]
+    print(f"Serving on http://{host}:{port}/", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,414 @@
+/*
+ * analytics.js loader for the Python Mixpanel integration.
+ *
+ * Defines window.analytics synchronously: a stub that records every call, with the time it was
+ * made, a message id and the page context at that moment, in ONE ordered queue. analytics.load()
+ * starts the background boot (mixpanel.js, Pyodide and our Python package, fetched in parallel
+ * from this script's own origin); Python initialises mixpanel.js, replays the queue in order and
+ * then receives later calls directly.
+ *
+ * Must never throw into the page, never block it, and never contact any host but its own origin.
+ * Values cross to Python as JSON ("wire" format, decoded by integration/wire.py): Dates,
+ * functions, cycles and non-finite numbers travel as small tagged objects keyed by "\u0000".
+ */
+(function () {
+  'use strict';
+  var PREFIX = '[analytics] ';
+  var existing = window.analytics;
+  if (existing && existing.__pythonMixpanel) {
+    console.error(PREFIX + 'the loader is included twice on this page; the second copy is ignored');
+    return;
+  }
+
+  var METHODS = ['identify', 'track', 'page', 'alias', 'group', 'reset'];
+  var MARK = '\u0000';
+  var MAX_DEPTH = 64;
+  var MAX_QUEUE = 10000;
+  var script = document.currentScript;
+  var base = new URL('../', (script && script.src) || location.href).href;
+
+  var queue = [];
+  var dropped = 0;
+  var dispatch = null; // the Python entry point once live
+  var readyCallbacks = [];
+  var listeners = {};
+  var callbacks = {};
+  var nextCallbackId = 1;
+  var debugOn = false;
+  var timings = {start: null, ready: null};
+
+  var analytics = {
+    __pythonMixpanel: true,
+    status: 'idle',
+    error: null,
+    timings: timings,
+    VERSION: '0.1.0',
+  };
+
+  function safe(fn) {
+    return function () {
+      try {
+        return fn.apply(this, arguments);
+      } catch (err) {
+        console.error(PREFIX + 'internal error: ' + (err && err.message ? err.message : err));
+      }
+      return analytics;
+    };
+  }
+
+  // -- page context, as analytics.js computes it --------------------------------------------
+  function canonical() {
+    var link = document.querySelector('link[rel="canonical"]');
+    return link ? link.getAttribute('href') : null;
+  }
+
+  function pageContext() {
+    var canon = canonical();
+    var url;
+    var path = location.pathname;
+    if (canon) {
+      url = canon.indexOf('?') >= 0 ? canon : canon + location.search;
+      try { path = new URL(canon, location.href).pathname; } catch (e) { /* keep pathname */ }
+    } else {
+      url = location.href.split('#')[0];
+    }
+    return {path: path, referrer: document.referrer, search: location.search,
+            title: document.title, url: url};
+  }
+
+  function newId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    return 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, function (c) {
+      var r = (Math.random() * 16) | 0;
+      return (c === 'x' ? r : (r & 0x3) | 0x8).toString(16);
+    });
+  }
+
+  // -- JS value -> wire JSON ------------------------------------------------------------------
+  function mark(kind, value) {
+    var out = {};
+    out[MARK] = kind;
+    if (value !== undefined) out.v = value;
+    return out;
+  }
+
+  function wireObject(value, depth, stack) {
+    if (value instanceof Date) return mark('date', isNaN(value.getTime()) ? null : value.getTime());
+    if (depth > MAX_DEPTH) return mark('deep');
+    if (stack.indexOf(value) !== -1) return mark('cycle');
+    if (typeof Node !== 'undefined' && value instanceof Node) return mark('other', 'DOM node');
+    if (value instanceof Map) value = Object.fromEntries(value);
+    else if (value instanceof Set || ArrayBuffer.isView(value)) value = Array.from(value);
+    stack.push(value);
+    try {
+      if (Array.isArray(value)) {
+        return value.map(function (item) {
+          var w = toWire(item, depth + 1, stack, false);
+          return w === undefined ? null : w;
+        });
+      }
+      var out = {};
+      Object.keys(value).forEach(function (key) {
+        var w = toWire(value[key], depth + 1, stack, false);
+        if (w !== undefined) out[key.charAt(0) === MARK ? MARK + key : key] = w;
+      });
+      return out;
+    } finally {
+      stack.pop();
+    }
+  }
+
+  function toWire(value, depth, stack, top) {
+    switch (typeof value) {
+      case 'string':
+      case 'boolean':
+        return value;
+      case 'number':
+        return isFinite(value) ? value : mark('num', String(value));
+      case 'undefined':
+        return undefined;
+      case 'bigint':
+        return mark('bigint', value.toString());
+      case 'symbol':
+        return mark('other', 'Symbol');
+      case 'function':
+        if (!top) return mark('fn');
+        callbacks[nextCallbackId] = value;
+        return mark('fn', nextCallbackId++);
+    }
+    if (value === null) return null;
+    return wireObject(value, depth, stack);
+  }
+
+  function argsToWire(args) {
+    var out = [];
+    for (var i = 0; i < args.length; i++) {
+      var w = toWire(args[i], 0, [], true);
+      out.push(w === undefined ? null : w);
+    }
+    return JSON.stringify(out);
+  }
+
+  function callbackIds(wireText) {
+    var ids = [];
+    var re = /\{"\\u0000":"fn","v":(\d+)\}/g;
+    var m;
+    while ((m = re.exec(wireText))) ids.push(m[1]);
+    return ids;
+  }
+
+  // -- wire JSON -> JS value (Python to mixpanel.js) --------------------------------------------
+  function revive(key, value) {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      if (value[MARK] === 'date') return new Date(value.v === null ? NaN : value.v);
+      var keys = Object.keys(value);
+      for (var i = 0; i < keys.length; i++) {
+        if (keys[i].charAt(0) === MARK) {
+          value[keys[i].slice(1)] = value[keys[i]];
+          delete value[keys[i]];
+        }
+      }
+    }
+    return value;
+  }
+
+  // -- storage: cookies for the ids (as analytics.js), localStorage for the rest --------------
+  var COOKIE_KEYS = {ajs_user_id: true, ajs_anonymous_id: true, ajs_group_id: true};
+
+  function readCookie(name) {
+    var parts = document.cookie ? document.cookie.split('; ') : [];
+    for (var i = 0; i < parts.length; i++) {
+      var eq = parts[i].indexOf('=');
+      if (parts[i].slice(0, eq) === name) return decodeURIComponent(parts[i].slice(eq + 1));
+    }
+    return null;
+  }
+
+  var storage = {
+    get: function (key) {
+      if (COOKIE_KEYS[key]) return readCookie(key);
+      try { return localStorage.getItem(key); } catch (e) { return null; }
+    },
+    set: function (key, value) {
+      if (COOKIE_KEYS[key]) {
+        document.cookie = key + '=' + encodeURIComponent(value) + '; path=/; max-age=31536000; SameSite=Lax';
+        return;
+      }
+      try { localStorage.setItem(key, value); } catch (e) { /* storage full or blocked */ }
+    },
+    remove: function (key) {
+      if (COOKIE_KEYS[key]) {
+        document.cookie = key + '=; path=/; max-age=0';
+        return;
+      }
+      try { localStorage.removeItem(key); } catch (e) { /* blocked */ }
+    },
+  };
+
+  // -- what Python may call -------------------------------------------------------------------
+  function resolveTarget(path, args) {
+    var mp = window.mixpanel;
+    var parts = path.split('.');
+    if (parts[0] === 'get_group') return {self: mp.get_group(args.shift(), args.shift()), name: parts[1]};
+    var self = mp;
+    for (var i = 0; i < parts.length - 1; i++) self = self[parts[i]];
+    return {self: self, name: parts[parts.length - 1]};
+  }
+
+  var host = {
+    call: function (path, argsJson) {
+      var args = JSON.parse(argsJson, revive);
+      while (args.length && args[args.length - 1] === null) args.pop();
+      var target = resolveTarget(path, args);
+      var result = target.self[target.name].apply(target.self, args);
+      emit('mixpanel', {method: path, args: args});
+      return path.slice(0, 4) === 'get_' ? JSON.stringify(result === undefined ? null : result) : 'null';
+    },
+    invoke: function (id, argsJson) {
+      var fn = callbacks[id];
+      if (fn) fn.apply(null, JSON.parse(argsJson, revive));
+    },
+    log: function (level, message) {
+      (console[level] || console.log).call(console, message);
+    },
+    storageGet: function (key) { return JSON.stringify(storage.get(key)); },
+    storageSet: function (key, value) { storage.set(key, value); },
+    storageRemove: function (key) { storage.remove(key); },
+    pageContext: function () { return JSON.stringify(pageContext()); },
+    now: function () { return Date.now(); },
+  };
+
+  // -- the queue and direct delivery ------------------------------------------------------------
+  function emit(name, detail) {
+    (listeners[name] || []).slice().forEach(function (entry) {
+      if (entry.once) analytics.off(name, entry.fn);
+      try { entry.fn(detail); } catch (e) { console.error(PREFIX + name + ' listener threw: ' + e); }
+    });
+  }
+
+  function deliver(entry) {
+    try {
+      dispatch(entry.method, entry.args, entry.meta);
+    } catch (err) {
+      console.error(PREFIX + entry.method + ': ' + (err && err.message ? err.message : err));
+    } finally {
+      callbackIds(entry.args).forEach(function (id) { delete callbacks[id]; });
+    }
+    if (debugOn) console.log(PREFIX + entry.method, entry.args);
+    emit(entry.method, {args: JSON.parse(entry.args), meta: JSON.parse(entry.meta)});
+  }
+
+  function record(method, args) {
+    var meta = {timestamp: Date.now(), messageId: newId(), page: pageContext()};
+    var entry = {method: method, args: argsToWire(args), meta: JSON.stringify(meta)};
+    if (dispatch) return deliver(entry);
+    if (analytics.status === 'failed' || analytics.status === 'disabled') return;
+    if (queue.length >= MAX_QUEUE) {
+      if (dropped++ === 0) console.warn(PREFIX + 'more than ' + MAX_QUEUE + ' calls before ready; later ones are dropped');
+      return;
+    }
+    queue.push(entry);
+  }
+
+  METHODS.forEach(function (method) {
+    analytics[method] = safe(function () {
+      record(method, Array.prototype.slice.call(arguments));
+      return analytics;
+    });
+  });
+
+  function settle(status, error) {
+    analytics.status = status;
+    analytics.error = error || null;
+    if (status === 'ready') timings.ready = performance.now();
+    if (error) console.error(PREFIX + error);
+    if (status !== 'ready' && queue.length) {
+      console.error(PREFIX + queue.length + ' call(s) made before the failure were dropped');
+      queue.length = 0;
+    }
+    var pending = readyCallbacks;
+    readyCallbacks = [];
+    pending.forEach(function (cb) {
+      try { cb({status: status, error: analytics.error}); } catch (e) { console.error(PREFIX + 'ready callback threw: ' + e); }
+    });
+    emit('status', {status: status, error: analytics.error});
+  }
+
+  analytics.ready = safe(function (cb) {
+    if (typeof cb !== 'function') {
+      console.error(PREFIX + 'ready: callback must be a function');
+    } else if (analytics.status === 'ready' || analytics.status === 'failed' || analytics.status === 'disabled') {
+      setTimeout(function () { cb({status: analytics.status, error: analytics.error}); }, 0);
+    } else {
+      readyCallbacks.push(cb);
+    }
+    return analytics;
+  });
+
+  analytics.on = safe(function (name, fn) {
+    (listeners[name] = listeners[name] || []).push({fn: fn, once: false});
+    return analytics;
+  });
+  analytics.once = safe(function (name, fn) {
+    (listeners[name] = listeners[name] || []).push({fn: fn, once: true});
+    return analytics;
+  });
+  analytics.off = safe(function (name, fn) {
+    listeners[name] = (listeners[name] || []).filter(function (e) { return e.fn !== fn; });
+    return analytics;
+  });
+  analytics.debug = safe(function (on) {
+    debugOn = on !== false;
+    return analytics;
+  });
+  analytics.user = function () {
+    function read(key) {
+      try { return JSON.parse(storage.get(key)); } catch (e) { return null; }
+    }
+    return {
+      id: function () { return read('ajs_user_id'); },
+      anonymousId: function () { return read('ajs_anonymous_id'); },
+      traits: function () { return read('ajs_user_traits') || {}; },
+    };
+  };
+
+  // -- boot -------------------------------------------------------------------------------------
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var el = document.createElement('script');
+      el.async = true;
+      el.src = src;
+      el.onload = resolve;
+      el.onerror = function () { reject(new Error('could not load ' + src + ' (blocked or missing)')); };
+      document.head.appendChild(el);
+    });
+  }
+
+  function loadMixpanel() {
+    if (window.mixpanel && window.mixpanel.__loaded) return Promise.resolve();
+    // mixpanel.min.js only attaches itself to Mixpanel's snippet stub: an array with __SV.
+    window.mixpanel = Object.assign([], {__SV: 1.2, _i: []});
+    return loadScript(base + 'vendor/mixpanel/mixpanel.min.js').then(function () {
+      if (typeof window.mixpanel.init !== 'function' || Array.isArray(window.mixpanel)) {
+        throw new Error('mixpanel.js loaded but did not start');
+      }
+    });
+  }
+
+  function fetchBytes(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error('could not load ' + url + ' (HTTP ' + r.status + ')');
+      return r.arrayBuffer();
+    });
+  }
+
+  function loadPython() {
+    return import(base + 'vendor/pyodide/pyodide.mjs').then(function (mod) {
+      return mod.loadPyodide({indexURL: base + 'vendor/pyodide/'});
+    });
+  }
+
+  function boot(settings) {
+    var pkg = fetchBytes(base + 'integration.zip');
+    return Promise.all([loadPython(), pkg, loadMixpanel()]).then(function (done) {
+      var py = done[0];
+      py.unpackArchive(done[1], 'zip', {extractDir: '/home/pyodide'});
+      analytics.pyodide = py;
+      var bridge = py.pyimport('integration.bridge');
+      dispatch = bridge.start(host, JSON.stringify(settings));
+      bridge.destroy();
+      var pending = queue.splice(0, queue.length);
+      pending.forEach(deliver);
+      if (dropped) console.warn(PREFIX + dropped + ' call(s) beyond the queue bound were dropped');
+      settle('ready');
+    });
+  }
+
+  analytics.load = safe(function (settings, options) {
+    if (analytics.status !== 'idle') {
+      console.error(PREFIX + 'load: already called; the second call is ignored');
+      return analytics;
+    }
+    if (!settings || typeof settings !== 'object' || Array.isArray(settings)) {
+      console.error(PREFIX + 'load: settings must be an object');
+      return analytics;
+    }
+    analytics.status = 'loading';
+    timings.start = performance.now();
+    var limit = (options && options.readyTimeoutMs) || 60000;
+    var timer = setTimeout(function () {
+      if (analytics.status === 'loading') settle('failed', 'not ready after ' + limit + ' ms; calls are dropped');
+    }, limit);
+    boot(JSON.parse(argsToWire([settings]))[0]).catch(function (err) {
+      settle('failed', 'could not start: ' + (err && err.message ? err.message : err));
+    }).finally(function () { clearTimeout(timer); });
+    return analytics;
+  });
+
+  // Calls made on a Segment-style snippet array before this script ran are kept, in order.
+  var early = Array.isArray(existing) ? existing.slice() : [];
+  window.analytics = analytics;
+  early.forEach(function (call) {
+    if (call && typeof analytics[call[0]] === 'function') analytics[call[0]].apply(analytics, call.slice(1));
+  });
+})();

@@ -1,0 +1,47 @@
+"""The runtime path end to end: script tag → Pyodide → real mixpanel.js → collector."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+
+def test_track_made_before_ready_reaches_the_collector_with_its_property_and_token(
+    tp: Any, collector: Any
+) -> None:
+    page = tp.open("early-track", script="analytics.track('Signed Up', {plan: 'pro'});")
+    assert page.evaluate("() => window.__status.status") == "ready"
+    [event] = collector.wait_events(1, "Signed Up")
+    assert event["properties"]["plan"] == "pro"
+    assert event["properties"]["token"] == "test-token"
+    assert event["properties"]["distinct_id"]
+
+
+def test_page_load_event_fires_before_the_python_runtime_is_ready(tp: Any) -> None:
+    page = tp.open("load-order")
+    load_at, ready_at = page.evaluate("() => [window.__loadAt, window.__readyAt]")
+    assert load_at is not None and ready_at is not None
+    assert load_at < ready_at
+
+
+def test_calls_after_ready_go_straight_to_mixpanel(tp: Any, collector: Any) -> None:
+    page = tp.open("after-ready")
+    page.evaluate("() => analytics.track('Clicked', {n: 1})")
+    [event] = collector.wait_events(1, "Clicked")
+    assert event["properties"]["n"] == 1
+
+
+def test_init_registers_segment_mp_lib_and_sends_base64_form_payloads(
+    tp: Any, collector: Any
+) -> None:
+    tp.open("mp-lib", script="analytics.track('Hello');")
+    collector.wait_events(1, "Hello")
+    [record] = [r for r in collector.all() if r["endpoint"] == "track"]
+    assert record["method"] == "POST"
+    assert record["payload"]["properties"]["mp_lib"] == "Segment: web"
+
+
+def test_no_console_errors_on_a_clean_boot(tp: Any) -> None:
+    tp.open("clean-boot", script="analytics.track('Quiet');")
+    time.sleep(0.3)
+    assert tp.lines("error") == []

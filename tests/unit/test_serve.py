@@ -1,0 +1,132 @@
+"""serve.py: the collector's decoding and the static file allow-list (no browser)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+import serve
+
+
+@pytest.fixture(scope="module")
+def base() -> Iterator[str]:
+    server = serve.make_server("127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    yield f"http://{host}:{port}"
+    server.shutdown()
+    server.server_close()
+
+
+def post(url: str, body: str) -> tuple[int, bytes]:
+    req = urllib.request.Request(url, data=body.encode(), method="POST")
+    req.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with urllib.request.urlopen(req) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as err:
+        with err:
+            return err.code, err.read()
+
+
+def events(base: str) -> list[dict[str, object]]:
+    with urllib.request.urlopen(base + "/collector/events") as resp:
+        result: list[dict[str, object]] = json.load(resp)
+        return result
+
+
+def clear(base: str) -> None:
+    with urllib.request.urlopen(urllib.request.Request(base + "/collector/events", method="DELETE")):
+        pass
+
+
+def form(payload: object, b64: bool = True) -> str:
+    text = json.dumps(payload)
+    data = base64.b64encode(text.encode()).decode() if b64 else text
+    return "data=" + urllib.parse.quote(data)
+
+
+def test_decode_data_reads_json_and_base64_json() -> None:
+    assert serve.decode_data('{"a":1}') == {"a": 1}
+    assert serve.decode_data(base64.b64encode(b'[{"a":1}]').decode()) == [{"a": 1}]
+
+
+def test_decode_data_rejects_garbage() -> None:
+    with pytest.raises(ValueError):
+        serve.decode_data("%%%not data")
+
+
+def test_single_base64_event_is_recorded_and_answered_with_1(base: str) -> None:
+    clear(base)
+    status, body = post(base + "/mp/track/?ip=1&_=1", form({"event": "E", "properties": {"x": 1}}))
+    assert (status, body) == (200, b"1")
+    [record] = events(base)
+    assert record["endpoint"] == "track" and record["batch"] is False
+    assert record["payload"] == {"event": "E", "properties": {"x": 1}}
+
+
+def test_batched_json_array_is_split_and_answered_verbosely(base: str) -> None:
+    clear(base)
+    status, body = post(base + "/mp/engage/?verbose=1", form([{"$set": {"a": 1}}, {"$add": {"b": 1}}], b64=False))
+    assert status == 200 and json.loads(body) == {"status": 1, "error": None}
+    assert [r["payload"] for r in events(base)] == [{"$set": {"a": 1}}, {"$add": {"b": 1}}]
+    assert all(r["batch"] for r in events(base))
+
+
+def test_get_with_data_in_the_query_is_recorded(base: str) -> None:
+    clear(base)
+    data = urllib.parse.quote(base64.b64encode(b'{"event":"G"}').decode())
+    with urllib.request.urlopen(f"{base}/mp/track/?data={data}") as resp:
+        assert resp.read() == b"1"
+    assert events(base)[0]["payload"] == {"event": "G"}
+
+
+def test_malformed_payload_gets_400_and_is_not_recorded(base: str) -> None:
+    clear(base)
+    status, _ = post(base + "/mp/track/", "data=%25%25%25")
+    assert status == 400
+    assert events(base) == []
+
+
+def test_flags_request_is_answered_harmlessly(base: str) -> None:
+    with urllib.request.urlopen(base + "/mp/flags/?token=t") as resp:
+        assert resp.status == 200 and "flags" in json.load(resp)
+
+
+def test_runtime_files_are_served_with_correct_types(base: str) -> None:
+    with urllib.request.urlopen(base + "/vendor/pyodide/pyodide.asm.wasm") as resp:
+        assert resp.headers["Content-Type"] == "application/wasm"
+    with urllib.request.urlopen(base + "/vendor/pyodide/pyodide.mjs") as resp:
+        assert resp.headers["Content-Type"].startswith("text/javascript")
+
+
+def test_package_zip_holds_the_integration_modules(base: str) -> None:
+    import io
+    import zipfile
+
+    with urllib.request.urlopen(base + "/integration.zip") as resp:
+        names = zipfile.ZipFile(io.BytesIO(resp.read())).namelist()
+    assert "integration/bridge.py" in names and "integration/wire.py" in names
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/../serve.py", "/static/%2e%2e/serve.py", "/vendor/pyodide/../../package.json", "/serve.py", "/node_modules/pyodide/package.json"]
+)
+def test_files_outside_the_allow_list_are_refused(base: str, path: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(base + path)
+    err.value.close()
+    assert err.value.code in (403, 404)
+
+
+def test_only_get_and_head_serve_files(base: str) -> None:
+    status, _ = post(base + "/static/analytics.js", "x=1")
+    assert status == 405
