@@ -349,7 +349,7 @@
     // mixpanel.min.js only attaches itself to Mixpanel's snippet stub: an array with __SV.
     window.mixpanel = Object.assign([], {__SV: 1.2, _i: []});
     return loadScript(base + 'vendor/mixpanel/mixpanel.min.js').then(function () {
-      if (typeof window.mixpanel.init !== 'function' || Array.isArray(window.mixpanel)) {
+      if (!window.mixpanel || typeof window.mixpanel.init !== 'function') {
         throw new Error('mixpanel.js loaded but did not start');
       }
     });
@@ -400,7 +400,9 @@
       if (analytics.status === 'loading') settle('failed', 'not ready after ' + limit + ' ms; calls are dropped');
     }, limit);
     boot(JSON.parse(argsToWire([settings]))[0]).catch(function (err) {
-      settle('failed', 'could not start: ' + (err && err.message ? err.message : err));
+      // A Python traceback's last line names the problem; the page needs no more than that.
+      var text = String(err && err.message ? err.message : err).trim().split('\n').pop();
+      settle('failed', 'could not start: ' + text);
     }).finally(function () { clearTimeout(timer); });
     return analytics;
   });
