@@ -12,7 +12,6 @@ Everything here is I/O glue; the behaviour lives in the pure modules.
 from __future__ import annotations
 
 import json
-import time
 from typing import TYPE_CHECKING
 
 from integration import wire
@@ -141,11 +140,48 @@ def start(host: Any, settings_json: str) -> Callable[[str, str, str], None]:
 
 _installed: Analytics | None = None
 
+# Positional order of each call's arguments, for Python keyword calls forwarded to the page.
+ORDER = {
+    "identify": ("user_id", "traits", "options", "callback"),
+    "track": ("event", "properties", "options", "callback"),
+    "page": ("category", "name", "properties", "options", "callback"),
+    "alias": ("user_id", "previous_id", "options", "callback"),
+    "group": ("group_id", "traits", "options", "callback"),
+    "reset": (),
+}
 
-def installed() -> Analytics | None:
-    """The integration started by the loader in this interpreter, if any."""
-    return _installed
+
+def positional(method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
+    """Python keyword arguments → analytics.js's positional form, trailing blanks dropped."""
+    names = ORDER[method]
+    unknown = set(kwargs) - set(names)
+    if unknown:
+        raise TypeError(f"{method}() got unexpected keyword argument(s) {sorted(unknown)}")
+    out = list(args) + [kwargs.get(name) for name in names[len(args) :]]
+    while out and out[-1] is None:
+        out.pop()
+    return out
 
 
-def wall_clock_ms() -> float:
-    return time.time() * 1000
+class PageForwarder:
+    """A PyScript page's view of the page's one integration (window.analytics)."""
+
+    def call(self, method: str, *args: Any, **kwargs: Any) -> None:
+        import js  # only available in the browser
+
+        js.window.analytics.__callWire(method, wire.encode(positional(method, args, kwargs)))
+
+
+class LocalForwarder:
+    """The same calls, in the interpreter that the loader started."""
+
+    def __init__(self, analytics: Analytics) -> None:
+        self._analytics = analytics
+
+    def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        return getattr(self._analytics, method)(*args, **kwargs)
+
+
+def page_api() -> PageForwarder | LocalForwarder:
+    """Where module-level integration.track() & co. go."""
+    return LocalForwarder(_installed) if _installed is not None else PageForwarder()

@@ -294,6 +294,13 @@
     emit('status', {status: status, error: analytics.error});
   }
 
+  // Calls forwarded from Python on a PyScript page (integration.track(...)): wire JSON in.
+  analytics.__callWire = safe(function (method, argsJson) {
+    if (METHODS.indexOf(method) < 0) throw new Error('unknown method ' + method);
+    record(method, JSON.parse(argsJson, revive));
+    return analytics;
+  });
+
   analytics.ready = safe(function (cb) {
     if (typeof cb !== 'function') {
       console.error(PREFIX + 'ready: callback must be a function');

@@ -116,7 +116,7 @@ window.addEventListener('load', function () {{ window.__loadAt = performance.now
 <script>
 analytics.ready(function (s) {{ window.__readyAt = performance.now(); window.__status = s; }});
 {before_load}
-analytics.load(Object.assign({{apiHost: location.origin + '/mp'}}, {settings}));
+analytics.load(Object.assign({base}, {settings}));
 {script}
 </script>
 </head><body><h1>{title}</h1>{body}</body></html>
@@ -153,7 +153,9 @@ class TestPage:
 
     def build(self, name: str, **parts: Any) -> str:
         settings = {**DEFAULT_SETTINGS, **parts.pop("settings", {})}
-        fields = {"title": name, "head": "", "before_load": "", "script": "", "body": ""}
+        local = parts.pop("local_api_host", True)
+        base = "{apiHost: location.origin + '/mp'}" if local else "{}"
+        fields = {"title": name, "head": "", "before_load": "", "script": "", "body": "", "base": base}
         fields.update(parts)
         path = f"/t/{name}.html"
         self._pages[path] = PAGE.format(settings=json.dumps(settings), **fields)
