@@ -1,0 +1,102 @@
+"""The Mixpanel destination: Segment messages in, mixpanel.js calls out.
+
+Package map:
+- `settings`  Segment's settings → validated options → ``mixpanel.init`` config
+- `traits`    identify / alias / group mapping (spec sections 5, 8, 9)
+- `events`    track / page mapping (spec sections 6, 7)
+- `calls`     the only code that calls the mixpanel.js object; sanitizes payloads and
+              reports each problem with one console.warn per call
+- `lookup`    JavaScript value semantics (truthiness, String(), obj-case lookup, key order)
+
+`MixpanelDestination(settings, mixpanel, console)` validates the settings, calls
+``mixpanel.init(token, config)`` once and registers ``mp_lib``. Each public method takes one
+Segment-shaped message dict (dates already parsed by the facade). Bad input raises
+`InvalidCall` inside; the destination reports it as one ``console.error`` and returns (or
+re-raises with ``strict=True``). Without a token, or when init fails, ``enabled`` is False and
+every call is dropped silently. Must not import js/pyodide.
+"""
+
+from __future__ import annotations
+
+from integration.errors import InvalidCall
+from integration.mixpanel import events, settings, traits
+from integration.mixpanel.calls import Calls, utc_now
+from integration.mixpanel.lookup import describe
+
+TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from datetime import datetime
+    from typing import Any
+
+    Handler = Callable[[dict[str, Any], dict[str, Any], Calls], None]
+
+MP_LIB = {"mp_lib": "Segment: web"}
+
+__all__ = ["InvalidCall", "MixpanelDestination", "MP_LIB"]
+
+
+class MixpanelDestination:
+    """Segment's classic Mixpanel device-mode integration, driven by plain message dicts."""
+
+    def __init__(
+        self,
+        settings_object: Any,
+        mixpanel: Any,
+        console: Any,
+        clock: Callable[[], datetime] = utc_now,
+        strict: bool = False,
+    ) -> None:
+        self.console = console
+        self.strict = strict
+        self.calls = Calls(mixpanel, console, clock)
+        self.options = settings.read_settings(settings_object, console.error)
+        self.enabled = False
+        if not self.options["token"]:
+            console.error("[analytics] Mixpanel: no token in the settings; nothing will be sent")
+            return
+        self.enabled = self._initialise()
+
+    def _initialise(self) -> bool:
+        config = settings.init_config(self.options)
+        try:
+            self.calls.send("init", self.options["token"], config)
+            self.calls.send("register", MP_LIB)
+        except Exception as exc:  # a JS error from mixpanel.js arrives as any Exception
+            self.console.error(f"[analytics] Mixpanel: mixpanel.init failed ({exc}); disabled")
+            return False
+        return True
+
+    def identify(self, message: Any) -> None:
+        self._deliver("identify", traits.identify, message)
+
+    def track(self, message: Any) -> None:
+        self._deliver("track", events.track, message)
+
+    def page(self, message: Any) -> None:
+        self._deliver("page", events.page, message)
+
+    def alias(self, message: Any) -> None:
+        self._deliver("alias", traits.alias, message)
+
+    def group(self, message: Any) -> None:
+        self._deliver("group", traits.group, message)
+
+    def reset(self) -> None:
+        """Beyond the original: mixpanel.js forgets the user (new device id, no super
+        properties, persistence cleared); ``mp_lib`` is registered again."""
+        if self.enabled:
+            self.calls.send("reset")
+            self.calls.send("register", MP_LIB)
+
+    def _deliver(self, method: str, handler: Handler, message: Any) -> None:
+        if not self.enabled:
+            return
+        try:
+            if not isinstance(message, dict):
+                raise InvalidCall(method, f"message must be an object, got {describe(message)}")
+            handler(message, self.options, self.calls)
+        except InvalidCall as exc:
+            if self.strict:
+                raise
+            self.console.error(f"[analytics] {exc}")

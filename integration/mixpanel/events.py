@@ -1,0 +1,205 @@
+"""track and page: Segment event messages → mixpanel.js calls (spec 6, 7, 11.3, 11.5).
+
+Order matters and follows the original: revenue and the super-property pick come from the
+RAW properties; then sourceName, reserved-key removal (case-sensitive), dates → ISO strings,
+object-list inversion; then People increments / charge; then the event; then ``register``.
+Beyond the original, after those steps: ``time`` (message timestamp, epoch seconds),
+``$insert_id`` (message id) and ``utm_*`` from ``context.campaign`` are added unless the
+caller already sent them, so they never take part in increments or picking.
+
+Must not import js/pyodide and must not touch mixpanel.js except through `Calls`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from integration.dates import dates_to_iso, epoch_seconds
+from integration.errors import InvalidCall
+from integration.mixpanel.lookup import describe, js_keys, js_string, loose_get, parse_float, truthy
+from integration.mixpanel.traits import pick
+
+TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
+if TYPE_CHECKING:
+    from typing import Any
+
+    from integration.mixpanel.calls import Calls
+
+RESERVED = ("distinct_id", "ip", "mp_name_tag", "mp_note", "token")
+ORDER_COMPLETED = re.compile(r"[ _]?completed[ _]?order|[ _]?order[ _]?completed[ _]?\Z", re.I)
+CAMPAIGN = {
+    "name": "utm_campaign",
+    "source": "utm_source",
+    "medium": "utm_medium",
+    "term": "utm_term",
+    "content": "utm_content",
+}
+CHARGE_NOTE = (
+    "[analytics] people.track_charge: mixpanel.js 2.65 and later ignores it; "
+    'the amount still reaches Mixpanel as the event\'s "revenue" property'
+)
+
+
+def properties_of(message: dict[str, Any], method: str) -> dict[str, Any]:
+    props = message.get("properties")
+    if props is None:
+        return {}
+    if not isinstance(props, dict):
+        raise InvalidCall(method, f"properties must be an object, got {describe(props)}")
+    return props
+
+
+def track(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
+    event = message.get("event")
+    if not isinstance(event, str):
+        problem = "event name is missing" if event is None else "event name must be a string"
+        raise InvalidCall("track", f"{problem}, got {describe(event)}; nothing sent")
+    track_event(event, properties_of(message, "track"), message, options, calls)
+
+
+def page_event(message: dict[str, Any], options: dict[str, Any]) -> str | None:
+    """The one event name a page call becomes, or None (spec 7: first rule wins)."""
+    category, name = message.get("category"), message.get("name")
+    if options["consolidatedPageCalls"] or options["trackAllPages"]:
+        return "Loaded a Page"
+    if options["trackCategorizedPages"] and truthy(category):
+        full = f"{js_string(category)} {js_string(name)}" if truthy(name) else category
+        return f"Viewed {js_string(full)} Page"
+    if options["trackNamedPages"] and truthy(name):
+        return f"Viewed {js_string(name)} Page"
+    return None
+
+
+def page(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
+    props = properties_of(message, "page")
+    event = page_event(message, options)
+    if event is not None:
+        track_event(event, props, message, options, calls)
+
+
+def track_event(
+    event: str, raw: dict[str, Any], message: dict[str, Any], options: dict[str, Any], calls: Calls
+) -> None:
+    revenue = revenue_of(event, raw)
+    super_props = pick(options["superProperties"], raw)
+    props = prepared(raw, options)
+    if options["people"]:
+        _people(event, props, revenue, _now(message, calls), options, calls)
+    props.update({k: v for k, v in extras(message).items() if k not in props})
+    _send_event(event, props, calls)
+    if super_props:
+        calls.send("register", super_props, label=f'track "{event}" → register')
+
+
+def prepared(raw: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
+    """Spec 6 steps 3-6 on a copy: source name, reserved keys, dates, inversion."""
+    props = dict(raw)
+    if options["sourceName"]:
+        props["segment_source_name"] = options["sourceName"]
+    for key in RESERVED:
+        props.pop(key, None)
+    converted: dict[str, Any] = dates_to_iso(props)
+    invert_object_lists(converted)
+    return converted
+
+
+def invert_object_lists(props: dict[str, Any]) -> None:
+    """Spec 11.3, in place, top level only: lists of objects become one list per key."""
+    for name in js_keys(props):
+        value = props[name]
+        inverted = inverted_list(name, value) if isinstance(value, list) else {}
+        if inverted:
+            for key, items in inverted.items():
+                props[key] = _appended(props[key], items) if key in props else items
+            del props[name]
+
+
+def inverted_list(name: str, items: list[Any]) -> dict[str, list[Any]]:
+    """``{name}_{key}s`` lists, or {} when any element is not an object/list/null."""
+    inverted: dict[str, list[Any]] = {}
+    for item in items:
+        if not (item is None or isinstance(item, (dict, list))):
+            return {}
+        keys = js_keys(item) if isinstance(item, dict) else range(len(item or ()))
+        for key in keys:
+            inverted.setdefault(f"{name}_{key}s", []).append(item[key])  # type: ignore[index]
+    return inverted
+
+
+def _appended(existing: Any, items: list[Any]) -> list[Any]:
+    # The original concatenates onto an existing list; for other values JS would throw
+    # (numbers, objects) or glue strings. We keep the existing value as the first element.
+    return existing + items if isinstance(existing, list) else [existing, *items]
+
+
+def revenue_of(event: str, props: dict[str, Any]) -> Any:
+    """Spec 11.5: ``revenue`` (loosely), else ``total`` on order-completed events."""
+    value = loose_get(props, "revenue")
+    if not truthy(value) and event and ORDER_COMPLETED.match(event):
+        value = loose_get(props, "total")
+    return currency(value)
+
+
+def currency(value: Any) -> Any:
+    """A number as is; a string without ``$`` read by parseFloat (so "1,234" → 1)."""
+    if not truthy(value) or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, str):
+        return parse_float(value.replace("$", ""))
+    return None
+
+
+def _now(message: dict[str, Any], calls: Calls) -> datetime:
+    """The call time: the message timestamp (queued calls keep theirs), else the clock."""
+    stamp = message.get("timestamp")
+    return stamp if isinstance(stamp, datetime) else calls.clock()
+
+
+def _people(
+    event: str,
+    props: dict[str, Any],
+    revenue: Any,
+    now: datetime,
+    options: dict[str, Any],
+    calls: Calls,
+) -> None:
+    if event.lower() in options["eventIncrements"]:
+        calls.send("people.increment", event, label=f'track "{event}" → people.increment')
+        calls.send("people.set", "Last " + event, now, label=f'track "{event}" → people.set')
+    for key in js_keys(props):
+        if js_string(key).lower() in options["propIncrements"]:
+            calls.send("people.increment", key, props[key], label=f'track "{event}" → increment')
+    if truthy(revenue):
+        calls.send("people.track_charge", revenue, label=f'track "{event}" → track_charge')
+        calls.note_once("track_charge", CHARGE_NOTE)
+
+
+def extras(message: dict[str, Any]) -> dict[str, Any]:
+    """Beyond the original: event time, insert id and campaign (UTM) properties."""
+    found: dict[str, Any] = {}
+    if isinstance(message.get("timestamp"), datetime):
+        found["time"] = epoch_seconds(message["timestamp"])
+    if truthy(message.get("messageId")):
+        found["$insert_id"] = message["messageId"]
+    context = message.get("context")
+    campaign = context.get("campaign") if isinstance(context, dict) else None
+    if isinstance(campaign, dict):
+        for key, target in CAMPAIGN.items():
+            if campaign.get(key) is not None:
+                found[target] = dates_to_iso(campaign[key])
+    return found
+
+
+def _send_event(event: str, props: dict[str, Any], calls: Calls) -> None:
+    """link_query wins over form_query (which then stays in the properties)."""
+    label = f'track "{event}"'
+    for query_key, method in (("link_query", "track_links"), ("form_query", "track_forms")):
+        query = props.get(query_key)
+        if truthy(query):
+            del props[query_key]
+            calls.send(method, query, event, props, label=label)
+            return
+    calls.send("track", event, props, label=label)

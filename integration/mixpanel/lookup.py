@@ -1,0 +1,181 @@
+"""JavaScript value semantics the original integration relies on, in plain Python.
+
+- `loose_key` / `loose_get`: obj-case lookup (spec 11.1): keys compared with every character
+  outside ``[A-Za-z0-9.]`` removed and lower-cased; the first matching key in order wins.
+- `truthy`, `js_string`, `strict_equal`, `parse_float`, `js_keys`: the bits of JS truthiness,
+  ``String(x)``, ``===``, ``parseFloat`` and ``for…in`` key order that decide what gets sent.
+
+A Python None stands for both null and undefined. Must not import js/pyodide, must not
+perform any call on mixpanel.js, and must not mutate its arguments.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+
+from integration.dates import InvalidDate, as_utc
+
+TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
+if TYPE_CHECKING:
+    from typing import Any
+
+_NOT_KEY_CHARS = re.compile(r"[^A-Za-z0-9.]+")
+_INDEX_KEY = re.compile(r"0|[1-9][0-9]*")
+_FLOAT_PREFIX = re.compile(r"[+-]?(?:Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
+_JS_SPACE = " \t\n\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"  # noqa: E501
+_MAX_DEPTH = 64
+
+
+def normalize(key: Any) -> str:
+    """obj-case's key normalisation: drop non-alphanumerics (but dots), lower-case."""
+    return _NOT_KEY_CHARS.sub("", js_string(key)).lower()
+
+
+def loose_key(obj: dict[Any, Any], name: str) -> Any:
+    """The first key of `obj` matching `name` loosely, or None."""
+    wanted = normalize(name)
+    for key in obj:
+        if normalize(key) == wanted:
+            return key
+    return None
+
+
+def loose_get(obj: dict[Any, Any], name: str) -> Any:
+    """The value under the first loosely matching key (None when there is none)."""
+    key = loose_key(obj, name)
+    return None if key is None else obj[key]
+
+
+def truthy(value: Any) -> bool:
+    """JavaScript truthiness: objects and arrays are truthy even when empty."""
+    if value is None or value is False:
+        return False
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return not (value == 0 or math.isnan(value))
+    if isinstance(value, str):
+        return value != ""
+    return True
+
+
+def strict_equal(a: Any, b: Any) -> bool:
+    """JavaScript ``===`` for JSON-like values (numbers compare by value, bool is not 1)."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a is b
+    if _is_number(a) and _is_number(b):
+        return bool(a == b)
+    if isinstance(a, str) and isinstance(b, str):
+        return a == b
+    return a is b
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def js_string(value: Any, depth: int = 0) -> str:
+    """``String(value)`` as JavaScript computes it for JSON-like values and dates."""
+    if isinstance(value, str):
+        return value
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return number_string(value)
+    if isinstance(value, list):
+        return _join(value, depth)
+    if isinstance(value, dict):
+        return "[object Object]"
+    if isinstance(value, InvalidDate):
+        return "Invalid Date"
+    if isinstance(value, datetime):
+        return _date_string(value)
+    return str(value)
+
+
+def _join(items: list[Any], depth: int) -> str:
+    if depth >= _MAX_DEPTH:
+        return ""
+    return ",".join("" if item is None else js_string(item, depth + 1) for item in items)
+
+
+def _date_string(value: datetime) -> str:
+    return as_utc(value).strftime("%a %b %d %Y %H:%M:%S GMT+0000 (Coordinated Universal Time)")
+
+
+def number_string(value: float) -> str:
+    """JavaScript's Number#toString: integral values print without ".0"."""
+    if isinstance(value, int):
+        return str(value)
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    return _float_string(repr(value))
+
+
+def _float_string(text: str) -> str:
+    if "e" not in text:
+        return text
+    mantissa, exp_text = text.split("e")
+    exponent = int(exp_text)
+    sign = "-" if mantissa.startswith("-") else ""
+    unsigned = mantissa.lstrip("-")
+    digits = unsigned.replace(".", "")
+    point = (unsigned.index(".") if "." in unsigned else len(unsigned)) + exponent
+    if -6 < point <= 21:
+        return sign + _place_point(digits, point)
+    return f"{mantissa}e{'+' if exponent > 0 else '-'}{abs(exponent)}"
+
+
+def _place_point(digits: str, point: int) -> str:
+    if point <= 0:
+        return "0." + "0" * -point + digits
+    if point >= len(digits):
+        return digits + "0" * (point - len(digits))
+    return digits[:point] + "." + digits[point:]
+
+
+def parse_float(text: str) -> float | None:
+    """JavaScript parseFloat: the longest numeric prefix after leading space; None for NaN."""
+    found = _FLOAT_PREFIX.match(text.lstrip(_JS_SPACE))
+    if found is None:
+        return None
+    number = found.group(0)
+    if number.lstrip("+-") == "Infinity":
+        return -math.inf if number.startswith("-") else math.inf
+    return float(number)
+
+
+def is_index_key(key: str) -> bool:
+    """True for the keys JavaScript orders first in objects (canonical array indices)."""
+    return _INDEX_KEY.fullmatch(key) is not None and int(key) < 4294967295
+
+
+def js_keys(obj: dict[Any, Any]) -> list[Any]:
+    """Keys in JavaScript ``for…in`` order: integer-like keys ascending, then the rest."""
+    keys = list(obj)
+    index = [k for k in keys if isinstance(k, str) and is_index_key(k)]
+    index.sort(key=int)
+    return index + [k for k in keys if not (isinstance(k, str) and is_index_key(k))]
+
+
+def describe(value: Any) -> str:
+    """A short human description of a value's JSON type, for console messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value[:40]}"' if len(value) <= 40 else f'"{value[:40]}…"'
+    if isinstance(value, (int, float)):
+        return number_string(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__

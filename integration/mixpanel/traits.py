@@ -1,0 +1,256 @@
+"""identify, alias and group: Segment identity messages → mixpanel.js calls (spec 5, 8, 9).
+
+Follows the original integration step by step, including its quirks: the special traits
+are found loosely (``first_name`` counts as ``firstName``) but the original key is removed
+only under its exact camelCase spelling; array traits are unioned, for super properties
+by hand in JavaScript key order (11.4); the picking lists are exact and case-sensitive.
+Not replicated: picking through JavaScript's ``in`` (names like ``toString`` pick nothing).
+
+Must not import js/pyodide and must not touch mixpanel.js except through `Calls`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from integration.dates import created_date, dates_to_iso
+from integration.errors import InvalidCall
+from integration.mixpanel.lookup import (
+    describe,
+    js_keys,
+    js_string,
+    loose_get,
+    loose_key,
+    strict_equal,
+    truthy,
+)
+
+TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
+if TYPE_CHECKING:
+    from typing import Any
+
+    from integration.mixpanel.calls import Calls
+
+TRAIT_ALIASES = {
+    "created": "$created",
+    "email": "$email",
+    "firstName": "$first_name",
+    "lastName": "$last_name",
+    "lastSeen": "$last_seen",
+    "name": "$name",
+    "username": "$username",
+    "phone": "$phone",
+}
+_EMAIL = re.compile(r".+@.+\..+")
+
+
+def traits_of(message: dict[str, Any], method: str) -> dict[str, Any]:
+    """The message's traits object ({} when absent); anything else is an InvalidCall."""
+    traits = message.get("traits")
+    if traits is None:
+        return {}
+    if not isinstance(traits, dict):
+        raise InvalidCall(method, f"traits must be an object, got {describe(traits)}")
+    return traits
+
+
+# --- the facade's trait helpers (each returns None for "undefined") ---------------------
+
+
+def email_of(traits: dict[str, Any], user_id: Any) -> Any:
+    email = loose_get(traits, "email")
+    if truthy(email):
+        return email
+    if isinstance(user_id, str) and _EMAIL.match(user_id):
+        return user_id
+    return None
+
+
+def first_name_of(traits: dict[str, Any], user_id: Any) -> Any:
+    first = loose_get(traits, "firstName")
+    if isinstance(first, str):
+        return first.strip()
+    name = loose_get(traits, "name")
+    return name.strip().split(" ")[0] if isinstance(name, str) else None
+
+
+def last_name_of(traits: dict[str, Any], user_id: Any) -> Any:
+    last = loose_get(traits, "lastName")
+    if isinstance(last, str):
+        return last.strip()
+    name = loose_get(traits, "name")
+    if not isinstance(name, str) or " " not in name.strip():
+        return None
+    trimmed = name.strip()
+    return trimmed[trimmed.index(" ") + 1 :].strip()
+
+
+def name_of(traits: dict[str, Any], user_id: Any) -> Any:
+    name = loose_get(traits, "name")
+    if isinstance(name, str):
+        return name.strip()
+    first, last = first_name_of(traits, user_id), last_name_of(traits, user_id)
+    if truthy(first) and truthy(last):
+        return f"{first} {last}".strip()
+    return None
+
+
+def created_of(traits: dict[str, Any], user_id: Any) -> Any:
+    created = loose_get(traits, "created")
+    if not truthy(created):
+        created = loose_get(traits, "createdAt")
+    return created_date(created) if truthy(created) else None
+
+
+def phone_of(traits: dict[str, Any], user_id: Any) -> Any:
+    phone = loose_get(traits, "phone")
+    if truthy(phone):
+        return phone
+    phones = loose_get(traits, "phones")
+    return phones[0] if isinstance(phones, list) and phones else None
+
+
+_RESOLVERS = {
+    "created": created_of,
+    "email": email_of,
+    "firstName": first_name_of,
+    "lastName": last_name_of,
+    "name": name_of,
+    "phone": phone_of,
+}
+
+
+def special_trait(alias: str, traits: dict[str, Any], user_id: Any) -> Any:
+    resolver = _RESOLVERS.get(alias)
+    if resolver is None:
+        return loose_get(traits, alias)
+    return resolver(traits, user_id)
+
+
+# --- identify -------------------------------------------------------------------------
+
+
+def mapped_traits(traits: dict[str, Any], user_id: Any) -> dict[str, Any]:
+    """Traits + ``id``, special traits renamed (spec 5 step 3-5), dates as ISO strings."""
+    result = dict(traits)
+    if truthy(user_id):
+        result["id"] = user_id
+    for alias, target in TRAIT_ALIASES.items():
+        value = special_trait(alias, traits, user_id)
+        if value is not None:
+            result[target] = value
+            result.pop(alias, None)
+    if truthy(result.get("$created")):
+        result.pop(loose_key(result, "createdAt"), None)
+    mapped: dict[str, Any] = dates_to_iso(result)
+    return mapped
+
+
+def union_strings(old: list[Any], new: list[Any]) -> list[str]:
+    """Spec 11.4: merged through a JS object, so strings, deduplicated, in JS key order."""
+    seen: dict[str, None] = {}
+    for item in old + new:
+        seen[js_string(item)] = None
+    return js_keys(seen)
+
+
+def split_traits(traits: dict[str, Any], calls: Calls) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(to set, to union); `traits` gets the manual union for already registered arrays."""
+    to_set: dict[str, Any] = {}
+    to_union: dict[str, Any] = {}
+    for key in js_keys(traits):
+        value = traits[key]
+        if not (isinstance(value, list) and value):
+            to_set[key] = value
+            continue
+        to_union[key] = value
+        existing = calls.read("get_property", key)
+        if isinstance(existing, list):
+            traits[key] = union_strings(existing, value)
+    return to_set, to_union
+
+
+def pick(names: list[Any], source: dict[str, Any]) -> dict[str, Any]:
+    """@ndhoule/pick with exact names, in list order; non-string names are skipped."""
+    return {name: source[name] for name in names if isinstance(name, str) and name in source}
+
+
+def special_names(names: list[Any]) -> list[Any]:
+    return [TRAIT_ALIASES.get(name, name) if isinstance(name, str) else name for name in names]
+
+
+def identify(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
+    user_id = message.get("userId")
+    traits = traits_of(message, "identify")
+    if truthy(user_id):
+        calls.send("identify", user_id)
+    for tag in (email_of(traits, user_id), loose_get(traits, "username"), user_id):
+        if truthy(tag):
+            calls.send("name_tag", tag)
+            break
+    mapped = mapped_traits(traits, user_id)
+    to_set, to_union = split_traits(mapped, calls)
+    if options["setAllTraitsByDefault"]:
+        _send_all(mapped, to_set, to_union, options, calls)
+    else:
+        _send_picked(mapped, to_set, to_union, options, calls)
+
+
+def _send_all(
+    traits: dict[str, Any],
+    to_set: dict[str, Any],
+    to_union: dict[str, Any],
+    options: dict[str, Any],
+    calls: Calls,
+) -> None:
+    """setAllTraitsByDefault on: every call is sent, even with ``{}`` (spec 5 step 7)."""
+    calls.send("register", traits, label="identify → register")
+    if options["people"]:
+        calls.send("people.set", to_set, label="identify → people.set")
+        calls.send("people.union", to_union, label="identify → people.union")
+
+
+def _send_picked(
+    traits: dict[str, Any],
+    to_set: dict[str, Any],
+    to_union: dict[str, Any],
+    options: dict[str, Any],
+    calls: Calls,
+) -> None:
+    """setAllTraitsByDefault off: only listed names, nothing sent for an empty pick."""
+    chosen = {"register": pick(special_names(options["superProperties"]), traits)}
+    if options["people"]:
+        people = special_names(options["peopleProperties"] + list(TRAIT_ALIASES))
+        chosen["people.set"] = pick(people, to_set)
+        chosen["people.union"] = pick(people, to_union)
+    for name, payload in chosen.items():
+        if payload:
+            calls.send(name, payload, label=f"identify → {name}")
+
+
+# --- alias and group ------------------------------------------------------------------
+
+
+def alias(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
+    """Skip when mixpanel.js already knows the new id (spec 8), else ``alias(to, from)``."""
+    to = message.get("userId") if truthy(message.get("userId")) else message.get("to")
+    previous = message.get("previousId")
+    previous = previous if truthy(previous) else message.get("from")
+    if strict_equal(calls.read("get_distinct_id"), to):
+        return
+    if strict_equal(calls.read("get_property", "$people_distinct_id"), to):
+        return
+    calls.send("alias", to, previous)
+
+
+def group(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
+    """Each configured name is a group key; the value is always the group id (spec 9)."""
+    group_id, keys = message.get("groupId"), options["groupIdentifierTraits"]
+    traits = traits_of(message, "group")
+    if not (truthy(group_id) and truthy(message.get("userId")) and keys):
+        return
+    if traits:
+        for key in keys:
+            calls.send("get_group.set_once", key, group_id, traits, label="group → set_once")
+    for key in keys:
+        calls.send("set_group", key, [group_id])
