@@ -1,15 +1,14 @@
-"""The one exception the pure core raises for input it cannot act on.
+"""Exceptions raised by the pure core.
 
-`InvalidCall(method, problem)` names the public call and what was wrong with its input,
-so the facade (or the destination itself) can print one clear console line. Nothing here
-imports js/pyodide, and nothing here reports anything: raising is all it does.
+Pure modules raise precise exceptions; only the facade (``analytics.py``) catches them and turns
+them into one console line. Nothing here logs, prints or touches the browser.
 """
 
 from __future__ import annotations
 
 
-class InvalidCall(ValueError):
-    """A call whose input cannot be delivered, e.g. ``track`` without an event name."""
+class InvalidCall(Exception):
+    """A call analytics.js would not accept; ``str(exc)`` is ``"method: problem"``."""
 
     def __init__(self, method: str, problem: str) -> None:
         super().__init__(f"{method}: {problem}")
