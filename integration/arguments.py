@@ -10,84 +10,92 @@ piece of state needed (the stored id, for ``identify({...})``) is passed in.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from integration.errors import InvalidCall
 
+TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import Any
 
+    Json = dict[str, Any]
+    Callback = Callable[[], Any] | None
+
 
 class Resolved:
-    """Base of the fixed shapes: compared and printed by field, so tests read as a table."""
+    """Base of the fixed shapes: fields set in ``names`` order, compared and printed by field."""
 
-    def fields(self) -> dict[str, Any]:
-        return dict(vars(self))
+    names: tuple[str, ...] = ()
+
+    def __init__(self, *values: Any) -> None:
+        for name, value in zip(self.names, values, strict=True):
+            setattr(self, name, value)
+
+    def fields(self) -> Json:
+        return {name: getattr(self, name) for name in self.names}
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and vars(other) == vars(self)
+        return (
+            isinstance(other, Resolved)
+            and type(other) is type(self)
+            and other.fields() == self.fields()
+        )
 
     def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        inner = ", ".join(f"{k}={v!r}" for k, v in self.fields().items())
         return f"{type(self).__name__}({inner})"
 
 
 class IdentifyArgs(Resolved):
-    def __init__(self, user_id: Any, traits: dict[str, Any], options: dict[str, Any],
-                 callback: Callable[[], Any] | None) -> None:  # fmt: skip
-        self.user_id = user_id
-        self.traits = traits
-        self.options = options
-        self.callback = callback
+    names = ("user_id", "traits", "options", "callback")
+    user_id: Any
+    traits: Json
+    options: Json
+    callback: Callback
 
 
 class TrackArgs(Resolved):
-    def __init__(self, event: str, properties: dict[str, Any], options: dict[str, Any],
-                 callback: Callable[[], Any] | None) -> None:  # fmt: skip
-        self.event = event
-        self.properties = properties
-        self.options = options
-        self.callback = callback
+    names = ("event", "properties", "options", "callback")
+    event: str
+    properties: Json
+    options: Json
+    callback: Callback
 
 
 class PageArgs(Resolved):
-    def __init__(self, category: str | None, name: str | None, properties: dict[str, Any],
-                 options: dict[str, Any], callback: Callable[[], Any] | None) -> None:  # fmt: skip
-        self.category = category
-        self.name = name
-        self.properties = properties
-        self.options = options
-        self.callback = callback
+    names = ("category", "name", "properties", "options", "callback")
+    category: str | None
+    name: str | None
+    properties: Json
+    options: Json
+    callback: Callback
 
 
 class AliasArgs(Resolved):
-    def __init__(self, user_id: Any, previous_id: Any, options: dict[str, Any],
-                 callback: Callable[[], Any] | None) -> None:  # fmt: skip
-        self.user_id = user_id
-        self.previous_id = previous_id
-        self.options = options
-        self.callback = callback
+    names = ("user_id", "previous_id", "options", "callback")
+    user_id: Any
+    previous_id: Any
+    options: Json
+    callback: Callback
 
 
 class GroupArgs(Resolved):
-    def __init__(self, group_id: Any, traits: dict[str, Any], options: dict[str, Any],
-                 callback: Callable[[], Any] | None) -> None:  # fmt: skip
-        self.group_id = group_id
-        self.traits = traits
-        self.options = options
-        self.callback = callback
+    names = ("group_id", "traits", "options", "callback")
+    group_id: Any
+    traits: Json
+    options: Json
+    callback: Callback
 
 
 class _Slots:
     """The call's arguments bound to named slots, remembering which came by keyword."""
 
-    def __init__(self, method: str, names: Sequence[str], args: Sequence[Any],
-                 kwargs: dict[str, Any]) -> None:  # fmt: skip
+    def __init__(
+        self, method: str, names: Sequence[str], args: Sequence[Any], kwargs: Json
+    ) -> None:
         if len(args) > len(names):
             raise InvalidCall(method, f"takes at most {len(names)} arguments, got {len(args)}")
         self.method = method
-        self.values: dict[str, Any] = dict.fromkeys(names)
+        self.values: Json = dict.fromkeys(names)
         self.values.update(zip(names, args, strict=False))
         self.positional = set(names[: len(args)])
         self.keywords: set[str] = set()
@@ -141,34 +149,31 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _check(slots: _Slots, name: str, ok: bool, wanted: str) -> None:
-    if not ok:
-        got = type_name(slots.values[name])
-        raise InvalidCall(slots.method, f"{name} must be {wanted}, got {got}")
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) or _is_number(value)
 
 
-def _object(slots: _Slots, name: str) -> dict[str, Any]:
+def _is_str(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _take(slots: _Slots, name: str, test: Callable[[Any], bool], wanted: str) -> Any:
+    """The slot's value when it is None or passes ``test``; else InvalidCall naming it."""
     value = slots.values[name]
-    _check(slots, name, value is None or _is_object(value), "an object")
-    return value or {}
-
-
-def _id(slots: _Slots, name: str) -> Any:
-    value = slots.values[name]
-    _check(slots, name, value is None or isinstance(value, str) or _is_number(value), "a string")
+    if value is not None and not test(value):
+        raise InvalidCall(slots.method, f"{name} must be {wanted}, got {type_name(value)}")
     return value
 
 
-def _text(slots: _Slots, name: str) -> str | None:
-    value = slots.values[name]
-    _check(slots, name, value is None or isinstance(value, str), "a string")
-    return value  # type: ignore[no-any-return]
+def _object(slots: _Slots, name: str) -> Json:
+    return _take(slots, name, _is_object, "an object") or {}
 
 
-def _callback(slots: _Slots) -> Callable[[], Any] | None:
-    value = slots.values["callback"]
-    _check(slots, "callback", value is None or callable(value), "a function")
-    return value  # type: ignore[no-any-return]
+def _rest(slots: _Slots) -> tuple[Json, Json, Callback]:
+    """The (properties or traits), options and callback that end every call form."""
+    data = "traits" if "traits" in slots.values else "properties"
+    callback = _take(slots, "callback", callable, "a function")
+    return _object(slots, data), _object(slots, "options"), callback
 
 
 def _callbacks_first(slots: _Slots, *names: str) -> None:
@@ -180,36 +185,45 @@ def _callbacks_first(slots: _Slots, *names: str) -> None:
                 slots.clear(later)
 
 
-def identify(args: Sequence[Any], kwargs: dict[str, Any], stored_id: Any = None) -> IdentifyArgs:
-    """identify([userId], [traits], [options], [callback]); an object first means traits only."""
-    slots = _Slots("identify", ("user_id", "traits", "options", "callback"), args, kwargs)
+def _entity(
+    method: str, names: tuple[str, ...], args: Sequence[Any], kwargs: Json, stored_id: Any
+) -> tuple[Any, Json, Json, Callback]:
+    """identify/group overloading: an object in the id slot is the traits, id = the stored id."""
+    slots = _Slots(method, names, args, kwargs)
     _callbacks_first(slots, "options", "traits")
-    traits_only = not slots.given("user_id") and slots.given("traits")
-    if slots.is_positional("user_id", _is_object):
+    id_name = names[0]
+    traits_only = not slots.given(id_name) and slots.given("traits")
+    if slots.is_positional(id_name, _is_object):
         slots.move("traits", "options")
-        slots.move("user_id", "traits")
+        slots.move(id_name, "traits")
         traits_only = True
-    user_id = stored_id if traits_only else _id(slots, "user_id")
-    return IdentifyArgs(
-        user_id, _object(slots, "traits"), _object(slots, "options"), _callback(slots)
-    )
+    the_id = stored_id if traits_only else _take(slots, id_name, _is_id, "a string")
+    return (the_id, *_rest(slots))
 
 
-def track(args: Sequence[Any], kwargs: dict[str, Any]) -> TrackArgs:
+def identify(args: Sequence[Any], kwargs: Json, stored_id: Any = None) -> IdentifyArgs:
+    """identify([userId], [traits], [options], [callback]); traits alone keep the stored id."""
+    return IdentifyArgs(*_entity("identify", IdentifyArgs.names, args, kwargs, stored_id))
+
+
+def group(args: Sequence[Any], kwargs: Json, stored_id: Any = None) -> GroupArgs:
+    """group([groupId], [traits], [options], [callback]): the same overloading as identify."""
+    return GroupArgs(*_entity("group", GroupArgs.names, args, kwargs, stored_id))
+
+
+def track(args: Sequence[Any], kwargs: Json) -> TrackArgs:
     """track(event, [properties], [options], [callback])."""
-    slots = _Slots("track", ("event", "properties", "options", "callback"), args, kwargs)
+    slots = _Slots("track", TrackArgs.names, args, kwargs)
     _callbacks_first(slots, "options", "properties")
-    event = slots.values["event"]
-    _check(slots, "event", isinstance(event, str), "a string")
-    return TrackArgs(
-        event, _object(slots, "properties"), _object(slots, "options"), _callback(slots)
-    )
+    if not isinstance(slots.values["event"], str):
+        got = type_name(slots.values["event"])
+        raise InvalidCall("track", f"event must be a string, got {got}")
+    return TrackArgs(slots.values["event"], *_rest(slots))
 
 
-def page(args: Sequence[Any], kwargs: dict[str, Any]) -> PageArgs:
+def page(args: Sequence[Any], kwargs: Json) -> PageArgs:
     """page([category], [name], [properties], [options], [callback]), spec 4.3 steps 1-4."""
-    names = ("category", "name", "properties", "options", "callback")
-    slots = _Slots("page", names, args, kwargs)
+    slots = _Slots("page", PageArgs.names, args, kwargs)
     _callbacks_first(slots, "options", "properties", "name")
     if slots.is_positional("category", _is_object):
         slots.move("name", "options")
@@ -217,40 +231,19 @@ def page(args: Sequence[Any], kwargs: dict[str, Any]) -> PageArgs:
     if slots.is_positional("name", _is_object):
         slots.move("properties", "options")
         slots.move("name", "properties")
-    lone_string = slots.is_positional("category", lambda v: isinstance(v, str))
-    if lone_string and not isinstance(slots.values["name"], str):
+    if slots.is_positional("category", _is_str) and not _is_str(slots.values["name"]):
         slots.move("category", "name")
-    return PageArgs(
-        _text(slots, "category"),
-        _text(slots, "name"),
-        _object(slots, "properties"),
-        _object(slots, "options"),
-        _callback(slots),
-    )
+    category = _take(slots, "category", _is_str, "a string")
+    return PageArgs(category, _take(slots, "name", _is_str, "a string"), *_rest(slots))
 
 
-def alias(args: Sequence[Any], kwargs: dict[str, Any]) -> AliasArgs:
+def alias(args: Sequence[Any], kwargs: Json) -> AliasArgs:
     """alias(userId, [previousId], [options], [callback]); ids are kept as given."""
-    slots = _Slots("alias", ("user_id", "previous_id", "options", "callback"), args, kwargs)
+    slots = _Slots("alias", AliasArgs.names, args, kwargs)
     _callbacks_first(slots, "options", "previous_id")
     if slots.is_positional("previous_id", _is_object):
         slots.move("previous_id", "options")
-    return AliasArgs(
-        _id(slots, "user_id"), _id(slots, "previous_id"), _object(slots, "options"),
-        _callback(slots),
-    )  # fmt: skip
-
-
-def group(args: Sequence[Any], kwargs: dict[str, Any], stored_id: Any = None) -> GroupArgs:
-    """group([groupId], [traits], [options], [callback]): the same overloading as identify."""
-    slots = _Slots("group", ("group_id", "traits", "options", "callback"), args, kwargs)
-    _callbacks_first(slots, "options", "traits")
-    traits_only = not slots.given("group_id") and slots.given("traits")
-    if slots.is_positional("group_id", _is_object):
-        slots.move("traits", "options")
-        slots.move("group_id", "traits")
-        traits_only = True
-    group_id = stored_id if traits_only else _id(slots, "group_id")
-    return GroupArgs(
-        group_id, _object(slots, "traits"), _object(slots, "options"), _callback(slots)
-    )
+    user_id = _take(slots, "user_id", _is_id, "a string")
+    previous_id = _take(slots, "previous_id", _is_id, "a string")
+    callback = _take(slots, "callback", callable, "a function")
+    return AliasArgs(user_id, previous_id, _object(slots, "options"), callback)

@@ -1,0 +1,248 @@
+"""The analytics.js facade: the object page code (through the bridge) and Python code call.
+
+Every public call has the same shape: resolve the arguments (``arguments.py``) → update the
+stored identity (``identity.py``) → build the message (``messages.py``) → ask the integrations
+gate → deliver to the destination → tell listeners → run the callback. Every public method is
+guarded: bad input or a failing destination costs one ``console.error`` line and the call, never
+an exception in the page (``strict=True`` re-raises, for tests). Must not import js/pyodide.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import uuid
+
+from integration import arguments, messages
+from integration.errors import InvalidCall
+from integration.identity import Group, MemoryStorage, User
+
+TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
+    from integration.identity import Storage
+
+    Json = dict[str, Any]
+
+PREFIX = "[analytics] "
+EVENTS = ("identify", "track", "page", "alias", "group", "reset")
+
+
+class _StderrConsole:
+    """The default console: ``log``/``info``/``warn``/``error`` each print one line to stderr."""
+
+    def __getattr__(self, level: str) -> Callable[[str], None]:
+        if level.startswith("_"):
+            raise AttributeError(level)
+        return lambda message: print(f"{level}: {message}", file=sys.stderr)
+
+
+def _blank_page() -> Json:
+    return dict.fromkeys(messages.PAGE_KEYS, "")
+
+
+def _mixpanel_destination(settings: Json, mixpanel: Any, console: Any) -> Any:
+    from integration.mixpanel import MixpanelDestination  # lazy: tests use fake destinations
+
+    return MixpanelDestination(settings, mixpanel, console)
+
+
+def _problem(exc: Exception) -> str:
+    if isinstance(exc, InvalidCall):
+        return exc.problem
+    return f"{type(exc).__name__}: {exc}"
+
+
+class Analytics:
+    """analytics.js's public API in front of one destination (Mixpanel)."""
+
+    def __init__(
+        self,
+        settings: Json,
+        mixpanel: Any,
+        *,
+        console: Any = None,
+        storage: Storage | None = None,
+        clock: Callable[[], float] | None = None,
+        new_id: Callable[[], str] | None = None,
+        page_context: Callable[[], Json] | None = None,
+        strict: bool = False,
+        destination_factory: Callable[[Json, Any, Any], Any] | None = None,
+    ) -> None:
+        self.console = console or _StderrConsole()
+        self._clock = clock or (lambda: time.time() * 1000)
+        self._new_id = new_id or (lambda: str(uuid.uuid4()))
+        self._page_context = page_context or _blank_page
+        self._strict = strict
+        store = storage if storage is not None else MemoryStorage()
+        self._user = User(store, self._new_id)
+        self._group_entity = Group(store)
+        self._listeners: dict[str, list[tuple[Callable[..., Any], bool]]] = {}
+        factory = destination_factory or _mixpanel_destination
+        self.destination = self._guard("initialize", factory, settings, mixpanel, self.console)
+        self._guard("initialize", self._identify_returning_visitor)
+
+    # -- public calls -------------------------------------------------------------------------
+
+    def identify(self, *args: Any, **kwargs: Any) -> None:
+        """identify([user_id], [traits], [options], [callback])."""
+        self._guard("identify", self._identify, args, kwargs, None)
+
+    def track(self, *args: Any, **kwargs: Any) -> None:
+        """track(event, [properties], [options], [callback])."""
+        self._guard("track", self._track, args, kwargs, None)
+
+    def page(self, *args: Any, **kwargs: Any) -> None:
+        """page([category], [name], [properties], [options], [callback])."""
+        self._guard("page", self._page, args, kwargs, None)
+
+    def alias(self, *args: Any, **kwargs: Any) -> None:
+        """alias(user_id, [previous_id], [options], [callback])."""
+        self._guard("alias", self._alias, args, kwargs, None)
+
+    def group(self, *args: Any, **kwargs: Any) -> Group | None:
+        """group([group_id], [traits], [options], [callback]); no arguments returns the group."""
+        if not args and not kwargs:
+            return self._group_entity
+        self._guard("group", self._group, args, kwargs, None)
+        return None
+
+    def reset(self) -> None:
+        """Log out: forget user id, traits and group; make a new anonymous id."""
+        self._guard("reset", self._reset)
+
+    def user(self) -> User:
+        """The stored user: ``id()``, ``anonymous_id()``, ``traits()`` (each also a setter)."""
+        return self._user
+
+    def dispatch(self, method: str, args: Sequence[Any], meta: Json | None = None) -> Any:
+        """Replay one call from the JS queue; ``meta`` may hold timestamp, messageId, page."""
+        if method == "reset":
+            return self.reset()
+        if method not in EVENTS:
+            return self._report(method, InvalidCall(method, "unknown method"))
+        if not isinstance(args, (list, tuple)):
+            problem = f"arguments must be a list, got {type(args).__name__}"
+            return self._report(method, InvalidCall(method, problem))
+        return self._guard(method, getattr(self, "_" + method), tuple(args), {}, meta or {})
+
+    # -- listeners ----------------------------------------------------------------------------
+
+    def on(self, event: str, fn: Callable[..., Any]) -> None:
+        """Call ``fn(*resolved_arguments)`` after every ``event`` call."""
+        self._guard("on", self._listen, event, fn, False)
+
+    def once(self, event: str, fn: Callable[..., Any]) -> None:
+        self._guard("once", self._listen, event, fn, True)
+
+    def off(self, event: str, fn: Callable[..., Any] | None = None) -> None:
+        """Remove ``fn`` (or every listener of ``event`` when ``fn`` is None)."""
+        kept = [entry for entry in self._listeners.get(event, []) if fn and entry[0] != fn]
+        self._listeners[event] = kept
+
+    def _listen(self, event: str, fn: Callable[..., Any], once: bool) -> None:
+        if event not in EVENTS:
+            raise InvalidCall("on", f"event must be one of {', '.join(EVENTS)}, got {event!r}")
+        if not callable(fn):
+            raise InvalidCall("on", f"listener must be a function, got {type(fn).__name__}")
+        self._listeners.setdefault(event, []).append((fn, once))
+
+    def _emit(self, event: str, *resolved: Any) -> None:
+        entries = self._listeners.get(event, [])
+        self._listeners[event] = [entry for entry in entries if not entry[1]]
+        for fn, _ in entries:
+            self._attempt(event, "listener", fn, *resolved)
+
+    # -- the calls, unguarded -----------------------------------------------------------------
+
+    def _identify(self, args: Sequence[Any], kwargs: Json, meta: Json | None) -> None:
+        a = arguments.identify(args, kwargs, self._user.id())
+        self._user.identify(a.user_id, a.traits)
+        stamp = self._stamp(meta)
+        msg = messages.identify(self._user.id(), self._user.traits(), a.options, stamp)
+        self._finish("identify", msg, a.callback, a.user_id, a.traits, a.options)
+
+    def _track(self, args: Sequence[Any], kwargs: Json, meta: Json | None) -> None:
+        a = arguments.track(args, kwargs)
+        msg = messages.track(a.event, a.properties, a.options, self._stamp(meta))
+        self._finish("track", msg, a.callback, a.event, a.properties, a.options)
+
+    def _page(self, args: Sequence[Any], kwargs: Json, meta: Json | None) -> None:
+        a = arguments.page(args, kwargs)
+        msg = messages.page(a.category, a.name, a.properties, a.options, self._stamp(meta))
+        resolved = (a.category, a.name, msg["properties"], a.options)
+        self._finish("page", msg, a.callback, *resolved)
+
+    def _alias(self, args: Sequence[Any], kwargs: Json, meta: Json | None) -> None:
+        a = arguments.alias(args, kwargs)
+        msg = messages.alias(a.user_id, a.previous_id, a.options, self._stamp(meta))
+        self._finish("alias", msg, a.callback, a.user_id, a.previous_id, a.options)
+
+    def _group(self, args: Sequence[Any], kwargs: Json, meta: Json | None) -> None:
+        a = arguments.group(args, kwargs, self._group_entity.id())
+        self._group_entity.identify(a.group_id, a.traits)
+        stamp = self._stamp(meta)
+        msg = messages.group(self._group_entity.id(), self._group_entity.traits(), a.options, stamp)
+        self._finish("group", msg, a.callback, a.group_id, a.traits, a.options)
+
+    def _reset(self) -> None:
+        self._user.reset()
+        self._group_entity.reset()
+        if self._destination_ready():
+            self._attempt("reset", "Mixpanel", self.destination.reset)
+        self._emit("reset")
+
+    def _identify_returning_visitor(self) -> None:
+        """mixpanel.js holds People updates until identify runs in this page: run it first."""
+        user_id = self._user.id()
+        if user_id is None or not self._destination_ready():
+            return
+        msg = messages.identify(user_id, self._user.traits(), {}, self._stamp(None))
+        self._attempt("identify", "Mixpanel", self.destination.identify, msg)
+
+    # -- shared steps -------------------------------------------------------------------------
+
+    def _stamp(self, meta: Json | None) -> messages.Stamp:
+        meta = meta or {}
+        time_ms = meta.get("timestamp")
+        return messages.Stamp(
+            user_id=self._user.id(),
+            anonymous_id=self._user.anonymous_id(),
+            message_id=meta.get("messageId") or self._new_id(),
+            time_ms=self._clock() if time_ms is None else time_ms,
+            page=meta.get("page") or self._page_context(),
+        )
+
+    def _finish(self, method: str, msg: Json, callback: Any, *resolved: Any) -> None:
+        """Gate, deliver, tell listeners, then run the callback (analytics.js's order)."""
+        if self._destination_ready() and messages.is_enabled(msg["integrations"]):
+            self._attempt(method, "Mixpanel", getattr(self.destination, method), msg)
+        self._emit(method, *resolved)
+        if callback is not None:
+            self._attempt(method, "callback", callback)
+
+    def _destination_ready(self) -> bool:
+        return self.destination is not None and getattr(self.destination, "enabled", True)
+
+    def _attempt(self, method: str, what: str, fn: Callable[..., Any], *args: Any) -> None:
+        """Isolate one outside piece (destination, listener, callback): its failure is reported."""
+        try:
+            fn(*args)
+        except Exception as exc:
+            if self._strict:
+                raise  # the enclosing guard reports it, once
+            self._report(method, exc, f"{what} failed: ")
+
+    def _guard(self, method: str, fn: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return fn(*args)
+        except Exception as exc:
+            self._report(method, exc)
+            return None
+
+    def _report(self, method: str, exc: Exception, prefix: str = "") -> None:
+        self.console.error(f"{PREFIX}{method}: {prefix}{_problem(exc)}")
+        if self._strict:
+            raise exc

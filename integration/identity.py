@@ -1,0 +1,162 @@
+"""Who the visitor is, as analytics.js keeps it: user id, anonymous id, traits, group.
+
+State lives behind a three-method storage protocol (``get``/``set``/``remove`` of JSON strings
+under analytics.js's own keys), so tests use ``MemoryStorage`` and the browser bridge uses
+cookies/localStorage. Reads always go to storage, as analytics.js does, so another tab's login
+is seen. Must not build messages, talk to the destination or import anything browser-specific.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from integration.dates import is_date, to_iso
+
+TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, Protocol
+
+    class Storage(Protocol):
+        def get(self, key: str) -> str | None: ...
+        def set(self, key: str, value: str) -> None: ...
+        def remove(self, key: str) -> None: ...
+
+
+USER_ID = "ajs_user_id"
+ANONYMOUS_ID = "ajs_anonymous_id"
+USER_TRAITS = "ajs_user_traits"
+GROUP_ID = "ajs_group_id"
+GROUP_TRAITS = "ajs_group_properties"
+
+_UNSET: Any = object()
+
+
+class MemoryStorage:
+    """The storage protocol over a dict: for tests and for pages without cookies."""
+
+    def __init__(self, initial: dict[str, str] | None = None) -> None:
+        self.data: dict[str, str] = dict(initial or {})
+
+    def get(self, key: str) -> str | None:
+        return self.data.get(key)
+
+    def set(self, key: str, value: str) -> None:
+        self.data[key] = value
+
+    def remove(self, key: str) -> None:
+        self.data.pop(key, None)
+
+
+def _json_default(value: Any) -> Any:
+    # What JSON.stringify would store: a Date as its ISO string, anything else (functions) as null.
+    if is_date(value):
+        return to_iso(value)
+    return None
+
+
+def _load(storage: Storage, key: str) -> Any:
+    raw = storage.get(key)
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:  # a cookie written by someone else: analytics.js treats it as absent
+        return None
+
+
+def _save(storage: Storage, key: str, value: Any) -> None:
+    if value is None:
+        storage.remove(key)
+    else:
+        storage.set(key, json.dumps(value, default=_json_default))
+
+
+def _new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class Entity:
+    """An id plus traits, with analytics.js's merge rule (``Entity.prototype.identify``)."""
+
+    def __init__(self, storage: Storage, id_key: str, traits_key: str) -> None:
+        self._storage = storage
+        self._id_key = id_key
+        self._traits_key = traits_key
+
+    def id(self, value: Any = _UNSET) -> Any:
+        """Read the stored id, or store ``value`` (None removes it)."""
+        if value is not _UNSET:
+            _save(self._storage, self._id_key, value)
+        return _load(self._storage, self._id_key)
+
+    def traits(self, value: Any = _UNSET) -> dict[str, Any]:
+        """Read the stored traits (``{}`` when none), or replace them with ``value``."""
+        if value is not _UNSET:
+            _save(self._storage, self._traits_key, value or None)
+        stored = _load(self._storage, self._traits_key)
+        return stored if isinstance(stored, dict) else {}
+
+    def identify(self, new_id: Any, traits: dict[str, Any] | None) -> None:
+        """Same or no stored id: merge traits; another id: replace; a falsy id keeps the id."""
+        current = self.id()
+        merged = dict(traits or {})
+        if current is None or _same(current, new_id):
+            merged = {**self.traits(), **merged}
+        if new_id:
+            self.id(new_id)
+        self.traits(merged)
+
+    def reset(self) -> None:
+        self.id(None)
+        self.traits(None)
+
+
+def _same(a: Any, b: Any) -> bool:
+    # JavaScript's ===: 1 and "1" differ, and so do True and 1; 1 and 1.0 do not.
+    if _is_number(a) and _is_number(b):
+        return bool(a == b)
+    return type(a) is type(b) and bool(a == b)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class User(Entity):
+    """The visitor: an Entity plus an anonymous id made on first read."""
+
+    def __init__(self, storage: Storage, new_id: Callable[[], str] | None = None) -> None:
+        super().__init__(storage, USER_ID, USER_TRAITS)
+        self._new_id = new_id or _new_uuid
+
+    def id(self, value: Any = _UNSET) -> Any:
+        """As Entity.id; switching from one user id to another also forgets the anonymous id."""
+        previous = _load(self._storage, USER_ID)
+        stored = super().id(value)
+        # analytics.js compares with == here (so 1 and "1" count as the same user).
+        if previous is not None and value is not _UNSET and value and str(previous) != str(value):
+            self._storage.remove(ANONYMOUS_ID)
+        return stored
+
+    def anonymous_id(self, value: Any = _UNSET) -> Any:
+        """Read the anonymous id (made and stored when missing), or store ``value``."""
+        if value is not _UNSET:
+            _save(self._storage, ANONYMOUS_ID, value)
+        current = _load(self._storage, ANONYMOUS_ID)
+        if current is None:
+            current = self._new_id()
+            _save(self._storage, ANONYMOUS_ID, current)
+        return current
+
+    def reset(self) -> None:
+        """Log out: no user id, no traits, and a fresh anonymous id."""
+        super().reset()
+        self._storage.remove(ANONYMOUS_ID)
+        self.anonymous_id()
+
+
+class Group(Entity):
+    def __init__(self, storage: Storage) -> None:
+        super().__init__(storage, GROUP_ID, GROUP_TRAITS)
