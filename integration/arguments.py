@@ -231,7 +231,9 @@ def page(args: Sequence[Any], kwargs: Json) -> PageArgs:
     if slots.is_positional("name", _is_object):
         slots.move("properties", "options")
         slots.move("name", "properties")
-    if slots.is_positional("category", _is_str) and not _is_str(slots.values["name"]):
+    # analytics.js moves a lone string to the name over any non-string name (page('D', 5) is
+    # named D); here only a missing name is replaced, so a wrong-typed name is reported.
+    if slots.is_positional("category", _is_str) and slots.values["name"] is None:
         slots.move("category", "name")
     category = _take(slots, "category", _is_str, "a string")
     return PageArgs(category, _take(slots, "name", _is_str, "a string"), *_rest(slots))
