@@ -50,7 +50,7 @@ class MixpanelDestination:
         self.console = console
         self.strict = strict
         self.calls = Calls(mixpanel, console, clock)
-        self.options = settings.read_settings(settings_object, console.error)
+        self.options = settings.read_settings(settings_object, console.warn, console.error)
         self.enabled = False
         if not self.options["token"]:
             console.error("[analytics] Mixpanel: no token in the settings; nothing will be sent")

@@ -14,6 +14,8 @@ original splits a string ``eventIncrements`` into characters and fails to initia
 
 from __future__ import annotations
 
+import json
+
 from integration.mixpanel.lookup import describe, js_string
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
@@ -60,11 +62,15 @@ RESIDENCY_HOSTS = {
     "in": "https://api-in.mixpanel.com",
 }
 LOWER_CASED = ("eventIncrements", "propIncrements")
+# A null token is simply "no token": the destination reports that once, by itself.
+MISSING_IF_NULL = ("token",)
 _EXPECTS = {bool: "true or false", str: "a string", list: "a list of names", dict: "an object"}
 
 
-def read_settings(settings: Any, report: Callable[[str], None]) -> dict[str, Any]:
-    """Complete, validated options; `report` receives one console line per problem."""
+def read_settings(
+    settings: Any, warn: Callable[[str], None], report: Callable[[str], None]
+) -> dict[str, Any]:
+    """Complete, validated options. Unknown keys go to `warn`, wrong types to `report`."""
     if not isinstance(settings, dict):
         report(f"[analytics] Mixpanel settings must be an object, got {describe(settings)}")
         settings = {}
@@ -73,7 +79,7 @@ def read_settings(settings: Any, report: Callable[[str], None]) -> dict[str, Any
         if key in options:
             options[key] = _checked(key, value, report)
         elif key not in IGNORED:
-            report(f'[analytics] Mixpanel settings: unknown setting "{key}" ignored')
+            warn(f'[analytics] Mixpanel settings: unknown setting "{key}" ignored')
     for key in LOWER_CASED:
         options[key] = [js_string(name).lower() for name in options[key]]
     return options
@@ -93,11 +99,11 @@ def _checked(key: str, value: Any, report: Callable[[str], None]) -> Any:
     kind = str if default is None else type(default)
     if isinstance(value, kind) and not (kind is not bool and isinstance(value, bool)):
         return _copy(value)
-    if value is None and default is None:
-        return None
+    if value is None and (default is None or key in MISSING_IF_NULL):
+        return _copy(default)
     report(
         f'[analytics] Mixpanel setting "{key}" must be {_EXPECTS[kind]}, '
-        f"got {describe(value)}; using the default {describe(default)}"
+        f"got {describe(value)}; using the default {json.dumps(default)}"
     )
     return _copy(default)
 
