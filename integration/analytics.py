@@ -104,10 +104,8 @@ class Analytics:
 
     def group(self, *args: Any, **kwargs: Any) -> Group | None:
         """group([group_id], [traits], [options], [callback]); no arguments returns the group."""
-        if not args and not kwargs:
-            return self._group_entity
-        self._guard("group", self._group, args, kwargs, None)
-        return None
+        group: Group | None = self._guard("group", self._group, args, kwargs, None)
+        return group
 
     def reset(self) -> None:
         """Log out: forget user id, traits and group; make a new anonymous id."""
@@ -180,12 +178,15 @@ class Analytics:
         msg = messages.alias(a.user_id, a.previous_id, a.options, self._stamp(meta))
         self._finish("alias", msg, a.callback, a.user_id, a.previous_id, a.options)
 
-    def _group(self, args: Sequence[Any], kwargs: Json, meta: Json | None) -> None:
+    def _group(self, args: Sequence[Any], kwargs: Json, meta: Json | None) -> Group | None:
+        if not args and not kwargs:  # analytics.js: group() only returns the group
+            return self._group_entity
         a = arguments.group(args, kwargs, self._group_entity.id())
         self._group_entity.identify(a.group_id, a.traits)
         stamp = self._stamp(meta)
         msg = messages.group(self._group_entity.id(), self._group_entity.traits(), a.options, stamp)
         self._finish("group", msg, a.callback, a.group_id, a.traits, a.options)
+        return None
 
     def _reset(self) -> None:
         self._user.reset()

@@ -176,6 +176,14 @@ def test_group_without_arguments_returns_the_group_entity():
     assert (entity.id(), entity.traits()) == ("g1", {"a": 1})
 
 
+def test_group_without_arguments_through_dispatch_changes_and_sends_nothing():
+    analytics, dest, _ = make()
+    analytics.group("g1", {"a": 1})
+    analytics.dispatch("group", [], {})
+    assert analytics.group().traits() == {"a": 1}
+    assert dest.methods() == ["group"]
+
+
 def test_reset_clears_identity_and_resets_destination():
     analytics, dest, _ = make()
     analytics.identify("u1", {"a": 1})
