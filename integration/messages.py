@@ -108,6 +108,10 @@ def is_enabled(integrations: Json, name: str = DESTINATION) -> bool:
 
 
 def _base(kind: str, options: Json, stamp: Stamp) -> Json:
+    for key in ("context", "integrations", "providers"):
+        if not isinstance(options.get(key) or {}, dict):
+            got = type(options[key]).__name__
+            raise InvalidCall(kind, f"options.{key} must be an object, got {got}")
     return {
         "type": kind,
         "userId": options.get("userId") or stamp.user_id,

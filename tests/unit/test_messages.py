@@ -223,3 +223,10 @@ def test_cyclic_properties_do_not_break_message_building():
     props["self"] = props
     msg = messages.track("E", props, {}, stamp())
     assert msg["properties"]["self"] is msg["properties"]
+
+
+@pytest.mark.parametrize("key", ["context", "integrations", "providers"])
+def test_option_objects_of_the_wrong_type_raise_invalid_call(key):
+    with pytest.raises(InvalidCall) as caught:
+        messages.track("E", {}, {key: ["x"]}, stamp())
+    assert str(caught.value) == f"track: options.{key} must be an object, got list"
