@@ -51,7 +51,16 @@ def test_space_separated_time_is_read_as_local_time_which_is_utc_here() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["2020", "20200101", "2020-1-1", "2020-01-01x", "2020-01-01T10", "2020-01-01\n", 20200101, None],
+    [
+        "2020",
+        "20200101",
+        "2020-1-1",
+        "2020-01-01x",
+        "2020-01-01T10",
+        "2020-01-01\n",
+        20200101,
+        None,
+    ],
 )
 def test_strings_that_are_not_iso_enough_and_non_strings_are_not_dates(value: object) -> None:
     assert not is_iso(value)
@@ -69,7 +78,10 @@ def test_iso_strings_become_dates_at_any_depth_and_input_is_not_mutated() -> Non
     [
         (utc(2017, 7, 14, 2, 40, 0, 123456), "2017-07-14T02:40:00.123Z"),
         (datetime(2017, 7, 14, 2, 40), "2017-07-14T02:40:00.000Z"),
-        (datetime(2017, 7, 14, 4, 40, tzinfo=timezone(timedelta(hours=2))), "2017-07-14T02:40:00.000Z"),
+        (
+            datetime(2017, 7, 14, 4, 40, tzinfo=timezone(timedelta(hours=2))),
+            "2017-07-14T02:40:00.000Z",
+        ),
         (INVALID_DATE, "NaN-NaN-NaNTNaN:NaN:NaN.NZ"),
     ],
 )

@@ -113,10 +113,20 @@ SPECIAL_TRAIT_CASES = [
         {"firstName": " Ann ", "lastName": "Lee"},
         {"$first_name": "Ann", "$last_name": "Lee", "$name": "Ann Lee"},
     ),
-    ("a one-word name gives no last name", {"name": " Cher "}, {"$first_name": "Cher", "$name": "Cher"}),
+    (
+        "a one-word name gives no last name",
+        {"name": " Cher "},
+        {"$first_name": "Cher", "$name": "Cher"},
+    ),
     (
         "odd spellings are found loosely but kept next to the $ key",
-        {"first_name": "A", "Email": "e@x.co", "last_seen": "2020-01-01", "User Name": "un", "PHONE": "1"},
+        {
+            "first_name": "A",
+            "Email": "e@x.co",
+            "last_seen": "2020-01-01",
+            "User Name": "un",
+            "PHONE": "1",
+        },
         {
             "first_name": "A",
             "Email": "e@x.co",
@@ -132,7 +142,15 @@ SPECIAL_TRAIT_CASES = [
     ),
     (
         "empty strings are values except for email and phone; null rows are skipped",
-        {"email": "", "name": "", "firstName": None, "username": 0, "phone": "", "lastSeen": None, "created": ""},
+        {
+            "email": "",
+            "name": "",
+            "firstName": None,
+            "username": 0,
+            "phone": "",
+            "lastSeen": None,
+            "created": "",
+        },
         {
             "email": "",
             "phone": "",
@@ -144,7 +162,11 @@ SPECIAL_TRAIT_CASES = [
         },
     ),
     ("created in seconds", {"created": 1500000000}, {"$created": "2017-07-14T02:40:00.000Z"}),
-    ("created in milliseconds", {"created": 1500000000000}, {"$created": "2017-07-14T02:40:00.000Z"}),
+    (
+        "created in milliseconds",
+        {"created": 1500000000000},
+        {"$created": "2017-07-14T02:40:00.000Z"},
+    ),
     ("an unparseable created", {"created": "not a date"}, {"$created": NAN_ISO}),
     (
         "createdAt fills $created and is dropped",
@@ -209,7 +231,10 @@ def test_array_traits_are_unioned_by_hand_into_the_registered_super_property() -
     dest.identify(identify("u1", {"tags": [2, 3, "b"], "empty": [], "nul": None}))
     assert mixpanel.calls[2:] == [
         ("get_property", ("tags",)),
-        ("register", ({"tags": ["1", "2", "3", "10", "a", "b"], "empty": [], "nul": None, "id": "u1"},)),
+        (
+            "register",
+            ({"tags": ["1", "2", "3", "10", "a", "b"], "empty": [], "nul": None, "id": "u1"},),
+        ),
         ("people.set", ({"empty": [], "nul": None, "id": "u1"},)),
         ("people.union", ({"tags": [2, 3, "b"]},)),
     ]
@@ -220,7 +245,11 @@ def test_array_traits_are_unioned_by_hand_into_the_registered_super_property() -
     [
         ([], ["x"], ["x"]),
         ([{"a": 1}, None, True], [1.0, [1, 2]], ["1", "[object Object]", "null", "true", "1,2"]),
-        (["b", "a"], ["a", "4294967295", "4294967294", "01"], ["4294967294", "b", "a", "4294967295", "01"]),
+        (
+            ["b", "a"],
+            ["a", "4294967295", "4294967294", "01"],
+            ["4294967294", "b", "a", "4294967295", "01"],
+        ),
     ],
 )
 def test_manual_union_uses_javascript_strings_and_key_order(
@@ -301,7 +330,10 @@ def test_strict_mode_raises_invalid_call_instead_of_reporting() -> None:
     dest = MixpanelDestination({"token": "tk"}, mixpanel, console, strict=True)
     with pytest.raises(InvalidCall) as raised:
         dest.identify({"traits": []})
-    assert (raised.value.method, raised.value.problem) == ("identify", "traits must be an object, got a list")
+    assert (raised.value.method, raised.value.problem) == (
+        "identify",
+        "traits must be an object, got a list",
+    )
 
 
 def test_a_length_trait_is_renamed_and_each_call_warns_once() -> None:

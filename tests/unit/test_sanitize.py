@@ -62,12 +62,17 @@ def noop() -> None:
         (math.nan, None, ["the value is NaN; sent as null"]),
     ],
 )
-def test_each_pitfall_is_fixed_or_reported(value: object, clean: object, problems: list[str]) -> None:
+def test_each_pitfall_is_fixed_or_reported(
+    value: object, clean: object, problems: list[str]
+) -> None:
     assert sanitize(value, "event") == (clean, problems)
 
 
 def test_functions_in_lists_are_sent_as_null() -> None:
-    assert sanitize({"l": [1, noop]}) == ({"l": [1, None]}, ['property "l[1]" is a function; sent as null'])
+    assert sanitize({"l": [1, noop]}) == (
+        {"l": [1, None]},
+        ['property "l[1]" is a function; sent as null'],
+    )
 
 
 def test_a_cycle_is_replaced_by_the_string_circular() -> None:

@@ -80,9 +80,15 @@ def test_increment_lists_are_lower_cased_once_and_numbers_become_strings() -> No
         ({"dataResidency": "us"}, "https://api-js.mixpanel.com"),
         ({"dataResidency": "eu"}, "https://api-eu.mixpanel.com"),
         ({"dataResidency": "in"}, "https://api-in.mixpanel.com"),
-        ({"enableEuropeanUnionEndpoint": True, "dataResidency": "in"}, "https://api-in.mixpanel.com"),
+        (
+            {"enableEuropeanUnionEndpoint": True, "dataResidency": "in"},
+            "https://api-in.mixpanel.com",
+        ),
         ({"dataResidency": "eu", "apiHost": "http://localhost:8000"}, "http://localhost:8000"),
-        ({"apiHost": "https://proxy.example", "mixpanelConfig": {"api_host": "https://last"}}, "https://last"),
+        (
+            {"apiHost": "https://proxy.example", "mixpanelConfig": {"api_host": "https://last"}},
+            "https://last",
+        ),
     ],
 )
 def test_api_host_eu_switch_then_residency_then_api_host_then_mixpanel_config(
@@ -92,7 +98,9 @@ def test_api_host_eu_switch_then_residency_then_api_host_then_mixpanel_config(
 
 
 def test_mixpanel_config_is_merged_last_overriding_everything() -> None:
-    config = config_for({"persistence": "cookie", "mixpanelConfig": {"persistence": "localStorage", "debug": True}})
+    config = config_for(
+        {"persistence": "cookie", "mixpanelConfig": {"persistence": "localStorage", "debug": True}}
+    )
     assert (config["persistence"], config["debug"]) == ("localStorage", True)
 
 
@@ -103,7 +111,9 @@ def test_our_own_keys_and_no_loaded_callback_are_left_out_of_the_config() -> Non
 
 def test_unknown_setting_gives_one_warning_naming_it_and_is_not_passed_on() -> None:
     _, mixpanel, console = build({"token": "tk", "peopel": True})
-    assert console.lines == [("warn", '[analytics] Mixpanel settings: unknown setting "peopel" ignored')]
+    assert console.lines == [
+        ("warn", '[analytics] Mixpanel settings: unknown setting "peopel" ignored')
+    ]
     assert "peopel" not in mixpanel.calls[0][1][1]
 
 
@@ -118,9 +128,19 @@ def test_settings_segment_stores_but_never_reads_are_accepted_silently(key: str)
     ("key", "value", "message", "default"),
     [
         ("people", "yes", 'must be true or false, got "yes"; using the default false', False),
-        ("eventIncrements", "Logged In", 'must be a list of names, got "Logged In"; using the default []', []),
+        (
+            "eventIncrements",
+            "Logged In",
+            'must be a list of names, got "Logged In"; using the default []',
+            [],
+        ),
         ("eventIncrements", None, "must be a list of names, got null; using the default []", []),
-        ("superProperties", {"a": 1}, "must be a list of names, got an object; using the default []", []),
+        (
+            "superProperties",
+            {"a": 1},
+            "must be a list of names, got an object; using the default []",
+            [],
+        ),
         ("persistence", 5, 'must be a string, got 5; using the default "cookie"', "cookie"),
         ("consolidatedPageCalls", 1, "must be true or false, got 1; using the default true", True),
         ("sourceName", True, 'must be a string, got true; using the default ""', ""),
@@ -146,8 +166,16 @@ def test_a_string_event_increments_is_not_split_into_characters() -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("dataResidency", "mars", '"dataResidency" must be "us", "eu" or "in", got "mars"; using mixpanel.js\'s own host'),
-        ("mixpanelConfig", [1], '"mixpanelConfig" must be an object, got a list; using the default {}'),
+        (
+            "dataResidency",
+            "mars",
+            '"dataResidency" must be "us", "eu" or "in", got "mars"; using mixpanel.js\'s own host',
+        ),
+        (
+            "mixpanelConfig",
+            [1],
+            '"mixpanelConfig" must be an object, got a list; using the default {}',
+        ),
         ("apiHost", 8000, '"apiHost" must be a string, got 8000; using the default null'),
     ],
 )
@@ -158,7 +186,9 @@ def test_our_own_settings_are_validated_too(key: str, value: Any, message: str) 
 
 
 @pytest.mark.parametrize("settings", [{}, {"token": ""}, {"token": None}])
-def test_no_token_is_one_error_no_init_and_every_call_dropped_silently(settings: dict[str, Any]) -> None:
+def test_no_token_is_one_error_no_init_and_every_call_dropped_silently(
+    settings: dict[str, Any],
+) -> None:
     dest, mixpanel, console = build(settings)
     dest.identify({"userId": "u1"})
     dest.track({"event": "E"})
@@ -168,7 +198,10 @@ def test_no_token_is_one_error_no_init_and_every_call_dropped_silently(settings:
     dest.reset()
     assert not dest.enabled
     assert mixpanel.calls == []
-    assert console.at("error")[-1] == "[analytics] Mixpanel: no token in the settings; nothing will be sent"
+    assert (
+        console.at("error")[-1]
+        == "[analytics] Mixpanel: no token in the settings; nothing will be sent"
+    )
     assert len(console.at("error")) == 1
 
 
