@@ -2,7 +2,8 @@
 
 Package map:
 - `settings`  Segment's settings → validated options → ``mixpanel.init`` config
-- `traits`    identify / alias / group mapping (spec sections 5, 8, 9)
+- `traits`    identify mapping (spec section 5)
+- `alias_group` alias and group mapping (spec sections 8, 9)
 - `events`    track / page mapping (spec sections 6, 7)
 - `calls`     the only code that calls the mixpanel.js object; sanitizes payloads and
               reports each problem with one console.warn per call
@@ -19,7 +20,7 @@ every call is dropped silently. Must not import js/pyodide.
 from __future__ import annotations
 
 from integration.errors import InvalidCall
-from integration.mixpanel import events, settings, traits
+from integration.mixpanel import alias_group, events, settings, traits
 from integration.mixpanel.calls import Calls, utc_now
 from integration.mixpanel.lookup import describe
 
@@ -77,10 +78,10 @@ class MixpanelDestination:
         self._deliver("page", events.page, message)
 
     def alias(self, message: Any) -> None:
-        self._deliver("alias", traits.alias, message)
+        self._deliver("alias", alias_group.alias, message)
 
     def group(self, message: Any) -> None:
-        self._deliver("group", traits.group, message)
+        self._deliver("group", alias_group.group, message)
 
     def reset(self) -> None:
         """Beyond the original: mixpanel.js forgets the user (new device id, no super

@@ -1,4 +1,4 @@
-"""identify, alias and group: Segment identity messages → mixpanel.js calls (spec 5, 8, 9).
+"""identify: Segment identify messages → mixpanel.js calls (spec section 5).
 
 Follows the original integration step by step, including its quirks: the special traits
 are found loosely (``first_name`` counts as ``firstName``) but the original key is removed
@@ -21,7 +21,6 @@ from integration.mixpanel.lookup import (
     js_string,
     loose_get,
     loose_key,
-    strict_equal,
     truthy,
 )
 
@@ -226,31 +225,3 @@ def _send_picked(
     for name, payload in chosen.items():
         if payload:
             calls.send(name, payload, label=f"identify → {name}")
-
-
-# --- alias and group ------------------------------------------------------------------
-
-
-def alias(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
-    """Skip when mixpanel.js already knows the new id (spec 8), else ``alias(to, from)``."""
-    to = message.get("userId") if truthy(message.get("userId")) else message.get("to")
-    previous = message.get("previousId")
-    previous = previous if truthy(previous) else message.get("from")
-    if strict_equal(calls.read("get_distinct_id"), to):
-        return
-    if strict_equal(calls.read("get_property", "$people_distinct_id"), to):
-        return
-    calls.send("alias", to, previous)
-
-
-def group(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
-    """Each configured name is a group key; the value is always the group id (spec 9)."""
-    group_id, keys = message.get("groupId"), options["groupIdentifierTraits"]
-    traits = traits_of(message, "group")
-    if not (truthy(group_id) and truthy(message.get("userId")) and keys):
-        return
-    if traits:
-        for key in keys:
-            calls.send("get_group.set_once", key, group_id, traits, label="group → set_once")
-    for key in keys:
-        calls.send("set_group", key, [group_id])

@@ -1,0 +1,45 @@
+"""alias and group: Segment messages → mixpanel.js calls (spec sections 8 and 9).
+
+alias skips when mixpanel.js already knows the new id (its distinct id or people distinct
+id, compared with JavaScript ``===``), else calls ``alias(to, from)`` with ``from`` None when
+absent. group needs a group id, analytics.js's stored user id and configured group keys;
+traits go through ``set_once`` untouched (no dates converted, no renaming).
+
+Must not import js/pyodide and must not touch mixpanel.js except through `Calls`.
+"""
+
+from __future__ import annotations
+
+from integration.mixpanel.lookup import strict_equal, truthy
+from integration.mixpanel.traits import traits_of
+
+TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
+if TYPE_CHECKING:
+    from typing import Any
+
+    from integration.mixpanel.calls import Calls
+
+
+def alias(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
+    """Skip when mixpanel.js already knows the new id (spec 8), else ``alias(to, from)``."""
+    to = message.get("userId") if truthy(message.get("userId")) else message.get("to")
+    previous = message.get("previousId")
+    previous = previous if truthy(previous) else message.get("from")
+    if strict_equal(calls.read("get_distinct_id"), to):
+        return
+    if strict_equal(calls.read("get_property", "$people_distinct_id"), to):
+        return
+    calls.send("alias", to, previous)
+
+
+def group(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
+    """Each configured name is a group key; the value is always the group id (spec 9)."""
+    group_id, keys = message.get("groupId"), options["groupIdentifierTraits"]
+    traits = traits_of(message, "group")
+    if not (truthy(group_id) and truthy(message.get("userId")) and keys):
+        return
+    if traits:
+        for key in keys:
+            calls.send("get_group.set_once", key, group_id, traits, label="group → set_once")
+    for key in keys:
+        calls.send("set_group", key, [group_id])
