@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import contextlib
 import io
 import json
 import os
@@ -134,7 +135,9 @@ class Handler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
     # -- responses -------------------------------------------------------------------------
-    def reply(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
+    def reply(
+        self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
@@ -204,7 +207,9 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply_json(HTTPStatus.OK, {"flags": {}, "settings": {}})
         body = self.read_body()
         if body is None:
-            return self.reply_json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"status": 0, "error": "body too large"})
+            return self.reply_json(
+                HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"status": 0, "error": "body too large"}
+            )
         form = {k: v[-1] for k, v in parse_qs(body).items()}
         raw = form.get("data", query.get("data"))
         if raw is None:
@@ -238,10 +243,8 @@ def main(argv: list[str] | None = None) -> None:
     Handler.quiet = not args.verbose
     host, port = server.server_address[:2]
     print(f"Serving on http://{host}:{port}/", flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
 
 
 if __name__ == "__main__":

@@ -59,6 +59,7 @@ def server_url() -> Any:
     yield line.split()[-1].rstrip("/")
     proc.terminate()
     proc.wait(timeout=10)
+    proc.stdout.close()
 
 
 class Collector:
@@ -90,7 +91,9 @@ class Collector:
             if predicate(records):
                 return records
             if time.monotonic() > deadline:
-                raise AssertionError(f"collector never matched; it has: {json.dumps(records)[:3000]}")
+                raise AssertionError(
+                    f"collector never matched; it has: {json.dumps(records)[:3000]}"
+                )
             time.sleep(0.1)
 
     def wait_events(self, count: int, name: str | None = None, timeout: float = 15.0) -> list[Any]:
@@ -114,6 +117,7 @@ window.addEventListener('load', function () {{ window.__loadAt = performance.now
 </script>
 <script src="/static/analytics.js"></script>
 <script>
+analytics.on('mixpanel', function (c) {{ window.__log.push(c); }});
 analytics.ready(function (s) {{ window.__readyAt = performance.now(); window.__status = s; }});
 {before_load}
 analytics.load(Object.assign({base}, {settings}));
@@ -155,7 +159,14 @@ class TestPage:
         settings = {**DEFAULT_SETTINGS, **parts.pop("settings", {})}
         local = parts.pop("local_api_host", True)
         base = "{apiHost: location.origin + '/mp'}" if local else "{}"
-        fields = {"title": name, "head": "", "before_load": "", "script": "", "body": "", "base": base}
+        fields = {
+            "title": name,
+            "head": "",
+            "before_load": "",
+            "script": "",
+            "body": "",
+            "base": base,
+        }
         fields.update(parts)
         path = f"/t/{name}.html"
         self._pages[path] = PAGE.format(settings=json.dumps(settings), **fields)
@@ -177,6 +188,11 @@ class TestPage:
     def wait_ready(self) -> Any:
         self.page.wait_for_function("() => window.__status", timeout=BOOT_TIMEOUT_MS)
         return self.page.evaluate("() => window.__status")
+
+    def mixpanel_calls(self, method: str | None = None) -> list[dict[str, Any]]:
+        """The mixpanel.js calls the integration made on this page, in order."""
+        calls: list[dict[str, Any]] = self.page.evaluate("() => window.__log")
+        return [c for c in calls if method is None or c["method"] == method]
 
     def lines(self, level: str | None = None) -> list[str]:
         return [text for kind, text in self.console if level is None or kind == level]

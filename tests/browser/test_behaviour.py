@@ -1,4 +1,4 @@
-"""Segment's Mixpanel behaviour, proven on the wire: real mixpanel.js, decoded collector payloads."""
+"""Segment's Mixpanel behaviour on the wire: real mixpanel.js, decoded collector payloads."""
 
 from __future__ import annotations
 
@@ -108,9 +108,7 @@ def test_alias_after_anonymous_tracking_creates_alias_from_mixpanels_distinct_id
     assert created["properties"]["distinct_id"] == before
 
 
-def test_reset_forgets_the_mixpanel_identity_and_super_properties(
-    tp: Any, collector: Any
-) -> None:
+def test_reset_forgets_the_mixpanel_identity_and_super_properties(tp: Any, collector: Any) -> None:
     page = tp.open(
         "reset",
         script="analytics.identify('u3', {plan: 'pro'}); analytics.track('Before Reset');",
@@ -125,9 +123,7 @@ def test_reset_forgets_the_mixpanel_identity_and_super_properties(
     assert page.evaluate("() => analytics.user().id()") is None
 
 
-def test_group_sets_group_on_next_event_and_sends_groups_set_once(
-    tp: Any, collector: Any
-) -> None:
+def test_group_sets_group_on_next_event_and_sends_groups_set_once(tp: Any, collector: Any) -> None:
     tp.open(
         "group",
         settings={"groupIdentifierTraits": ["company_id"]},
@@ -179,9 +175,24 @@ def test_data_residency_names_the_regional_host_in_the_init_config(
 
 
 CONTRACT_METHODS = [
-    "init", "identify", "name_tag", "register", "track", "track_links", "track_forms",
-    "alias", "set_group", "get_group", "reset", "get_distinct_id", "get_property",
-    "people.set", "people.union", "people.increment", "people.track_charge", "cookie.clear",
+    "init",
+    "identify",
+    "name_tag",
+    "register",
+    "track",
+    "track_links",
+    "track_forms",
+    "alias",
+    "set_group",
+    "get_group",
+    "reset",
+    "get_distinct_id",
+    "get_property",
+    "people.set",
+    "people.union",
+    "people.increment",
+    "people.track_charge",
+    "cookie.clear",
 ]
 
 

@@ -44,7 +44,9 @@ def events(base: str) -> list[dict[str, object]]:
 
 
 def clear(base: str) -> None:
-    with urllib.request.urlopen(urllib.request.Request(base + "/collector/events", method="DELETE")):
+    with urllib.request.urlopen(
+        urllib.request.Request(base + "/collector/events", method="DELETE")
+    ):
         pass
 
 
@@ -75,7 +77,9 @@ def test_single_base64_event_is_recorded_and_answered_with_1(base: str) -> None:
 
 def test_batched_json_array_is_split_and_answered_verbosely(base: str) -> None:
     clear(base)
-    status, body = post(base + "/mp/engage/?verbose=1", form([{"$set": {"a": 1}}, {"$add": {"b": 1}}], b64=False))
+    status, body = post(
+        base + "/mp/engage/?verbose=1", form([{"$set": {"a": 1}}, {"$add": {"b": 1}}], b64=False)
+    )
     assert status == 200 and json.loads(body) == {"status": 1, "error": None}
     assert [r["payload"] for r in events(base)] == [{"$set": {"a": 1}}, {"$add": {"b": 1}}]
     assert all(r["batch"] for r in events(base))
@@ -118,7 +122,14 @@ def test_package_zip_holds_the_integration_modules(base: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["/static/../serve.py", "/static/%2e%2e/serve.py", "/vendor/pyodide/../../package.json", "/serve.py", "/node_modules/pyodide/package.json"]
+    "path",
+    [
+        "/static/../serve.py",
+        "/static/%2e%2e/serve.py",
+        "/vendor/pyodide/../../package.json",
+        "/serve.py",
+        "/node_modules/pyodide/package.json",
+    ],
 )
 def test_files_outside_the_allow_list_are_refused(base: str, path: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as err:

@@ -49,7 +49,9 @@ def test_symbol_and_dom_values_are_dropped_and_reported() -> None:
 
 def test_function_marker_with_id_calls_back_through_invoke() -> None:
     seen: list[tuple[int, str]] = []
-    value, _ = wire.decode(json.dumps([{"\u0000": "fn", "v": 7}]), invoke=lambda i, a: seen.append((i, a)))
+    value, _ = wire.decode(
+        json.dumps([{"\u0000": "fn", "v": 7}]), invoke=lambda i, a: seen.append((i, a))
+    )
     value[0]("ok", 1)
     assert seen == [(7, '["ok",1]')]
 

@@ -1,0 +1,127 @@
+"""analytics.js API on the page: early-call order, call-time stamps, identity, gating, ready."""
+
+from __future__ import annotations
+
+from typing import Any
+
+PEOPLE = {"people": True}
+
+
+def test_calls_before_ready_replay_in_call_order_across_methods(tp: Any, collector: Any) -> None:
+    tp.open(
+        "order",
+        script="""
+        analytics.track('First');
+        analytics.identify('u-order', {plan: 'pro'});
+        analytics.page('Second Page');
+        analytics.track('Third');
+        """,
+    )
+    collector.wait_events(1, "Third")
+    tracked = [c["args"][0] for c in tp.mixpanel_calls("track")]
+    assert tracked == ["First", "Loaded a Page", "Third"]
+    order = [c["method"] for c in tp.mixpanel_calls() if c["method"] in ("identify", "track")]
+    assert order == ["track", "identify", "track", "track"]
+    first, page, third = (
+        next(e for e in collector.events() if e["event"] == n)
+        for n in ("First", "Loaded a Page", "Third")
+    )
+    assert "plan" not in first["properties"]
+    assert page["properties"]["plan"] == "pro" and third["properties"]["distinct_id"] == "u-order"
+
+
+def test_early_event_time_is_when_it_was_called_not_when_it_was_sent(
+    tp: Any, collector: Any
+) -> None:
+    page = tp.open(
+        "time",
+        script="window.__calledAt = Date.now(); analytics.track('Early');",
+    )
+    [event] = collector.wait_events(1, "Early")
+    called_at, ready_at = page.evaluate(
+        "() => [window.__calledAt, performance.timeOrigin + window.__readyAt]"
+    )
+    sent_ms = event["properties"]["time"] * 1000
+    assert abs(sent_ms - called_at) < 100, (sent_ms, called_at)
+    assert ready_at - called_at > 500  # the runtime really was not ready when it was called
+
+
+def test_page_context_is_captured_at_call_time_across_push_state(tp: Any, collector: Any) -> None:
+    tp.open(
+        "pushstate",
+        script="""
+        analytics.page('Before');
+        history.pushState({}, '', '/t/somewhere-else?x=1');
+        analytics.page('After');
+        """,
+    )
+    collector.wait_events(2, "Loaded a Page")
+    before, after = sorted(collector.events("Loaded a Page"), key=lambda e: e["properties"]["time"])
+    assert before["properties"]["name"] == "Before"
+    assert before["properties"]["path"] == "/t/pushstate.html"
+    assert before["properties"]["url"].endswith("/t/pushstate.html")
+    assert after["properties"]["path"] == "/t/somewhere-else"
+    assert after["properties"]["search"] == "?x=1"
+
+
+def test_insert_id_is_unique_per_call_and_is_the_message_id(tp: Any, collector: Any) -> None:
+    tp.open(
+        "insert-id",
+        script="analytics.track('Dup'); analytics.track('Dup'); analytics.track('Dup');",
+    )
+    events = collector.wait_events(3, "Dup")
+    ids = [e["properties"]["$insert_id"] for e in events]
+    assert len(set(ids)) == 3 and all(len(i) >= 16 for i in ids)
+
+
+def test_identity_survives_a_reload_and_is_identified_again_first(tp: Any, collector: Any) -> None:
+    page = tp.open(
+        "identity",
+        settings=PEOPLE,
+        script="analytics.identify('u-keep', {plan: 'pro'});",
+    )
+    collector.wait(lambda _: collector.payloads("engage"))
+    anon = page.evaluate("() => analytics.user().anonymousId()")
+    assert page.evaluate("() => analytics.user().id()") == "u-keep"
+    collector.clear()
+    page = tp.open(
+        "identity",
+        fresh=False,
+        settings=PEOPLE,
+        script="analytics.track('Back Again');",
+    )
+    [event] = collector.wait_events(1, "Back Again")
+    assert event["properties"]["distinct_id"] == "u-keep"
+    assert page.evaluate("() => analytics.user().id()") == "u-keep"
+    assert page.evaluate("() => analytics.user().anonymousId()") == anon
+    assert page.evaluate("() => analytics.user().traits().plan") == "pro"
+
+
+def test_integrations_mixpanel_false_sends_nothing(tp: Any, collector: Any) -> None:
+    tp.open(
+        "gated",
+        script="""
+        analytics.track('Hidden', {}, {integrations: {Mixpanel: false}});
+        analytics.track('Also Hidden', {}, {integrations: {All: false}});
+        analytics.track('Shown', {}, {integrations: {All: false, Mixpanel: true}});
+        analytics.track('Marker');
+        """,
+    )
+    collector.wait_events(1, "Marker")
+    assert [e["event"] for e in collector.events()] == ["Shown", "Marker"]
+
+
+def test_ready_settles_with_failure_when_mixpanel_js_is_blocked(tp: Any) -> None:
+    page = tp.page
+    page.route("**/vendor/mixpanel/**", lambda route: route.abort("blockedbyclient"))
+    try:
+        tp.open("blocked", script="analytics.track('Never');", wait_ready=False)
+        status = tp.wait_ready()
+    finally:
+        page.unroute("**/vendor/mixpanel/**")
+    assert status["status"] == "failed"
+    assert "mixpanel" in status["error"]
+    assert page.evaluate("() => analytics.status") == "failed"
+    assert page.evaluate("() => { analytics.track('After'); return 'still fine'; }") == "still fine"
+    errors = tp.lines("error")
+    assert any("mixpanel" in e for e in errors)
