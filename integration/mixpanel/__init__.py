@@ -53,6 +53,7 @@ class MixpanelDestination:
         self.calls = Calls(mixpanel, console, clock)
         self.options = settings.read_settings(settings_object, console.warn, console.error)
         self.enabled = False
+        self.geolocation_off = False
         if not self.options["token"]:
             console.error("[analytics] Mixpanel: no token in the settings; nothing will be sent")
             return
@@ -90,12 +91,23 @@ class MixpanelDestination:
             self.calls.send("reset")
             self.calls.send("register", MP_LIB)
 
+    def _geolocation(self, message: dict[str, Any]) -> None:
+        """analytics.js's ``context.ip === 0`` means "do not geolocate": from that call on,
+        this page's mixpanel.js sends ``ip=0`` (``set_config({ip: false})``), once."""
+        context = message.get("context")
+        ip = context.get("ip") if isinstance(context, dict) else None
+        no_ip = isinstance(ip, (int, float)) and not isinstance(ip, bool) and ip == 0
+        if no_ip and not self.geolocation_off:
+            self.calls.send("set_config", {"ip": False})
+            self.geolocation_off = True
+
     def _deliver(self, method: str, handler: Handler, message: Any) -> None:
         if not self.enabled:
             return
         try:
             if not isinstance(message, dict):
                 raise InvalidCall(method, f"message must be an object, got {describe(message)}")
+            self._geolocation(message)
             handler(message, self.options, self.calls)
         except InvalidCall as exc:
             if self.strict:

@@ -45,3 +45,38 @@ def test_no_console_errors_on_a_clean_boot(tp: Any) -> None:
     tp.open("clean-boot", script="analytics.track('Quiet');")
     time.sleep(0.3)
     assert tp.lines("error") == []
+
+
+def test_demo_page_button_tracks_an_event_and_shows_what_the_collector_got(
+    tp: Any, collector: Any, server_url: str
+) -> None:
+    page = tp.page
+    page.goto(server_url + "/")
+    page.wait_for_function("() => analytics.status === 'ready'", timeout=90_000)
+    page.fill("#event", "Demo Clicked")
+    page.click("#track")
+    [event] = collector.wait_events(1, "Demo Clicked")
+    assert event["properties"]["token"] == "demo-token"
+    page.wait_for_function(
+        "() => document.querySelector('#received').textContent.includes('Demo Clicked')"
+    )
+
+
+def test_campaign_context_and_ip_zero_reach_mixpanel(tp: Any, collector: Any) -> None:
+    tp.open(
+        "campaign",
+        script="""
+        analytics.track('From Campaign', {}, {context: {ip: 0,
+            campaign: {name: 'spring', source: 'news', medium: 'email', term: 't', content: 'c'}}});
+        """,
+    )
+    [event] = collector.wait_events(1, "From Campaign")
+    props = event["properties"]
+    assert (props["utm_campaign"], props["utm_source"], props["utm_medium"]) == (
+        "spring",
+        "news",
+        "email",
+    )
+    assert (props["utm_term"], props["utm_content"]) == ("t", "c")
+    [record] = [r for r in collector.all() if r["payload"].get("event") == "From Campaign"]
+    assert record["query"]["ip"] == "0"

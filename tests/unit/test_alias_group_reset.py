@@ -238,3 +238,21 @@ def test_no_json_like_input_makes_any_method_raise(
     for method in (dest.identify, dest.track, dest.page, dest.alias, dest.group):
         method(message)
     dest.reset()
+
+
+def test_context_ip_zero_turns_off_geolocation_once_before_the_call() -> None:
+    mp = RecordingMixpanel()
+    dest = MixpanelDestination({"token": "t"}, mp, RecordingConsole())
+    dest.track({"event": "A", "properties": {}, "context": {"ip": 0}})
+    dest.track({"event": "B", "properties": {}, "context": {"ip": 0}})
+    names = [n for n in mp.names() if n in ("set_config", "track")]
+    assert names == ["set_config", "track", "track"]
+    assert ("set_config", ({"ip": False},)) in mp.calls
+
+
+@pytest.mark.parametrize("ip", [None, "0", False, "1.2.3.4", 1])
+def test_context_ip_other_than_number_zero_leaves_geolocation_on(ip: object) -> None:
+    mp = RecordingMixpanel()
+    dest = MixpanelDestination({"token": "t"}, mp, RecordingConsole())
+    dest.track({"event": "A", "properties": {}, "context": {"ip": ip}})
+    assert "set_config" not in mp.names()
