@@ -34,6 +34,7 @@
   var listeners = {};
   var callbacks = {};
   var nextCallbackId = 1;
+  var current = null; // the id of the call being delivered, so mixpanel.js calls can name it
   var debugOn = false;
   var timings = {start: null, ready: null};
 
@@ -221,7 +222,7 @@
       while (args.length && args[args.length - 1] === null) args.pop();
       var target = resolveTarget(path, args);
       var result = target.self[target.name].apply(target.self, args);
-      emit('mixpanel', {method: path, args: args});
+      if (listeners.mixpanel) emit('mixpanel', {method: path, args: args, callId: current});
       return path.slice(0, 4) === 'get_' ? JSON.stringify(result === undefined ? null : result) : 'null';
     },
     invoke: function (id, argsJson) {
@@ -247,20 +248,28 @@
   }
 
   function deliver(entry) {
+    current = entry.id;
     try {
       dispatch(entry.method, entry.args, entry.meta);
     } catch (err) {
       console.error(PREFIX + entry.method + ': ' + (err && err.message ? err.message : err));
     } finally {
+      current = null;
       callbackIds(entry.args).forEach(function (id) { delete callbacks[id]; });
     }
     if (debugOn) console.log(PREFIX + entry.method, entry.args);
-    emit(entry.method, {args: JSON.parse(entry.args), meta: JSON.parse(entry.meta)});
+    if (listeners[entry.method]) emit(entry.method, detail(entry));
+  }
+
+  function detail(entry) {
+    return {callId: entry.id, method: entry.method, args: JSON.parse(entry.args), meta: JSON.parse(entry.meta)};
   }
 
   function record(method, args) {
-    var meta = {timestamp: Date.now(), messageId: newId(), page: pageContext()};
-    var entry = {method: method, args: argsToWire(args), meta: JSON.stringify(meta)};
+    var id = newId();
+    var meta = {timestamp: Date.now(), messageId: id, page: pageContext()};
+    var entry = {id: id, method: method, args: argsToWire(args), meta: JSON.stringify(meta)};
+    if (listeners.call) emit('call', detail(entry));
     if (dispatch) return deliver(entry);
     if (analytics.status === 'failed' || analytics.status === 'disabled') return;
     if (queue.length >= MAX_QUEUE) {
