@@ -23,8 +23,7 @@ integration (window.analytics), so JS and Python calls share one queue and one i
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
     from typing import Any
 

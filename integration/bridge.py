@@ -12,11 +12,11 @@ Everything here is I/O glue; the behaviour lives in the pure modules.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
 
 from integration import wire
 from integration.analytics import Analytics
 
+TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any

@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 import math
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
 
 from integration.dates import INVALID_DATE
 
+TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
