@@ -16,45 +16,19 @@ import argparse
 import base64
 import binascii
 import contextlib
-import io
 import json
 import os
 import sys
 import threading
 import time
-import zipfile
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-ROOT = Path(__file__).resolve().parent
-NODE = ROOT / "node_modules"
+from serve_assets import Assets
+
 MAX_BODY = 1024 * 1024  # the collector refuses bodies over 1 MiB
-
-# URL prefix -> folder. Only these folders are ever served.
-MOUNTS = {
-    "/static/": ROOT / "static",
-    "/vendor/pyodide/": NODE / "pyodide",
-    "/vendor/mixpanel/": NODE / "mixpanel-browser" / "dist",
-    "/vendor/pyscript/": NODE / "@pyscript" / "core" / "dist",
-    "/vendor/micropython/": NODE / "@micropython" / "micropython-webassembly-pyscript",
-}
-TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".json": "application/json",
-    ".wasm": "application/wasm",
-    ".zip": "application/zip",
-    ".png": "image/png",
-    ".svg": "image/svg+xml",
-    ".map": "application/json",
-    ".py": "text/x-python; charset=utf-8",
-}
-
 
 class Collector:
     """Thread-safe, ordered record of what mixpanel.js sent."""
@@ -102,32 +76,11 @@ def decode_data(raw: str) -> Any:
         raise ValueError("data is neither JSON nor base64 JSON") from exc
 
 
-def build_package_zip() -> bytes:
-    """The integration package as a zip, rebuilt on each request so edits show on reload."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for path in sorted((ROOT / "integration").rglob("*.py")):
-            zf.write(path, path.relative_to(ROOT).as_posix())
-    return buf.getvalue()
-
-
-def resolve_static(url_path: str) -> Path | None:
-    """Map a URL path to a file inside an allow-listed folder, or None."""
-    if url_path in ("/", "/index.html"):
-        return ROOT / "index.html"
-    for prefix, folder in MOUNTS.items():
-        if url_path.startswith(prefix):
-            candidate = (folder / url_path[len(prefix) :]).resolve()
-            base = folder.resolve()
-            if candidate.is_file() and base in candidate.parents:
-                return candidate
-    return None
-
-
 class Handler(BaseHTTPRequestHandler):
     server_version = "segment-mixpanel-py"
     protocol_version = "HTTP/1.1"
     collector: Collector
+    assets: Assets
     quiet = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
@@ -141,11 +94,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-cache")
-        for key, value in (extra or {}).items():
+        headers = {"Cache-Control": "no-cache", **(extra or {})}
+        for key, value in headers.items():
             self.send_header(key, value)
         self.end_headers()
-        if self.command != "HEAD":
+        if self.command != "HEAD" and status != HTTPStatus.NOT_MODIFIED:
             self.wfile.write(body)
 
     def reply_json(self, status: int, value: Any) -> None:
@@ -175,18 +128,21 @@ class Handler(BaseHTTPRequestHandler):
             return self.events()
         if self.command not in ("GET", "HEAD"):
             return self.reply(HTTPStatus.METHOD_NOT_ALLOWED, b"method not allowed\n", "text/plain")
-        if path == "/integration.zip":
-            return self.reply(HTTPStatus.OK, build_package_zip(), "application/zip")
         return self.serve_file(path)
 
     def serve_file(self, path: str) -> None:
         if ".." in path.split("/"):
             return self.reply(HTTPStatus.FORBIDDEN, b"forbidden\n", "text/plain")
-        file = resolve_static(path)
-        if file is None:
+        accept = self.headers.get("Accept-Encoding", "")
+        asset = self.assets.get(path, "gzip" in accept)
+        if asset is None:
             return self.reply(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
-        ctype = TYPES.get(file.suffix, "application/octet-stream")
-        self.reply(HTTPStatus.OK, file.read_bytes(), ctype)
+        headers = {"ETag": asset.etag, "Cache-Control": asset.cache, "Vary": "Accept-Encoding"}
+        if asset.gzipped:
+            headers["Content-Encoding"] = "gzip"
+        if self.headers.get("If-None-Match") == asset.etag:
+            return self.reply(HTTPStatus.NOT_MODIFIED, b"", asset.ctype, headers)
+        self.reply(HTTPStatus.OK, asset.body, asset.ctype, headers)
 
     def events(self) -> None:
         if self.command == "DELETE":
@@ -225,7 +181,9 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def make_server(host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
-    handler = type("BoundHandler", (Handler,), {"collector": Collector()})
+    assets = Assets()
+    threading.Thread(target=assets.warm, daemon=True).start()
+    handler = type("BoundHandler", (Handler,), {"collector": Collector(), "assets": assets})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     return server

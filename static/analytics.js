@@ -26,6 +26,11 @@
   var MAX_QUEUE = 10000;
   var script = document.currentScript;
   var base = new URL('../', (script && script.src) || location.href).href;
+  // serve.py writes the versioned (immutable) runtime URLs here; elsewhere the defaults apply.
+  var RUNTIME = /*@RUNTIME@*/null || {
+    pyodide: '/vendor/pyodide/', mixpanel: '/vendor/mixpanel/', package: '/integration.zip',
+  };
+  function runtimeUrl(name, file) { return base + RUNTIME[name].slice(1) + (file || ''); }
 
   var queue = [];
   var dropped = 0;
@@ -364,7 +369,7 @@
     if (window.mixpanel && window.mixpanel.__loaded) return Promise.resolve();
     // mixpanel.min.js only attaches itself to Mixpanel's snippet stub: an array with __SV.
     window.mixpanel = Object.assign([], {__SV: 1.2, _i: []});
-    return loadScript(base + 'vendor/mixpanel/mixpanel.min.js').then(function () {
+    return loadScript(runtimeUrl('mixpanel', 'mixpanel.min.js')).then(function () {
       if (!window.mixpanel || typeof window.mixpanel.init !== 'function') {
         throw new Error('mixpanel.js loaded but did not start');
       }
@@ -379,13 +384,13 @@
   }
 
   function loadPython() {
-    return import(base + 'vendor/pyodide/pyodide.mjs').then(function (mod) {
-      return mod.loadPyodide({indexURL: base + 'vendor/pyodide/'});
+    return import(runtimeUrl('pyodide', 'pyodide.mjs')).then(function (mod) {
+      return mod.loadPyodide({indexURL: runtimeUrl('pyodide')});
     });
   }
 
   function boot(settings) {
-    var pkg = fetchBytes(base + 'integration.zip');
+    var pkg = fetchBytes(runtimeUrl('package'));
     return Promise.all([loadPython(), pkg, loadMixpanel()]).then(function (done) {
       var py = done[0];
       py.unpackArchive(done[1], 'zip', {extractDir: '/home/pyodide'});

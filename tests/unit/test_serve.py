@@ -9,6 +9,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +142,59 @@ def test_files_outside_the_allow_list_are_refused(base: str, path: str) -> None:
 def test_only_get_and_head_serve_files(base: str) -> None:
     status, _ = post(base + "/static/analytics.js", "x=1")
     assert status == 405
+
+
+def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req) as resp:
+            return resp.status, dict(resp.headers), resp.read()
+    except urllib.error.HTTPError as err:
+        with err:
+            return err.code, dict(err.headers), err.read()
+
+
+def runtime_urls(base: str) -> dict[str, str]:
+    _, _, body = fetch(base + "/static/analytics.js")
+    text = body.decode()
+    start = text.index("var RUNTIME = ") + len("var RUNTIME = ")
+    urls: dict[str, str] = json.JSONDecoder().raw_decode(text[start:])[0]
+    return urls
+
+
+def test_loader_is_served_with_versioned_runtime_urls(base: str) -> None:
+    urls = runtime_urls(base)
+    lock = json.loads(Path("package-lock.json").read_text())["packages"]
+    assert urls["pyodide"] == f"/vendor/pyodide@{lock['node_modules/pyodide']['version']}/"
+    assert urls["package"].startswith("/integration.") and urls["package"].endswith(".zip")
+
+
+def test_versioned_runtime_files_are_immutable_and_unversioned_revalidate(base: str) -> None:
+    urls = runtime_urls(base)
+    _, headers, _ = fetch(base + urls["pyodide"] + "pyodide.mjs")
+    assert (
+        "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
+    )
+    _, headers, _ = fetch(base + urls["package"])
+    assert "immutable" in headers["Cache-Control"]
+    _, headers, _ = fetch(base + "/vendor/pyodide/pyodide.mjs")
+    assert headers["Cache-Control"] == "no-cache" and headers["ETag"]
+
+
+def test_big_runtime_files_are_sent_gzipped_when_asked(base: str) -> None:
+    import gzip
+
+    url = base + runtime_urls(base)["pyodide"] + "pyodide.asm.wasm"
+    status, headers, body = fetch(url, {"Accept-Encoding": "gzip, br"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    raw = Path("node_modules/pyodide/pyodide.asm.wasm").read_bytes()
+    assert gzip.decompress(body) == raw and len(body) < len(raw) * 0.5
+    _, plain_headers, plain = fetch(url)
+    assert "Content-Encoding" not in plain_headers and plain == raw
+
+
+def test_matching_etag_gets_304_with_no_body(base: str) -> None:
+    url = base + "/vendor/mixpanel/mixpanel.min.js"
+    _, headers, _ = fetch(url, {"Accept-Encoding": "gzip"})
+    status, _, body = fetch(url, {"Accept-Encoding": "gzip", "If-None-Match": headers["ETag"]})
+    assert (status, body) == (304, b"")

@@ -1,0 +1,146 @@
+"""What serve.py may serve, and how: the allow-list, versioned runtime URLs, ETags, gzip.
+
+Runtime files from node_modules are reachable under a versioned prefix, e.g.
+`/vendor/pyodide@314.0.7/pyodide.mjs`: the version comes from the installed package, so such a
+URL never changes content and is sent as immutable (a repeat visit downloads none of it). The
+unversioned `/vendor/pyodide/` prefix also works (revalidated by ETag). The integration package
+is served as `/integration.<hash>.zip`, immutable too. Big text-like files (wasm, js, json) are
+gzipped once and kept in memory. Nothing outside the listed folders is ever served.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import threading
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+NODE = ROOT / "node_modules"
+
+# name -> (npm package folder, sub-folder served)
+RUNTIME = {
+    "pyodide": ("pyodide", ""),
+    "mixpanel": ("mixpanel-browser", "dist"),
+    "pyscript": ("@pyscript/core", "dist"),
+    "micropython": ("@micropython/micropython-webassembly-pyscript", ""),
+}
+TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".json": "application/json",
+    ".wasm": "application/wasm",
+    ".zip": "application/zip",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".map": "application/json",
+    ".py": "text/x-python; charset=utf-8",
+}
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".map", ".svg"}
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+RUNTIME_MARK = "/*@RUNTIME@*/null"
+
+
+def package_version(folder: str) -> str:
+    try:
+        meta = json.loads((NODE / folder / "package.json").read_text())
+        return str(meta["version"])
+    except (OSError, ValueError, KeyError):
+        return "0"
+
+
+class Asset:
+    """One response body with its headers' facts."""
+
+    def __init__(self, body: bytes, ctype: str, etag: str, cache: str, gzipped: bool) -> None:
+        self.body = body
+        self.ctype = ctype
+        self.etag = etag
+        self.cache = cache
+        self.gzipped = gzipped
+
+
+class Assets:
+    """Resolves URL paths to assets; caches gzipped bodies and the package zip."""
+
+    def __init__(self) -> None:
+        self.mounts: dict[str, tuple[Path, str]] = {"/static/": (ROOT / "static", REVALIDATE)}
+        self.urls: dict[str, str] = {}
+        for name, (pkg, sub) in RUNTIME.items():
+            folder = NODE / pkg / sub
+            versioned = f"/vendor/{name}@{package_version(pkg)}/"
+            self.mounts[versioned] = (folder, IMMUTABLE)
+            self.mounts[f"/vendor/{name}/"] = (folder, REVALIDATE)
+            self.urls[name] = versioned
+        self._gz: dict[tuple[str, str], bytes] = {}
+        self._lock = threading.Lock()
+
+    # -- the integration package ------------------------------------------------------------
+    def package_zip(self) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted((ROOT / "integration").rglob("*.py")):
+                info = zipfile.ZipInfo(path.relative_to(ROOT).as_posix(), (2020, 1, 1, 0, 0, 0))
+                zf.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+        return buf.getvalue()
+
+    def package_url(self) -> str:
+        digest = hashlib.sha256(self.package_zip()).hexdigest()[:16]
+        return f"/integration.{digest}.zip"
+
+    def runtime_json(self) -> str:
+        return json.dumps({**self.urls, "package": self.package_url()})
+
+    # -- lookup -------------------------------------------------------------------------------
+    def find(self, url_path: str) -> tuple[Path, str] | None:
+        if url_path in ("/", "/index.html"):
+            return ROOT / "index.html", REVALIDATE
+        for prefix, (folder, cache) in self.mounts.items():
+            if url_path.startswith(prefix):
+                candidate = (folder / url_path[len(prefix) :]).resolve()
+                if candidate.is_file() and folder.resolve() in candidate.parents:
+                    return candidate, cache
+        return None
+
+    def get(self, url_path: str, accept_gzip: bool) -> Asset | None:
+        if url_path.startswith("/integration.") and url_path.endswith(".zip"):
+            body = self.package_zip()
+            tag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+            cache = IMMUTABLE if url_path == self.package_url() else REVALIDATE
+            return Asset(body, TYPES[".zip"], tag, cache, False)
+        found = self.find(url_path)
+        if found is None:
+            return None
+        file, cache = found
+        stat = file.stat()
+        etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
+        ctype = TYPES.get(file.suffix, "application/octet-stream")
+        if file.name == "analytics.js" and file.parent.name == "static":
+            body = file.read_bytes().replace(RUNTIME_MARK.encode(), self.runtime_json().encode())
+            etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+            return Asset(body, ctype, etag, cache, False)
+        if accept_gzip and file.suffix in COMPRESSIBLE:
+            return Asset(self.gzipped(file, etag), ctype, etag[:-1] + '-gz"', cache, True)
+        return Asset(file.read_bytes(), ctype, etag, cache, False)
+
+    def gzipped(self, file: Path, etag: str) -> bytes:
+        key = (str(file), etag)
+        with self._lock:
+            cached = self._gz.get(key)
+        if cached is None:
+            cached = gzip.compress(file.read_bytes(), compresslevel=6, mtime=0)
+            with self._lock:
+                self._gz[key] = cached
+        return cached
+
+    def warm(self) -> None:
+        """Precompress the big runtime files (in a background thread at start-up)."""
+        for name in ("pyodide.asm.wasm", "pyodide.asm.mjs", "pyodide-lock.json", "pyodide.mjs"):
+            self.get(self.urls["pyodide"] + name, True)
+        self.get(self.urls["mixpanel"] + "mixpanel.min.js", True)
