@@ -30,6 +30,7 @@ from serve_assets import Assets
 
 MAX_BODY = 1024 * 1024  # the collector refuses bodies over 1 MiB
 
+
 class Collector:
     """Thread-safe, ordered record of what mixpanel.js sent."""
 
