@@ -70,7 +70,10 @@ class Assets:
     """Resolves URL paths to assets; caches gzipped bodies and the package zip."""
 
     def __init__(self) -> None:
-        self.mounts: dict[str, tuple[Path, str]] = {"/static/": (ROOT / "static", REVALIDATE)}
+        self.mounts: dict[str, tuple[Path, str]] = {
+            "/static/": (ROOT / "static", REVALIDATE),
+            "/bench/": (ROOT / "bench" / "pages", REVALIDATE),  # written by bench/pages.py
+        }
         self.urls: dict[str, str] = {}
         for name, (pkg, sub) in RUNTIME.items():
             folder = NODE / pkg / sub

@@ -44,19 +44,27 @@ class HostConsole:
 
 
 class HostStorage:
-    """analytics.js storage: ids in cookies, traits in localStorage (the loader decides)."""
+    """analytics.js storage: ids in cookies, traits in localStorage (the loader decides).
+
+    Reads are cached: every call reads the user id and anonymous id, and parsing
+    document.cookie each time cost more than the rest of the call. This page's own writes go
+    through here; another tab's changes are seen on the next page load."""
 
     def __init__(self, host: Any) -> None:
         self._host = host
+        self._cache: dict[str, str | None] = {}
 
     def get(self, key: str) -> str | None:
-        value: str | None = json.loads(self._host.storageGet(key))
-        return value
+        if key not in self._cache:
+            self._cache[key] = json.loads(self._host.storageGet(key))
+        return self._cache[key]
 
     def set(self, key: str, value: str) -> None:
+        self._cache[key] = value
         self._host.storageSet(key, value)
 
     def remove(self, key: str) -> None:
+        self._cache[key] = None
         self._host.storageRemove(key)
 
 

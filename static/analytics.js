@@ -113,7 +113,7 @@
           return w === undefined ? null : w;
         });
       }
-      var out = {};
+      var out = Object.create(null); // so a "__proto__" key stays an own key
       Object.keys(value).forEach(function (key) {
         var w = toWire(value[key], depth + 1, stack, false);
         if (w !== undefined) out[key.charAt(0) === MARK ? MARK + key : key] = w;
@@ -143,7 +143,11 @@
         return mark('fn', nextCallbackId++);
     }
     if (value === null) return null;
-    return wireObject(value, depth, stack);
+    try {
+      return wireObject(value, depth, stack);
+    } catch (err) { // a throwing getter or Proxy trap costs that object, not the call
+      return mark('unreadable');
+    }
   }
 
   function argsToWire(args) {
@@ -389,9 +393,19 @@
     });
   }
 
+  function afterPageLoad() {
+    if (document.readyState === 'complete') return Promise.resolve();
+    return new Promise(function (resolve) {
+      window.addEventListener('load', function () { setTimeout(resolve, 0); }, {once: true});
+    });
+  }
+
   function boot(settings) {
     var pkg = fetchBytes(runtimeUrl('package'));
-    return Promise.all([loadPython(), pkg, loadMixpanel()]).then(function (done) {
+    // Scripts and module imports started before the load event would delay it; fetch() does not.
+    return afterPageLoad().then(function () {
+      return Promise.all([loadPython(), pkg, loadMixpanel()]);
+    }).then(function (done) {
       var py = done[0];
       py.unpackArchive(done[1], 'zip', {extractDir: '/home/pyodide'});
       analytics.pyodide = py;
