@@ -70,6 +70,9 @@ class _Decoder:
         if kind == "deep":
             self.problems.append(f'nesting deeper than 64 levels was replaced by "{TOO_DEEP}"')
             return TOO_DEEP
+        if kind == "unreadable":
+            self.problems.append("an object threw when read (getter or Proxy); sent as null")
+            return None
         if kind == "bigint":
             self.problems.append("a BigInt was sent as a string")
             return str(value)
