@@ -9,6 +9,8 @@ copy plus one plain-English problem per change or risk:
   is taken): mixpanel.js treats an object with ``length`` as an array and sends it empty;
 - NaN and ±Infinity become None (JSON has no such numbers);
 - strings longer than 255 UTF-16 units are *reported only*: mixpanel.js cuts them itself;
+- a ``__proto__`` key (a JSON.parse'd object can have one) is renamed the same way: mixpanel.js
+  copies properties by assignment, which sets the prototype instead and loses the value;
 - a ``bucket`` key is reported only: Mixpanel's interface hides it;
 - containers nested deeper than `MAX_DEPTH` become ``"[Too deep]"``.
 
@@ -29,6 +31,7 @@ MAX_DEPTH = 64
 MAX_STRING = 255
 LENGTH_KEY = "length"
 RENAMED_LENGTH = "length_"
+PROTO_KEY = "__proto__"
 CIRCULAR = "[Circular]"
 TOO_DEEP = "[Too deep]"
 _MAX_PATH = 60
@@ -110,14 +113,17 @@ class _Walker:
     def _rename(
         self, key: Any, source: dict[Any, Any], out: dict[Any, Any], here: str, depth: int
     ) -> Any:
-        if key != LENGTH_KEY:
+        if key not in (LENGTH_KEY, PROTO_KEY):
             return key
-        name = RENAMED_LENGTH
+        name = key + "_"
         while name in source or name in out:
             name += "_"
-        cost = (
-            f"would drop the whole {self.payload}" if depth == 0 else "would send that object empty"
-        )
+        if key == PROTO_KEY:
+            cost = "would lose it: assigning it sets the prototype"
+        elif depth == 0:
+            cost = f"would drop the whole {self.payload}"
+        else:
+            cost = "would send that object empty"
         self.report(here, f'renamed to "{name}" (mixpanel.js {cost})')
         return name
 
