@@ -79,7 +79,7 @@ class MixpanelDestination:
         self._deliver("page", events.page, message)
 
     def alias(self, message: Any) -> None:
-        self._deliver("alias", alias_group.alias, message)
+        self._deliver("alias", _alias, message)
 
     def group(self, message: Any) -> None:
         self._deliver("group", alias_group.group, message)
@@ -113,3 +113,11 @@ class MixpanelDestination:
             if self.strict:
                 raise
             self.console.error(f"[analytics] {exc}")
+
+
+def _alias(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
+    """As the original, then beyond it: a missing new id (which the original's guard skips
+    silently, as undefined === undefined) is reported."""
+    alias_group.alias(message, options, calls)
+    if message.get("userId") is None and message.get("to") is None:
+        raise InvalidCall("alias", "user id is missing")
