@@ -111,6 +111,10 @@ class Analytics:
         """Log out: forget user id, traits and group; make a new anonymous id."""
         self._guard("reset", self._reset)
 
+    def consent(self, granted: Any) -> None:
+        """Give (True) or withdraw (False) consent to tracking; see the ``consent`` setting."""
+        self._guard("consent", self._consent, granted)
+
     def user(self) -> User:
         """The stored user: ``id()``, ``anonymous_id()``, ``traits()`` (each also a setter)."""
         return self._user
@@ -119,6 +123,8 @@ class Analytics:
         """Replay one call from the JS queue; ``meta`` may hold timestamp, messageId, page."""
         if method == "reset":
             return self.reset()
+        if method == "consent":
+            return self._guard("consent", self._consent, *args)
         if method not in EVENTS:
             return self._report(method, InvalidCall(method, "unknown method"))
         if not isinstance(args, (list, tuple)):
@@ -194,6 +200,13 @@ class Analytics:
         if self._destination_ready():
             self._attempt("reset", "Mixpanel", self.destination.reset)
         self._emit("reset")
+
+    def _consent(self, granted: Any) -> None:
+        if not isinstance(granted, bool):
+            got = arguments.type_name(granted)
+            raise InvalidCall("consent", f"takes true or false, got {got}; nothing changed")
+        if self._destination_ready():
+            self._attempt("consent", "Mixpanel", self.destination.consent, granted)
 
     def _identify_returning_visitor(self) -> None:
         """mixpanel.js holds People updates until identify runs in this page: run it first."""

@@ -156,6 +156,7 @@ ORDER = {
     "alias": ("user_id", "previous_id", "options", "callback"),
     "group": ("group_id", "traits", "options", "callback"),
     "reset": (),
+    "consent": ("granted",),
 }
 
 

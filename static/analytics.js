@@ -20,7 +20,7 @@
     return;
   }
 
-  var METHODS = ['identify', 'track', 'page', 'alias', 'group', 'reset'];
+  var METHODS = ['identify', 'track', 'page', 'alias', 'group', 'reset', 'consent'];
   var MARK = '\u0000';
   var MAX_DEPTH = 64;
   var MAX_QUEUE = 10000;

@@ -91,6 +91,17 @@ class MixpanelDestination:
             self.calls.send("reset")
             self.calls.send("register", MP_LIB)
 
+    def consent(self, granted: bool) -> None:
+        """Beyond the original: consent given → ``opt_in_tracking()`` (persistence back on);
+        withdrawn → ``opt_out_tracking`` (persistence cleared, nothing sent; the People
+        profile is kept: erasing it is a separate request, not a consent switch)."""
+        if not self.enabled:
+            return
+        if granted:
+            self.calls.send("opt_in_tracking")
+        else:
+            self.calls.send("opt_out_tracking", {"delete_user": False})
+
     def _geolocation(self, message: dict[str, Any]) -> None:
         """analytics.js's ``context.ip === 0`` means "do not geolocate": from that call on,
         this page's mixpanel.js sends ``ip=0`` (``set_config({ip: false})``), once."""

@@ -47,7 +47,13 @@ DEFAULTS: dict[str, Any] = {
     "groupIdentifierTraits": [],
 }
 # Ours (beyond the original): where mixpanel.js sends, and any other init option.
-OWN_DEFAULTS: dict[str, Any] = {"dataResidency": None, "apiHost": None, "mixpanelConfig": {}}
+OWN_DEFAULTS: dict[str, Any] = {
+    "dataResidency": None,
+    "apiHost": None,
+    "mixpanelConfig": {},
+    "consent": True,  # False: mixpanel.js starts opted out, stores and sends nothing
+    "ignoreDnt": False,  # mixpanel.js's ignore_dnt
+}
 # Stored by Segment but never read in the browser: accepted silently, never passed on.
 IGNORED = ("increments", "apiKey", "secret", "apiSecret")
 RENAMED = {
@@ -129,6 +135,11 @@ def init_config(options: dict[str, Any]) -> dict[str, Any]:
     host = _api_host(options)
     if host is not None:
         config["api_host"] = host
+    if not options["consent"]:
+        config["opt_out_tracking_by_default"] = True
+        config["opt_out_persistence_by_default"] = True
+    if options["ignoreDnt"]:
+        config["ignore_dnt"] = True
     config.update(options["mixpanelConfig"])
     return config
 
