@@ -63,6 +63,13 @@ class Collector:
             self._events.clear()
 
 
+def cesu8_to_str(data: bytes) -> str:
+    """mixpanel.js's base64 path UTF-8-encodes each UTF-16 unit, so an emoji arrives as two
+    encoded surrogates (CESU-8). Mixpanel's servers accept that; so do we: re-pair them."""
+    text = data.decode("utf-8", "surrogatepass")
+    return text.encode("utf-16", "surrogatepass").decode("utf-16")
+
+
 def decode_data(raw: str) -> Any:
     """A mixpanel.js `data=` value: JSON, or base64 of JSON. Raises ValueError otherwise."""
     try:
@@ -71,9 +78,9 @@ def decode_data(raw: str) -> Any:
         pass
     try:
         padded = raw + "=" * (-len(raw) % 4)
-        text = base64.b64decode(padded, altchars=b"-_" if "-" in raw or "_" in raw else None)
-        return json.loads(text.decode("utf-8"))
-    except (binascii.Error, UnicodeDecodeError) as exc:
+        data = base64.b64decode(padded, altchars=b"-_" if "-" in raw or "_" in raw else None)
+        return json.loads(cesu8_to_str(data))
+    except (binascii.Error, UnicodeError) as exc:
         raise ValueError("data is neither JSON nor base64 JSON") from exc
 
 

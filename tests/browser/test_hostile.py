@@ -414,13 +414,6 @@ def test_hostile_input_is_sanitized_or_dropped_with_a_line_and_the_next_call_wor
     assert page.evaluate("() => Object.prototype.polluted") is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="serve.py's collector decodes base64 payloads as strict UTF-8, but mixpanel.js's "
-    "utf8Encode writes astral characters (emoji) as CESU-8 surrogate triplets, so the "
-    "collector answers 400 and the event is lost; Mixpanel's servers accept it. The fix "
-    "belongs in serve.py decode_data (e.g. decode with 'surrogatepass' and re-pair).",
-)
 def test_emoji_reaches_the_collector_in_base64_form(tp: Any, collector: Any) -> None:
     tp.open(
         "emoji-b64",
