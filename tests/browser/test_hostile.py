@@ -18,8 +18,6 @@ import json
 import time
 from typing import Any
 
-import pytest
-
 ABSENT = object()  # a property that must not reach the collector
 
 # JS values the cases use; built once per page.

@@ -202,7 +202,5 @@ def test_matching_etag_gets_304_with_no_body(base: str) -> None:
 
 def test_decode_data_repairs_mixpanels_cesu8_emoji() -> None:
     # mixpanel.js encodes "\U0001f680" as the two surrogates, each UTF-8 encoded.
-    cesu = (
-        '{"e":"\\ud83d\\ude80"}'.encode().decode("unicode_escape").encode("utf-8", "surrogatepass")
-    )
+    cesu = b'{"e":"\\ud83d\\ude80"}'.decode("unicode_escape").encode("utf-8", "surrogatepass")
     assert serve.decode_data(base64.b64encode(cesu).decode()) == {"e": "\U0001f680"}
