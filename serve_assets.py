@@ -41,7 +41,8 @@ TYPES = {
     ".map": "application/json",
     ".py": "text/x-python; charset=utf-8",
 }
-COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".map", ".svg"}
+COMPRESSIBLE = {".html", ".js", ".mjs", ".css", ".json", ".wasm", ".map", ".svg", ".bin"}
+SNAPSHOTS = ROOT / ".cache" / "snapshots"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 RUNTIME_MARK = "/*@RUNTIME@*/null"
@@ -73,6 +74,7 @@ class Assets:
         self.mounts: dict[str, tuple[Path, str]] = {
             "/static/": (ROOT / "static", REVALIDATE),
             "/bench/": (ROOT / "bench" / "pages", REVALIDATE),  # written by bench/pages.py
+            "/snapshots/": (SNAPSHOTS, IMMUTABLE),  # written by scripts/make_snapshot.py
         }
         self.urls: dict[str, str] = {}
         for name, (pkg, sub) in RUNTIME.items():
@@ -82,13 +84,21 @@ class Assets:
             self.mounts[f"/vendor/{name}/"] = (folder, REVALIDATE)
             self.urls[name] = versioned
         self._gz: dict[tuple[str, str], bytes] = {}
+        self._zip: tuple[tuple[tuple[str, int], ...], bytes] | None = None
         self._lock = threading.Lock()
 
     # -- the integration package ------------------------------------------------------------
     def package_zip(self) -> bytes:
+        files = sorted((ROOT / "integration").rglob("*.py"))
+        key = tuple((str(p), p.stat().st_mtime_ns) for p in files)
+        if self._zip is None or self._zip[0] != key:
+            self._zip = (key, self._build_zip(files))
+        return self._zip[1]
+
+    def _build_zip(self, files: list[Path]) -> bytes:
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-            for path in sorted((ROOT / "integration").rglob("*.py")):
+            for path in files:
                 info = zipfile.ZipInfo(path.relative_to(ROOT).as_posix(), (2020, 1, 1, 0, 0, 0))
                 zf.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
         return buf.getvalue()
@@ -98,7 +108,11 @@ class Assets:
         return f"/integration.{digest}.zip"
 
     def runtime_json(self) -> str:
-        return json.dumps({**self.urls, "package": self.package_url()})
+        urls = {**self.urls, "package": self.package_url()}
+        snapshot = snapshot_path(self)
+        if snapshot.exists():
+            urls["snapshot"] = "/snapshots/" + snapshot.name
+        return json.dumps(urls)
 
     # -- lookup -------------------------------------------------------------------------------
     def find(self, url_path: str) -> tuple[Path, str] | None:
@@ -147,3 +161,13 @@ class Assets:
         for name in ("pyodide.asm.wasm", "pyodide.asm.mjs", "pyodide-lock.json", "pyodide.mjs"):
             self.get(self.urls["pyodide"] + name, True)
         self.get(self.urls["mixpanel"] + "mixpanel.min.js", True)
+        snapshot = snapshot_path(self)
+        if snapshot.exists():
+            self.get("/snapshots/" + snapshot.name, True)
+
+
+def snapshot_path(assets: Assets) -> Path:
+    """Where the memory snapshot for this Pyodide and this package lives (it may not exist)."""
+    version = assets.urls["pyodide"].rstrip("/").rsplit("@", 1)[-1]
+    digest = assets.package_url().split(".")[1]
+    return SNAPSHOTS / f"pyodide-{version}-{digest}.bin"

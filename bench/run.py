@@ -47,7 +47,7 @@ ARGS = [
 LOAD_FACTS = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const res = performance.getEntriesByType('resource');
-  const runtime = res.filter((r) => /\\/vendor\\/|\\/integration\\./.test(r.name));
+  const runtime = res.filter((r) => /\\/vendor\\/|\\/integration\\.|\\/snapshots\\//.test(r.name));
   const before = window.__longTasks.filter((t) => t[0] < nav.loadEventStart);
   return {
     ready: window.__readyAt, failed: window.__failed || null, load: nav.loadEventStart,

@@ -41,3 +41,9 @@ if [ ! -f "$vstamp" ] || ! cmp -s pyproject.toml "$vstamp"; then
   .venv/bin/python -m pip install -q -e '.[test]'
   cp pyproject.toml "$vstamp"
 fi
+
+# Pyodide memory snapshot with the package imported (needs chromium; the loader boots without
+# one when it is missing or stale). Skipped when up to date.
+if [ "$need_browser" = 1 ]; then
+  .venv/bin/python scripts/make_snapshot.py
+fi

@@ -23,7 +23,8 @@
   var METHODS = ['identify', 'track', 'page', 'alias', 'group', 'reset', 'consent'];
   var MARK = '\u0000';
   var MAX_DEPTH = 64;
-  var MAX_QUEUE = 10000;
+  var MAX_QUEUE = 10000; // calls held before ready, and their wire size in characters:
+  var MAX_QUEUE_CHARS = 8 * 1024 * 1024;
   var script = document.currentScript;
   var base = new URL('../', (script && script.src) || location.href).href;
   // serve.py writes the versioned (immutable) runtime URLs here; elsewhere the defaults apply.
@@ -34,6 +35,8 @@
 
   var queue = [];
   var dropped = 0;
+  var queuedChars = 0;
+  var queuedChars = 0;
   var dispatch = null; // the Python entry point once live
   var readyCallbacks = [];
   var listeners = {};
@@ -281,10 +284,14 @@
     if (listeners.call) emit('call', detail(entry));
     if (dispatch) return deliver(entry);
     if (analytics.status === 'failed' || analytics.status === 'disabled') return;
-    if (queue.length >= MAX_QUEUE) {
-      if (dropped++ === 0) console.warn(PREFIX + 'more than ' + MAX_QUEUE + ' calls before ready; later ones are dropped');
+    if (queue.length >= MAX_QUEUE || queuedChars + entry.args.length > MAX_QUEUE_CHARS) {
+      if (dropped++ === 0) {
+        console.warn(PREFIX + method + ': the queue before ready is full (' + MAX_QUEUE + ' calls or ' +
+                     MAX_QUEUE_CHARS + ' characters); calls beyond it are dropped');
+      }
       return;
     }
+    queuedChars += entry.args.length;
     queue.push(entry);
   }
 
@@ -387,9 +394,20 @@
     });
   }
 
-  function loadPython() {
+  // A memory snapshot (scripts/make_snapshot.py) restores Python with our package already
+  // imported, skipping most of the start-up; any failure falls back to a normal boot.
+  function loadPython(useSnapshot) {
     return import(runtimeUrl('pyodide', 'pyodide.mjs')).then(function (mod) {
-      return mod.loadPyodide({indexURL: runtimeUrl('pyodide')});
+      var indexURL = runtimeUrl('pyodide');
+      if (!useSnapshot || !RUNTIME.snapshot) return mod.loadPyodide({indexURL: indexURL});
+      return mod.loadPyodide({indexURL: indexURL, _loadSnapshot: fetchBytes(runtimeUrl('snapshot'))})
+        .then(function (py) {
+          timings.snapshot = true;
+          return py;
+        }, function (err) {
+          console.warn(PREFIX + 'snapshot restore failed, booting normally: ' + (err && err.message));
+          return mod.loadPyodide({indexURL: indexURL});
+        });
     });
   }
 
@@ -400,11 +418,11 @@
     });
   }
 
-  function boot(settings) {
+  function boot(settings, options) {
     var pkg = fetchBytes(runtimeUrl('package'));
     // Scripts and module imports started before the load event would delay it; fetch() does not.
     return afterPageLoad().then(function () {
-      return Promise.all([loadPython(), pkg, loadMixpanel()]);
+      return Promise.all([loadPython(options.snapshot !== false), pkg, loadMixpanel()]);
     }).then(function (done) {
       var py = done[0];
       py.unpackArchive(done[1], 'zip', {extractDir: '/home/pyodide'});
@@ -417,6 +435,17 @@
       if (dropped) console.warn(PREFIX + dropped + ' call(s) beyond the queue bound were dropped');
       settle('ready');
     });
+  }
+
+  // Pyodide leaves some of its own promises unhandled when a runtime file is missing or
+  // WebAssembly is refused (CSP); it then never settles. End the boot with that error instead
+  // of an uncaught one in the page (only rejections raised from Pyodide's own files).
+  function failedBoot(event) {
+    var reason = event.reason;
+    var stack = String((reason && reason.stack) || '');
+    if (analytics.status !== 'loading' || stack.indexOf(runtimeUrl('pyodide')) < 0) return;
+    event.preventDefault();
+    settle('failed', 'could not start: ' + String(reason && reason.message ? reason.message : reason));
   }
 
   analytics.load = safe(function (settings, options) {
@@ -434,11 +463,15 @@
     var timer = setTimeout(function () {
       if (analytics.status === 'loading') settle('failed', 'not ready after ' + limit + ' ms; calls are dropped');
     }, limit);
-    boot(JSON.parse(argsToWire([settings]))[0]).catch(function (err) {
+    window.addEventListener('unhandledrejection', failedBoot);
+    boot(JSON.parse(argsToWire([settings]))[0], options || {}).catch(function (err) {
       // A Python traceback's last line names the problem; the page needs no more than that.
       var text = String(err && err.message ? err.message : err).trim().split('\n').pop();
-      settle('failed', 'could not start: ' + text);
-    }).finally(function () { clearTimeout(timer); });
+      if (analytics.status === 'loading') settle('failed', 'could not start: ' + text);
+    }).finally(function () {
+      clearTimeout(timer);
+      window.removeEventListener('unhandledrejection', failedBoot);
+    });
     return analytics;
   });
 

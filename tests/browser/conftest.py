@@ -120,7 +120,7 @@ window.addEventListener('load', function () {{ window.__loadAt = performance.now
 analytics.on('mixpanel', function (c) {{ window.__log.push(c); }});
 analytics.ready(function (s) {{ window.__readyAt = performance.now(); window.__status = s; }});
 {before_load}
-analytics.load(Object.assign({base}, {settings}));
+analytics.load(Object.assign({base}, {settings}), {load_options});
 {script}
 </script>
 </head><body><h1>{title}</h1>{body}</body></html>
@@ -166,6 +166,7 @@ class TestPage:
             "script": "",
             "body": "",
             "base": base,
+            "load_options": json.dumps(parts.pop("load_options", {})),
         }
         fields.update(parts)
         path = f"/t/{name}.html"
