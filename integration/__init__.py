@@ -30,11 +30,21 @@ if TYPE_CHECKING:
 __all__ = ["Analytics", "alias", "group", "identify", "page", "reset", "track"]
 
 
+_SUBMODULES = frozenset(
+    ("analytics", "arguments", "bridge", "dates", "errors", "identity", "messages", "mixpanel")
+) | frozenset(("sanitize", "wire"))
+
+
 def __getattr__(name: str) -> Any:
     if name == "Analytics":  # lazy, so importing the package stays cheap
         from integration.analytics import Analytics
 
         return Analytics
+    if name in _SUBMODULES:
+        # MicroPython asks this hook for `from integration import wire` before it imports the
+        # submodule (CPython imports it after this raises); importing it here serves both.
+        __import__("integration." + name)
+        return globals()[name]
     raise AttributeError(name)
 
 

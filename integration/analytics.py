@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import sys
 import time
-import uuid
 
 from integration import arguments, messages
 from integration.errors import InvalidCall
-from integration.identity import Group, MemoryStorage, User
+from integration.identity import Group, MemoryStorage, User, new_uuid
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -73,7 +72,7 @@ class Analytics:
     ) -> None:
         self.console = console or _StderrConsole()
         self._clock = clock or (lambda: time.time() * 1000)
-        self._new_id = new_id or (lambda: str(uuid.uuid4()))
+        self._new_id = new_id or new_uuid
         self._page_context = page_context or _blank_page
         self._strict = strict
         store = storage if storage is not None else MemoryStorage()

@@ -27,7 +27,9 @@ class Resolved:
     names: tuple[str, ...] = ()
 
     def __init__(self, *values: Any) -> None:
-        for name, value in zip(self.names, values, strict=True):
+        if len(values) != len(self.names):
+            raise TypeError(f"{type(self).__name__} takes {len(self.names)} values")
+        for name, value in zip(self.names, values):  # noqa: B905 (no strict= on MicroPython)
             setattr(self, name, value)
 
     def fields(self) -> Json:
@@ -96,7 +98,8 @@ class _Slots:
             raise InvalidCall(method, f"takes at most {len(names)} arguments, got {len(args)}")
         self.method = method
         self.values: Json = dict.fromkeys(names)
-        self.values.update(zip(names, args, strict=False))
+        for name, value in zip(names, args):  # noqa: B905 (MicroPython's zip has no strict=)
+            self.values[name] = value
         self.positional = set(names[: len(args)])
         self.keywords: set[str] = set()
         for key, value in kwargs.items():
@@ -198,7 +201,7 @@ def _entity(
         slots.move(id_name, "traits")
         traits_only = True
     the_id = stored_id if traits_only else _take(slots, id_name, _is_id, "a string")
-    return (the_id, *_rest(slots))
+    return (the_id,) + _rest(slots)  # no (x, *y) displays: MicroPython cannot compile them
 
 
 def identify(args: Sequence[Any], kwargs: Json, stored_id: Any = None) -> IdentifyArgs:

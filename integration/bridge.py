@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from integration import wire
+from integration import identity, wire
 from integration.analytics import Analytics
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
@@ -140,6 +140,8 @@ def start(host: Any, settings_json: str) -> Callable[[str, str, str], None]:
         storage=HostStorage(host),
         clock=lambda: float(host.now()),
         page_context=lambda: json.loads(host.pageContext()),
+        # Without a uuid module (MicroPython), ids come from the browser's crypto.randomUUID.
+        new_id=None if identity.HAS_UUID else lambda: str(host.newId()),
     )
     global _installed
     _installed = analytics

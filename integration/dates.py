@@ -16,7 +16,6 @@ nesting cannot raise RecursionError. Must not import js/pyodide and must not mut
 from __future__ import annotations
 
 import math
-import re
 from datetime import datetime, timedelta, timezone
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
@@ -28,15 +27,14 @@ if TYPE_CHECKING:
 UTC = timezone.utc  # noqa: UP017
 SECONDS_BELOW = 31557600000
 _INVALID_ISO = "NaN-NaN-NaNTNaN:NaN:NaN.NZ"
-_ISO = re.compile(
-    r"([0-9]{4})(?:-?([0-9]{2})(?:-?([0-9]{2}))?)?"
-    r"(?:([ T])([0-9]{2}):?([0-9]{2})(?::?([0-9]{2})(?:[,.]([0-9]+))?)?"
-    r"(?:(Z)|([+-])([0-9]{2})(?::?([0-9]{2}))?)?)?"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Python's \s (str.isspace): the same set on every interpreter, whatever its Unicode tables.
+SPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-_STRICT_START = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_MILLIS = re.compile(r"[0-9]{13}")
-_SECONDS = re.compile(r"[0-9]{10}")
-_LEADING_INT = re.compile(r"\s*([+-]?[0-9]+)")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 class InvalidDate:
@@ -56,17 +54,16 @@ def is_date(value: Any) -> bool:
 
 def is_iso(text: Any) -> bool:
     """The facade's strict test: ``YYYY-MM-DD`` first, then the whole ISO-ish pattern."""
-    if not isinstance(text, str) or _STRICT_START.match(text) is None:
+    if not isinstance(text, str) or not _strict_start(text):
         return False
-    return _ISO.fullmatch(text) is not None
+    return _iso_groups(text) is not None
 
 
 def parse_iso(text: str) -> datetime | InvalidDate:
     """@segment/isodate's parse, including Date.UTC's roll-over of out-of-range fields."""
-    found = _ISO.fullmatch(text)
-    if found is None:
+    g = _iso_groups(text)
+    if g is None:
         return INVALID_DATE
-    g = found.groups()
     fraction = int((g[7] + "00")[:3]) if g[7] else 0
     offset = 0 if g[3] == " " or g[8] == "Z" or not g[9] else _offset_minutes(g)
     month = int(g[1] or 1) - 1
@@ -74,7 +71,80 @@ def parse_iso(text: str) -> datetime | InvalidDate:
     return _utc(*fields, int(g[6] or 0), fraction)
 
 
-def _offset_minutes(groups: tuple[Any, ...]) -> int:
+def _digits(text: str, start: int, count: int) -> str | None:
+    """`count` ASCII digits at `start`, or None."""
+    part = text[start : start + count]
+    return part if len(part) == count and _all_digits(part) else None
+
+
+def _all_digits(text: str) -> bool:
+    return all("0" <= char <= "9" for char in text)
+
+
+def _digit_run(text: str, start: int) -> int:
+    """The end of the run of ASCII digits that starts at `start`."""
+    end = start
+    while end < len(text) and "0" <= text[end] <= "9":
+        end += 1
+    return end
+
+
+def _strict_start(text: str) -> bool:
+    """``YYYY-MM-DD`` at the start."""
+    return (
+        _all_digits(text[:4] + text[5:7] + text[8:10])
+        and text[4:5] + text[7:8] == "--"
+        and len(text) >= 10
+    )
+
+
+def _two(text: str, pos: int, separator: str) -> tuple[str | None, int]:
+    """An optional `separator` then two digits at `pos`: (digits, new position) or (None, pos)."""
+    start = pos + 1 if text[pos : pos + 1] == separator else pos
+    found = _digits(text, start, 2)
+    return (found, start + 2) if found is not None else (None, pos)
+
+
+def _iso_groups(text: str) -> list[Any] | None:
+    """@segment/isodate's pattern, matched against the whole text (None when it does not).
+
+    The 12 groups: year, month, day, time separator, hour, minute, second, fraction, "Z",
+    offset sign, offset hours, offset minutes. Every optional part starts with a character
+    the part after it cannot start with, so one greedy pass decides the match."""
+    g: list[Any] = [None] * 12
+    g[0] = _digits(text, 0, 4)
+    if g[0] is None:
+        return None
+    g[1], pos = _two(text, 4, "-")
+    if g[1] is not None:
+        g[2], pos = _two(text, pos, "-")
+    if pos < len(text) and text[pos] in " T":
+        pos = _iso_time(text, pos, g)
+    return g if pos == len(text) else None
+
+
+def _iso_time(text: str, pos: int, g: list[Any]) -> int:
+    """The time part from `pos` (a space or "T") into `g`; returns where it ends (or -1)."""
+    g[3], g[4] = text[pos], _digits(text, pos + 1, 2)
+    g[5], end = _two(text, pos + 3, ":")
+    if g[4] is None or g[5] is None:
+        return -1
+    g[6], pos = _two(text, end, ":")
+    if (
+        g[6] is not None
+        and text[pos : pos + 1] in (",", ".")
+        and _digit_run(text, pos + 1) > pos + 1
+    ):
+        g[7], pos = text[pos + 1 : _digit_run(text, pos + 1)], _digit_run(text, pos + 1)
+    if text[pos : pos + 1] == "Z":
+        g[8], pos = "Z", pos + 1
+    elif text[pos : pos + 1] in ("+", "-") and _digits(text, pos + 1, 2) is not None:
+        g[9], g[10] = text[pos], text[pos + 1 : pos + 3]
+        g[11], pos = _two(text, pos + 3, ":")
+    return pos
+
+
+def _offset_minutes(groups: list[Any]) -> int:
     minutes = int(groups[10]) * 60 + int(groups[11] or 0)
     return -minutes if groups[9] == "+" else minutes
 
@@ -118,12 +188,31 @@ def created_date(value: Any) -> datetime | InvalidDate:
 def _date_from_string(text: str) -> datetime | InvalidDate:
     if is_iso(text):
         return parse_iso(text)
-    leading = _LEADING_INT.match(text)
-    if _MILLIS.search(text) and leading:
-        return from_millis(int(leading.group(1)))
-    if _SECONDS.search(text) and leading:
-        return from_millis(int(leading.group(1)) * 1000)
+    leading = _leading_int(text)
+    if leading is not None and _longest_digit_run(text) >= 13:
+        return from_millis(leading)
+    if leading is not None and _longest_digit_run(text) >= 10:
+        return from_millis(leading * 1000)
     return INVALID_DATE
+
+
+def _leading_int(text: str) -> int | None:
+    """The integer after leading white space (an optional sign, ASCII digits), or None."""
+    pos = 0
+    while pos < len(text) and text[pos] in SPACE:
+        pos += 1
+    sign = -1 if text[pos : pos + 1] == "-" else 1
+    start = pos + 1 if text[pos : pos + 1] in ("+", "-") else pos
+    end = _digit_run(text, start)
+    return sign * int(text[start:end]) if end > start else None
+
+
+def _longest_digit_run(text: str) -> int:
+    longest, pos = 0, 0
+    while pos < len(text):
+        end = _digit_run(text, pos)
+        longest, pos = max(longest, end - pos), max(end, pos + 1)
+    return longest
 
 
 def as_utc(value: datetime) -> datetime:
@@ -137,13 +226,23 @@ def to_iso(value: datetime | InvalidDate) -> str:
     """``Date#toISOString``: UTC, milliseconds, ``Z``."""
     if isinstance(value, InvalidDate):
         return _INVALID_ISO
-    utc = as_utc(value)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    u = as_utc(value)
+    day = f"{u.year:04d}-{u.month:02d}-{u.day:02d}"
+    return f"{day}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond // 1000:03d}Z"
+
+
+def js_date_string(value: datetime) -> str:
+    """``Date#toString`` in a UTC browser, e.g. ``Thu Jan 02 2020 03:04:05 GMT+0000 (…)``."""
+    u = as_utc(value)
+    day = f"{_DAYS[u.weekday()]} {_MONTHS[u.month - 1]} {u.day:02d} {u.year:04d}"
+    return f"{day} {u.hour:02d}:{u.minute:02d}:{u.second:02d} GMT+0000 (Coordinated Universal Time)"
 
 
 def epoch_seconds(value: datetime) -> float:
     """Seconds since the epoch with millisecond precision (Mixpanel's ``time`` property)."""
-    return round(as_utc(value).timestamp(), 3)
+    delta = as_utc(value) - EPOCH
+    micros = (delta.days * 86400 + delta.seconds) * 1000000 + delta.microseconds
+    return ((micros + 500) // 1000) / 1000
 
 
 def _leaf_to_iso(value: Any) -> Any:

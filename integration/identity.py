@@ -9,9 +9,15 @@ is seen. Must not build messages, talk to the destination or import anything bro
 from __future__ import annotations
 
 import json
-import uuid
+import math
 
 from integration.dates import is_date, to_iso
+
+try:
+    import uuid
+except ImportError:  # MicroPython: the bridge passes the browser's crypto.randomUUID instead
+    uuid = None  # type: ignore[assignment]
+HAS_UUID = uuid is not None
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -49,11 +55,19 @@ class MemoryStorage:
         self.data.pop(key, None)
 
 
-def _json_default(value: Any) -> Any:
-    # What JSON.stringify would store: a Date as its ISO string, anything else (functions) as null.
-    if is_date(value):
-        return to_iso(value)
-    return None
+def _storable(value: Any) -> Any:
+    """What JSON.stringify would store: a Date as its ISO string, a non-finite number or anything
+    without a JSON form (functions) as null. Done before json.dumps (MicroPython has no
+    `default=`)."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _storable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_storable(item) for item in value]
+    return to_iso(value) if is_date(value) else None
 
 
 def _load(storage: Storage, key: str) -> Any:
@@ -70,11 +84,18 @@ def _save(storage: Storage, key: str, value: Any) -> None:
     if value is None:
         storage.remove(key)
     else:
-        storage.set(key, json.dumps(value, default=_json_default))
+        storage.set(key, json.dumps(_storable(value)))
 
 
-def _new_uuid() -> str:
-    return str(uuid.uuid4())
+def new_uuid() -> str:
+    """A random (version 4) UUID string."""
+    if uuid is not None:
+        return str(uuid.uuid4())
+    import random  # MicroPython without a browser: its PRNG, seeded at start-up
+
+    hexes = "".join(f"{random.getrandbits(16):04x}" for _ in range(8))
+    variant = "89ab"[random.getrandbits(2)]
+    return f"{hexes[:8]}-{hexes[8:12]}-4{hexes[13:16]}-{variant}{hexes[17:20]}-{hexes[20:32]}"
 
 
 class Entity:
@@ -103,7 +124,7 @@ class Entity:
         current = self.id()
         merged = dict(traits or {})
         if current is None or _same(current, new_id):
-            merged = {**self.traits(), **merged}
+            merged = _merged(self.traits(), merged)
         if new_id:
             self.id(new_id)
         self.traits(merged)
@@ -111,6 +132,14 @@ class Entity:
     def reset(self) -> None:
         self.id(None)
         self.traits(None)
+
+
+def _merged(*parts: dict[str, Any]) -> dict[str, Any]:
+    """{**a, **b, ...} (MicroPython has no dict unpacking in displays)."""
+    out: dict[str, Any] = {}
+    for part in parts:
+        out.update(part)
+    return out
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -129,7 +158,7 @@ class User(Entity):
 
     def __init__(self, storage: Storage, new_id: Callable[[], str] | None = None) -> None:
         super().__init__(storage, USER_ID, USER_TRAITS)
-        self._new_id = new_id or _new_uuid
+        self._new_id = new_id or new_uuid
 
     def id(self, value: Any = _UNSET) -> Any:
         """As Entity.id; switching from one user id to another also forgets the anonymous id."""

@@ -63,8 +63,8 @@ def page(
     props = page_properties(category, name, properties, stamp.page)
     context = dict(options.get("context") or {})
     context["page"] = {key: props[key] for key in PAGE_KEYS}
-    msg = _base("page", {**options, "context": context}, stamp)
-    msg.update(category=category, name=name, properties=_convert(props))
+    msg = _base("page", merged(options, {"context": context}), stamp)
+    msg.update({"category": category, "name": name, "properties": _convert(props)})
     return msg
 
 
@@ -129,8 +129,16 @@ def _context(options: Json, page_context: Json) -> Json:
     for key, value in options.items():
         if key not in _TOP_LEVEL and not _is_integration_name(key):
             context[key] = value
-    context["page"] = {**page_context, **(context.get("page") or {})}
+    context["page"] = merged(page_context, context.get("page") or {})
     return context
+
+
+def merged(*parts: Json) -> Json:
+    """{**a, **b, ...}: MicroPython cannot compile dict unpacking in a display."""
+    out: Json = {}
+    for part in parts:
+        out.update(part)
+    return out
 
 
 def _is_integration_name(key: str) -> bool:
@@ -140,7 +148,7 @@ def _is_integration_name(key: str) -> bool:
 def _integrations(options: Json) -> Json:
     """options.integrations, then legacy providers and top-level names (``{Mixpanel: false}``)."""
     chosen = {k: v for k, v in options.items() if _is_integration_name(k)}
-    return {**(options.get("providers") or {}), **chosen, **(options.get("integrations") or {})}
+    return merged(options.get("providers") or {}, chosen, options.get("integrations") or {})
 
 
 def timestamp(kind: str, value: Any, default_ms: float) -> datetime:

@@ -13,7 +13,7 @@ import json
 import math
 from datetime import datetime, timezone
 
-from integration.dates import INVALID_DATE
+from integration.dates import EPOCH, INVALID_DATE
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -90,34 +90,61 @@ class _Decoder:
 def decode(text: str, invoke: Callable[[int, str], None] | None = None) -> tuple[Any, list[str]]:
     """Wire JSON → (Python value, problems)."""
     decoder = _Decoder(invoke)
-    value = json.loads(text, object_hook=decoder.hook)
-    return value, decoder.problems
+    return _revive(json.loads(text), decoder.hook), decoder.problems
 
 
-def _default(value: Any) -> Any:
+def _revive(value: Any, hook: Callable[[dict[str, Any]], Any]) -> Any:
+    """json.loads' object_hook, applied afterwards (MicroPython's json has no hooks): every
+    object, innermost first, is replaced by hook(object). Iterative, as deep as JSON goes."""
+    if not isinstance(value, (dict, list)):
+        return value
+    root = [value]
+    stack: list[tuple[Any, Any, bool]] = [(root, 0, False)]
+    while stack:
+        parent, key, done = stack.pop()
+        item = parent[key]
+        if done:
+            parent[key] = hook(item)
+            continue
+        if isinstance(item, dict):
+            stack.append((parent, key, True))
+        keys = list(item) if isinstance(item, dict) else list(range(len(item)))
+        keys.reverse()  # so the first child is finished first, in document order
+        stack.extend((item, k, False) for k in keys if isinstance(item[k], (dict, list)))
+    return root[0]
+
+
+def _other(value: Any) -> Any:
+    """Values with no JSON form: dates tagged, sets as lists, anything else as its str()."""
     if value is INVALID_DATE:
         return {MARK: "date", "v": None}
     if isinstance(value, datetime):
         aware = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return {MARK: "date", "v": round(aware.timestamp() * 1000)}
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
+        delta = aware - EPOCH
+        micros = (delta.days * 86400 + delta.seconds) * 1000000 + delta.microseconds
+        return {MARK: "date", "v": (micros + 500) // 1000}
+    if isinstance(value, (set, frozenset)):
+        return [_prepare(v) for v in value]
     return str(value)
 
 
 def _prepare(value: Any) -> Any:
-    """Non-finite floats become null (JSON has no NaN); escape keys that start with MARK."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
+    """JSON-ready copy: non-finite floats become null (JSON has no NaN), keys that start with
+    MARK are escaped, everything json.dumps cannot write goes through `_other`. Done before
+    json.dumps, because MicroPython's json has no `default=`."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
     if isinstance(value, dict):
         return {
             (MARK + str(k) if str(k).startswith(MARK) else k): _prepare(v) for k, v in value.items()
         }
     if isinstance(value, (list, tuple)):
         return [_prepare(v) for v in value]
-    return value
+    return _other(value)
 
 
 def encode(args: list[Any]) -> str:
     """Python values → wire JSON for the loader (datetimes become JS Dates there)."""
-    return json.dumps(_prepare(args), default=_default, allow_nan=False, separators=(",", ":"))
+    return json.dumps(_prepare(args), separators=(",", ":"))

@@ -12,7 +12,6 @@ Must not import js/pyodide and must not touch mixpanel.js except through `Calls`
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from integration.dates import dates_to_iso, epoch_seconds
@@ -27,7 +26,24 @@ if TYPE_CHECKING:
     from integration.mixpanel.calls import Calls
 
 RESERVED = ("distinct_id", "ip", "mp_name_tag", "mp_note", "token")
-ORDER_COMPLETED = re.compile(r"[ _]?completed[ _]?order|[ _]?order[ _]?completed[ _]?\Z", re.I)
+
+
+def order_completed(event: str) -> bool:
+    """The original's test, /^[ _]?completed[ _]?order|^[ _]?order[ _]?completed[ _]?$/i."""
+    text = "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in event)
+    start = 1 if text[:1] in (" ", "_") else 0
+    for first, second, anchored in (("completed", "order", False), ("order", "completed", True)):
+        if text.startswith(first, start):
+            pos = start + len(first)
+            pos += 1 if text[pos : pos + 1] in (" ", "_") else 0
+            if text.startswith(second, pos):
+                end = pos + len(second)
+                end += 1 if text[end : end + 1] in (" ", "_") else 0
+                if not anchored or end == len(text):
+                    return True
+    return False
+
+
 CAMPAIGN = {
     "name": "utm_campaign",
     "source": "utm_source",
@@ -130,13 +146,13 @@ def inverted_list(name: str, items: list[Any]) -> dict[str, list[Any]]:
 def _appended(existing: Any, items: list[Any]) -> list[Any]:
     # The original concatenates onto an existing list; for other values JS would throw
     # (numbers, objects) or glue strings. We keep the existing value as the first element.
-    return existing + items if isinstance(existing, list) else [existing, *items]
+    return existing + items if isinstance(existing, list) else [existing] + items
 
 
 def revenue_of(event: str, props: dict[str, Any]) -> Any:
     """Spec 11.5: ``revenue`` (loosely), else ``total`` on order-completed events."""
     value = loose_get(props, "revenue")
-    if not truthy(value) and event and ORDER_COMPLETED.match(event):
+    if not truthy(value) and event and order_completed(event):
         value = loose_get(props, "total")
     return currency(value)
 

@@ -12,25 +12,22 @@ perform any call on mixpanel.js, and must not mutate its arguments.
 from __future__ import annotations
 
 import math
-import re
 from datetime import datetime
 
-from integration.dates import InvalidDate, as_utc
+from integration.dates import InvalidDate, js_date_string
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
     from typing import Any
 
-_NOT_KEY_CHARS = re.compile(r"[^A-Za-z0-9.]+")
-_INDEX_KEY = re.compile(r"0|[1-9][0-9]*")
-_FLOAT_PREFIX = re.compile(r"[+-]?(?:Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)")
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.")
 _JS_SPACE = " \t\n\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"  # noqa: E501
 _MAX_DEPTH = 64
 
 
 def normalize(key: Any) -> str:
     """obj-case's key normalisation: drop non-alphanumerics (but dots), lower-case."""
-    return _NOT_KEY_CHARS.sub("", js_string(key)).lower()
+    return "".join(char for char in js_string(key) if char in _KEY_CHARS).lower()
 
 
 def loose_key(obj: dict[Any, Any], name: str) -> Any:
@@ -102,7 +99,7 @@ def _join(items: list[Any], depth: int) -> str:
 
 
 def _date_string(value: datetime) -> str:
-    return as_utc(value).strftime("%a %b %d %Y %H:%M:%S GMT+0000 (Coordinated Universal Time)")
+    return js_date_string(value)
 
 
 def number_string(value: float) -> str:
@@ -113,7 +110,7 @@ def number_string(value: float) -> str:
         return "NaN"
     if math.isinf(value):
         return "Infinity" if value > 0 else "-Infinity"
-    if value.is_integer() and abs(value) < 1e21:
+    if value == math.floor(value) and abs(value) < 1e21:
         return str(int(value))
     return _float_string(repr(value))
 
@@ -142,18 +139,43 @@ def _place_point(digits: str, point: int) -> str:
 
 def parse_float(text: str) -> float | None:
     """JavaScript parseFloat: the longest numeric prefix after leading space; None for NaN."""
-    found = _FLOAT_PREFIX.match(text.lstrip(_JS_SPACE))
-    if found is None:
+    number = _float_prefix(text.lstrip(_JS_SPACE))
+    if number is None:
         return None
-    number = found.group(0)
     if number.lstrip("+-") == "Infinity":
         return -math.inf if number.startswith("-") else math.inf
     return float(number)
 
 
+def _digit_end(text: str, start: int) -> int:
+    while start < len(text) and "0" <= text[start] <= "9":
+        start += 1
+    return start
+
+
+def _float_prefix(text: str) -> str | None:
+    """The longest prefix of the form [+-](Infinity|digits[.digits]|.digits)[e[+-]digits]."""
+    pos = 1 if text[:1] in ("+", "-") else 0
+    if text.startswith("Infinity", pos):
+        return text[: pos + 8]
+    whole = _digit_end(text, pos)
+    end = whole
+    if text[end : end + 1] == ".":
+        end = _digit_end(text, end + 1)
+    if whole == pos and end <= pos + 1:
+        return None
+    exponent = end + (2 if text[end + 1 : end + 2] in ("+", "-") else 1)
+    if text[end : end + 1] in ("e", "E") and _digit_end(text, exponent) > exponent:
+        end = _digit_end(text, exponent)
+    return text[:end]
+
+
 def is_index_key(key: str) -> bool:
     """True for the keys JavaScript orders first in objects (canonical array indices)."""
-    return _INDEX_KEY.fullmatch(key) is not None and int(key) < 4294967295
+    if key == "0":
+        return True
+    canonical = key != "" and key[0] in "123456789" and _digit_end(key, 0) == len(key)
+    return canonical and int(key) < 4294967295
 
 
 def js_keys(obj: dict[Any, Any]) -> list[Any]:

@@ -1,9 +1,9 @@
 """Segment's Mixpanel settings: defaults, validation, and the ``mixpanel.init`` config.
 
 `read_settings` takes the settings object exactly as Segment stores it (camelCase) plus our
-own keys (`dataResidency`, `apiHost`, `mixpanelConfig`), reports every problem on the console
-and returns a complete options dict: defaults copied (never shared), wrong types replaced by
-the default, increment lists lower-cased. `init_config` builds the second argument of
+own keys (`dataResidency`, `apiHost`, `mixpanelConfig`, `runtime`, …), reports every problem on
+the console and returns a complete options dict: defaults copied (never shared), wrong types
+replaced by the default, increment lists lower-cased. `init_config` builds the second argument of
 ``mixpanel.init`` from those options (spec section 3).
 
 Deliberate difference from the original (issue text wins over reproducing a crash): a
@@ -53,6 +53,7 @@ OWN_DEFAULTS: dict[str, Any] = {
     "mixpanelConfig": {},
     "consent": True,  # False: mixpanel.js starts opted out, stores and sends nothing
     "ignoreDnt": False,  # mixpanel.js's ignore_dnt
+    "runtime": None,  # the loader's: "pyodide" (default) or "micropython"; never passed on
 }
 # Stored by Segment but never read in the browser: accepted silently, never passed on.
 IGNORED = ("increments", "apiKey", "secret", "apiSecret")
@@ -80,7 +81,9 @@ def read_settings(
     if not isinstance(settings, dict):
         report(f"[analytics] Mixpanel settings must be an object, got {describe(settings)}")
         settings = {}
-    options = {key: _copy(value) for key, value in {**DEFAULTS, **OWN_DEFAULTS}.items()}
+    options = {key: _copy(value) for key, value in DEFAULTS.items()}
+    for key, value in OWN_DEFAULTS.items():
+        options[key] = _copy(value)
     for key, value in settings.items():
         if key in options:
             options[key] = _checked(key, value, report)

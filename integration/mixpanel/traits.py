@@ -11,8 +11,6 @@ Must not import js/pyodide and must not touch mixpanel.js except through `Calls`
 
 from __future__ import annotations
 
-import re
-
 from integration.dates import created_date, dates_to_iso
 from integration.errors import InvalidCall
 from integration.mixpanel.lookup import (
@@ -40,7 +38,13 @@ TRAIT_ALIASES = {
     "username": "$username",
     "phone": "$phone",
 }
-_EMAIL = re.compile(r".+@.+\..+")
+
+
+def _looks_like_email(text: str) -> bool:
+    """The original's /.+@.+[.].+/ (``.`` stops at a line break, so only the first line counts)."""
+    line = text.split("\n", 1)[0]
+    at = line.find("@", 1)
+    return at > 0 and line.rfind(".", 0, len(line) - 1) >= at + 2
 
 
 def traits_of(message: dict[str, Any], method: str) -> dict[str, Any]:
@@ -60,7 +64,7 @@ def email_of(traits: dict[str, Any], user_id: Any) -> Any:
     email = loose_get(traits, "email")
     if truthy(email):
         return email
-    if isinstance(user_id, str) and _EMAIL.match(user_id):
+    if isinstance(user_id, str) and _looks_like_email(user_id):
         return user_id
     return None
 

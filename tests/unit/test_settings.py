@@ -109,6 +109,13 @@ def test_our_own_keys_and_no_loaded_callback_are_left_out_of_the_config() -> Non
     assert not {"dataResidency", "apiHost", "mixpanelConfig", "loaded"} & set(config)
 
 
+def test_runtime_is_the_loaders_setting_accepted_silently_and_not_passed_on() -> None:
+    _, mixpanel, console = build({"token": "tk", "runtime": "micropython"})
+    assert console.lines == []
+    [init] = [args for name, args in mixpanel.calls if name == "init"]
+    assert "runtime" not in init[1]
+
+
 def test_unknown_setting_gives_one_warning_naming_it_and_is_not_passed_on() -> None:
     _, mixpanel, console = build({"token": "tk", "peopel": True})
     assert console.lines == [
