@@ -30,6 +30,7 @@
   // serve.py writes the versioned (immutable) runtime URLs here; elsewhere the defaults apply.
   var RUNTIME = /*@RUNTIME@*/null || {
     pyodide: '/vendor/pyodide/', mixpanel: '/vendor/mixpanel/', package: '/integration.zip',
+    micropython: '/vendor/micropython/',
   };
   function runtimeUrl(name, file) { return base + RUNTIME[name].slice(1) + (file || ''); }
 
@@ -249,6 +250,7 @@
     storageRemove: function (key) { storage.remove(key); },
     pageContext: function () { return JSON.stringify(pageContext()); },
     now: function () { return Date.now(); },
+    newId: function () { return newId(); }, // ids for Pythons without uuid (MicroPython)
   };
 
   // -- the queue and direct delivery ------------------------------------------------------------
@@ -411,6 +413,56 @@
     });
   }
 
+  // runtime 'micropython': PyScript's MicroPython (about 0.2 MB of wasm) runs the same package.
+  // It has no unpackArchive, so the zip is read here; `from __future__ import annotations`
+  // needs a stand-in module there.
+  function loadMicroPython() {
+    return import(runtimeUrl('micropython', 'micropython.mjs')).then(function (mod) {
+      return mod.loadMicroPython({
+        heapsize: 8 * 1024 * 1024,
+        stdout: function (line) { console.log(line); },
+        stderr: function (line) { console.error(PREFIX + line); },
+      });
+    });
+  }
+
+  function unzip(buffer) { // -> Promise of [{name, bytes}] (stored or deflated entries)
+    var view = new DataView(buffer);
+    var end = buffer.byteLength - 22;
+    while (end > 0 && view.getUint32(end, true) !== 0x06054b50) end--;
+    var entries = [];
+    for (var i = 0, at = view.getUint32(end + 16, true); i < view.getUint16(end + 10, true); i++) {
+      var nameLength = view.getUint16(at + 28, true);
+      var local = view.getUint32(at + 42, true);
+      var start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+      entries.push({
+        name: new TextDecoder().decode(new Uint8Array(buffer, at + 46, nameLength)),
+        method: view.getUint16(at + 10, true),
+        data: new Uint8Array(buffer, start, view.getUint32(at + 20, true)),
+      });
+      at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+    }
+    return Promise.all(entries.map(function (e) {
+      if (e.method === 0) return {name: e.name, bytes: e.data};
+      var stream = new Blob([e.data]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+      return new Response(stream).arrayBuffer().then(function (b) {
+        return {name: e.name, bytes: new Uint8Array(b)};
+      });
+    }));
+  }
+
+  function startMicroPython(mp, zip, settings) {
+    return unzip(zip).then(function (files) {
+      files.forEach(function (f) {
+        mp.FS.mkdirTree('/lib/' + f.name.split('/').slice(0, -1).join('/'));
+        mp.FS.writeFile('/lib/' + f.name, f.bytes);
+      });
+      mp.FS.writeFile('/lib/__future__.py', 'annotations = True\n');
+      analytics.micropython = mp;
+      return mp.pyimport('integration.bridge').start(host, JSON.stringify(settings));
+    });
+  }
+
   function afterPageLoad() {
     if (document.readyState === 'complete') return Promise.resolve();
     return new Promise(function (resolve) {
@@ -420,21 +472,29 @@
 
   function boot(settings, options) {
     var pkg = fetchBytes(runtimeUrl('package'));
+    var micro = settings.runtime === 'micropython';
     // Scripts and module imports started before the load event would delay it; fetch() does not.
     return afterPageLoad().then(function () {
-      return Promise.all([loadPython(options.snapshot !== false), pkg, loadMixpanel()]);
+      var python = micro ? loadMicroPython() : loadPython(options.snapshot !== false);
+      return Promise.all([python, pkg, loadMixpanel()]);
     }).then(function (done) {
+      if (micro) return startMicroPython(done[0], done[1], settings).then(live);
       var py = done[0];
       py.unpackArchive(done[1], 'zip', {extractDir: '/home/pyodide'});
       analytics.pyodide = py;
       var bridge = py.pyimport('integration.bridge');
-      dispatch = bridge.start(host, JSON.stringify(settings));
+      var entry = bridge.start(host, JSON.stringify(settings));
       bridge.destroy();
-      var pending = queue.splice(0, queue.length);
-      pending.forEach(deliver);
-      if (dropped) console.warn(PREFIX + dropped + ' call(s) beyond the queue bound were dropped');
-      settle('ready');
+      live(entry);
     });
+  }
+
+  function live(entry) {
+    dispatch = entry;
+    var pending = queue.splice(0, queue.length);
+    pending.forEach(deliver);
+    if (dropped) console.warn(PREFIX + dropped + ' call(s) beyond the queue bound were dropped');
+    settle('ready');
   }
 
   // Pyodide leaves some of its own promises unhandled when a runtime file is missing or
