@@ -1,28 +1,353 @@
-// Demo page wiring. Everything from input or payloads is shown with textContent, never as HTML.
+// QA console wiring: boot status, settings panel, identity panel, Python panel.
+// Everything from input or payloads is shown with textContent, never as HTML.
 (function () {
   'use strict';
-  var $ = function (id) { return document.getElementById(id); };
+  var QA = window.QA;
+  var el = QA.el;
+  var $ = QA.$;
 
-  function refresh() {
-    fetch('/collector/events').then(function (r) { return r.json(); }).then(function (records) {
-      $('received').textContent = records.length
-        ? records.map(function (r) { return r.endpoint + ' ' + JSON.stringify(r.payload, null, 2); }).join('\n\n')
-        : '(nothing yet)';
-    });
+  // -- boot status: bytes of the runtime files (Resource Timing), then the time to ready ----------
+  var FILES = [
+    ['pyodide.asm.wasm', '/vendor/pyodide/pyodide.asm.wasm'],
+    ['python_stdlib.zip', '/vendor/pyodide/python_stdlib.zip'],
+    ['pyodide.asm.mjs', '/vendor/pyodide/pyodide.asm.mjs'],
+    ['pyodide-lock.json', '/vendor/pyodide/pyodide-lock.json'],
+    ['pyodide.mjs', '/vendor/pyodide/pyodide.mjs'],
+    ['mixpanel.min.js', '/vendor/mixpanel/mixpanel.min.js'],
+    ['integration.zip', '/integration.zip'],
+  ];
+  var files = {};
+  FILES.forEach(function (f) { files[f[0]] = {name: f[0], total: null, got: 0, cached: false, url: null}; });
+
+  function fileOf(url) {
+    var path;
+    try { path = new URL(url).pathname; } catch (e) { return null; }
+    if (path.indexOf('/vendor/pyscript') === 0) return null;
+    var base = path.slice(path.lastIndexOf('/') + 1);
+    if (/^integration\..*zip$/.test(base)) base = 'integration.zip';
+    return files[base] || null;
   }
+
+  function showBoot() {
+    var total = 0;
+    var got = 0;
+    var known = true;
+    var done = 0;
+    var list = QA.clear($('boot-files'));
+    FILES.forEach(function (f) {
+      var file = files[f[0]];
+      if (file.total === null) known = false;
+      total += file.total || 0;
+      got += Math.min(file.got, file.total || file.got);
+      if (file.got) done++;
+      list.appendChild(el('li', {class: file.got ? 'ok' : ''}, [
+        el('code', {text: file.name}), ' ',
+        el('span', {class: 'muted', text: (file.total === null ? '?' : QA.bytes(file.total)) +
+          (file.got ? (file.cached ? ' · from cache' : ' · downloaded') : ' · waiting')}),
+      ]));
+    });
+    var status = analytics.status;
+    var progress = $('boot-progress');
+    if (status === 'loading' || status === 'idle') {
+      var pct = known && total ? Math.round((100 * got) / total) : 0;
+      progress.value = pct;
+      progress.hidden = false;
+      $('boot-bytes').textContent = known
+        ? 'downloading the runtime: ' + QA.bytes(got) + ' of ' + QA.bytes(total) + ' (' + pct + ' %) · ' + done + ' of ' + FILES.length + ' files'
+        : 'downloading the runtime…';
+    } else {
+      progress.value = status === 'ready' ? 100 : progress.value;
+      progress.hidden = status === 'ready';
+      if (status === 'ready') {
+        var cached = FILES.filter(function (f) { return files[f[0]].cached; }).length;
+        $('boot-bytes').textContent = QA.bytes(total) + ' runtime' + (cached ? ', ' + cached + ' of ' + FILES.length + ' files from cache' : '');
+      }
+    }
+  }
+
+  if (window.PerformanceObserver) {
+    try { performance.setResourceTimingBufferSize(2000); } catch (e) { /* older browsers */ }
+    new PerformanceObserver(function (list) {
+      list.getEntries().forEach(function (entry) {
+        var file = fileOf(entry.name);
+        if (!file || !entry.encodedBodySize) return; // our HEAD requests have no body
+        file.got = Math.max(file.got, entry.encodedBodySize);
+        file.cached = entry.transferSize === 0;
+        file.url = entry.name;
+      });
+      showBoot();
+    }).observe({type: 'resource', buffered: true});
+  }
+  // The sizes the browser will download (gzip when served so), asked with HEAD requests.
+  FILES.forEach(function (f) {
+    fetch(f[1], {method: 'HEAD', cache: 'no-store'}).then(function (r) {
+      var size = Number(r.headers.get('Content-Length'));
+      files[f[0]].total = r.ok && size ? size : 0;
+      showBoot();
+    }).catch(function () { files[f[0]].total = 0; });
+  });
 
   analytics.ready(function (s) {
     var t = analytics.timings;
-    $('status').textContent = s.status === 'ready'
-      ? 'ready in ' + Math.round(t.ready) + ' ms' : s.status + ': ' + s.error;
+    if (s.status === 'ready') {
+      $('status').textContent = 'ready in ' + Math.round(t.ready) + ' ms';
+      $('status').title = 'analytics.timings.ready: ms since navigation start (' + Math.round(t.ready - t.start) + ' ms after analytics.load())';
+      $('boot').classList.add('is-ready');
+    } else {
+      $('status').textContent = s.status;
+      $('boot').classList.add('is-failed');
+      var box = QA.clear($('boot-error'));
+      box.appendChild(el('p', {}, [el('strong', {text: 'The integration did not start. '}), String(s.error)]));
+      box.appendChild(el('p', {text: 'Calls made on this page are dropped. Check that serve.py is running, that ' +
+        'the runtime files are installed (npm ci), and the browser console.'}));
+      box.hidden = false;
+    }
+    showBoot();
+    refreshIdentity();
   });
-  $('track').addEventListener('click', function () {
-    analytics.track($('event').value, {source: 'demo'});
-    setTimeout(refresh, 300);
+  showBoot();
+
+  if (QA.settings.urlError) {
+    $('settings-url-error').textContent = QA.settings.urlError;
+    $('settings-url-error').hidden = false;
+  }
+
+  // -- settings panel ------------------------------------------------------------------------
+  var controls = {};
+
+  function kindOf(row) { return row[1].split(':')[0]; }
+
+  function showValue(row, value) {
+    var input = controls[row[0]];
+    var kind = kindOf(row);
+    if (kind === 'bool') input.checked = value === true;
+    else if (kind === 'list') input.value = Array.isArray(value) ? value.join(', ') : value === undefined || value === null ? '' : JSON.stringify(value);
+    else if (kind === 'json') input.value = value && Object.keys(value).length ? JSON.stringify(value, null, 2) : '';
+    else input.value = value === null || value === undefined ? '' : String(value);
+  }
+
+  function readValue(row) {
+    var input = controls[row[0]];
+    var kind = kindOf(row);
+    if (kind === 'bool') return {value: input.checked};
+    var raw = input.value.trim();
+    if (kind === 'list') {
+      if (!raw) return {value: []};
+      if (raw.charAt(0) === '[') {
+        try {
+          var list = JSON.parse(raw);
+          if (Array.isArray(list)) return {value: list};
+        } catch (e) { /* reported below */ }
+        return {error: 'A JSON list like ["Logged In", "Signed Up"], or names separated by commas.'};
+      }
+      return {value: raw.split(',').map(function (s) { return s.trim(); }).filter(Boolean)};
+    }
+    if (kind === 'json') {
+      if (!raw) return {value: {}};
+      try {
+        var obj = JSON.parse(raw);
+        if (obj && typeof obj === 'object' && !Array.isArray(obj)) return {value: obj};
+        return {error: 'Must be a JSON object, like {"batch_requests": false}.'};
+      } catch (e) {
+        return {error: 'Not valid JSON: ' + e.message};
+      }
+    }
+    if (row[2] === null && raw === '') return {value: null};
+    return {value: input.value};
+  }
+
+  // The settings as edited: {settings, errors}; keys equal to the default are left out.
+  function collect() {
+    var out = {};
+    var errors = 0;
+    QA.settings.rows.forEach(function (row) {
+      var r = readValue(row);
+      var name = row[0];
+      var box = controls[name].closest('.setting');
+      $('set-' + name + '-error').textContent = r.error || '';
+      controls[name].setAttribute('aria-invalid', r.error ? 'true' : 'false');
+      if (r.error) { errors++; return; }
+      out[name] = r.value;
+      box.classList.toggle('changed', !QA.settings.same(r.value, row[2]));
+      box.classList.toggle('edited', !QA.settings.same(r.value, QA.settings.value(name)));
+    });
+    // Keys the integration knows but the panel does not edit survive (e.g. a pasted "increments").
+    Object.keys(QA.settings.current).forEach(function (k) {
+      if (!QA.settings.known(k)) out[k] = QA.settings.current[k];
+    });
+    var settings = QA.settings.minimal(out);
+    var edits = document.querySelectorAll('#settings-form .setting.edited').length;
+    $('settings-apply').disabled = errors > 0;
+    $('settings-apply').textContent = edits ? 'Apply and restart (' + edits + ' edited)' : 'Apply and restart';
+    return {settings: settings, errors: errors};
+  }
+
+  function settingRow(row) {
+    var name = row[0];
+    var kind = kindOf(row);
+    var id = 'set-' + name;
+    var input;
+    if (kind === 'bool') {
+      input = el('input', {type: 'checkbox', id: id});
+    } else if (kind === 'select') {
+      input = el('select', {id: id}, row[1].split(':')[1].split('|').map(function (opt) {
+        return el('option', {value: opt, text: opt || '(not set)'});
+      }));
+    } else if (kind === 'json') {
+      input = el('textarea', {id: id, class: 'json', rows: 2, spellcheck: 'false', placeholder: '{}'});
+    } else {
+      input = el('input', {type: 'text', id: id, autocomplete: 'off', spellcheck: 'false',
+        placeholder: name === 'apiHost' ? QA.settings.collectorHost : kind === 'list' ? 'names, comma-separated' : ''});
+    }
+    input.setAttribute('aria-describedby', id + '-hint ' + id + '-error');
+    input.addEventListener(kind === 'bool' || kind === 'select' ? 'change' : 'input', collect);
+    controls[name] = input;
+    var def = name === 'apiHost' ? 'none (this console: ' + QA.settings.collectorHost + ')' : JSON.stringify(row[2]);
+    return el('div', {class: 'setting setting-' + kind}, [
+      kind === 'bool'
+        ? el('label', {class: 'check', for: id}, [input, ' ', el('code', {text: name})])
+        : el('label', {for: id}, el('code', {text: name})),
+      kind === 'bool' ? null : input,
+      el('small', {id: id + '-hint', class: 'hint'}, [el('span', {class: 'default', text: 'default ' + def}), ' · ' + row[3]]),
+      el('small', {id: id + '-error', class: 'error', 'aria-live': 'polite'}),
+    ]);
+  }
+
+  function fillSettings(source) {
+    QA.settings.rows.forEach(function (row) {
+      showValue(row, Object.prototype.hasOwnProperty.call(source, row[0]) ? source[row[0]] : row[2]);
+    });
+    collect();
+  }
+
+  function buildSettings() {
+    QA.settings.segmentRows.forEach(function (row) { $('settings-segment').appendChild(settingRow(row)); });
+    QA.settings.ourRows.forEach(function (row) { $('settings-ours').appendChild(settingRow(row)); });
+    fillSettings(QA.settings.current);
+    $('settings-form').addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var r = collect();
+      if (!r.errors) QA.settings.apply(r.settings, {preset: null});
+    });
+    $('settings-revert').addEventListener('click', function () { fillSettings(QA.settings.current); });
+    $('settings-defaults').addEventListener('click', function () {
+      fillSettings({});
+      $('settings-msg').textContent = 'Segment\'s defaults are in the form (not applied yet). Note: token is empty and batch_requests is back on.';
+    });
+    $('settings-link').addEventListener('click', function (ev) {
+      var r = collect();
+      var link = location.origin + QA.settings.urlFor(r.settings, {preset: null});
+      QA.copy(link).then(function () { QA.flash(ev.target, 'Link copied'); });
+      $('settings-msg').textContent = 'Link: ' + link;
+    });
+    $('settings-fresh').addEventListener('click', function () {
+      document.cookie.split('; ').forEach(function (c) {
+        var name = c.split('=')[0];
+        if (name) document.cookie = name + '=; path=/; max-age=0';
+      });
+      try { localStorage.clear(); sessionStorage.clear(); } catch (e) { /* blocked */ }
+      location.reload();
+    });
+    $('segment-apply').addEventListener('click', applyPasted);
+  }
+
+  // Segment's JSON: the Mixpanel object, {"Mixpanel": {...}} or {"integrations": {"Mixpanel": {...}}}.
+  function applyPasted() {
+    var msg = $('segment-msg');
+    var input = $('segment-json');
+    var parsed;
+    try {
+      parsed = JSON.parse(input.value);
+    } catch (e) {
+      msg.textContent = 'Not valid JSON: ' + e.message;
+      input.setAttribute('aria-invalid', 'true');
+      return;
+    }
+    if (parsed && parsed.integrations && typeof parsed.integrations === 'object') parsed = parsed.integrations;
+    if (parsed && parsed.Mixpanel && typeof parsed.Mixpanel === 'object') parsed = parsed.Mixpanel;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      msg.textContent = 'Expected a JSON object with Mixpanel settings.';
+      input.setAttribute('aria-invalid', 'true');
+      return;
+    }
+    var settings = {apiHost: null, mixpanelConfig: {batch_requests: false}};
+    var skipped = [];
+    Object.keys(parsed).forEach(function (key) {
+      if (QA.settings.known(key)) settings[key] = parsed[key];
+      else skipped.push(key);
+    });
+    input.setAttribute('aria-invalid', 'false');
+    msg.textContent = skipped.length ? 'Not settings of this integration, left out: ' + skipped.join(', ') + '. Restarting…' : 'Restarting…';
+    QA.settings.apply(settings, {preset: null});
+  }
+
+  // -- identity panel ------------------------------------------------------------------------
+  function put(id, value) {
+    var node = $(id);
+    var text = value === null || value === undefined || value === '' ? '—' : typeof value === 'string' ? value : QA.json(value);
+    if (node.textContent === text) return;
+    node.textContent = text;
+    node.classList.remove('flash');
+    void node.offsetWidth; // restart the highlight
+    node.classList.add('flash');
+  }
+
+  function refreshIdentity() {
+    var mp = window.mixpanel;
+    var live = analytics.status === 'ready' && mp && typeof mp.get_distinct_id === 'function';
+    try {
+      var user = analytics.user();
+      put('id-user', user.id());
+      put('id-anonymous', user.anonymousId());
+      put('id-traits', user.traits());
+      if (live) {
+        put('id-distinct', mp.get_distinct_id());
+        put('id-device', mp.get_property('$device_id'));
+        put('id-super', mp.persistence && mp.persistence.properties ? mp.persistence.properties() : null);
+      }
+    } catch (e) {
+      put('id-super', 'could not read: ' + e.message);
+    }
+  }
+
+  var pending = false;
+  function soon() {
+    if (pending) return;
+    pending = true;
+    setTimeout(function () { pending = false; refreshIdentity(); }, 50);
+  }
+  ['identify', 'track', 'page', 'alias', 'group', 'reset', 'mixpanel', 'status'].forEach(function (name) {
+    analytics.on(name, soon);
   });
-  $('refresh').addEventListener('click', refresh);
-  $('clear').addEventListener('click', function () {
-    fetch('/collector/events', {method: 'DELETE'}).then(refresh);
-  });
-  refresh();
+  setInterval(function () { if (!document.hidden) refreshIdentity(); }, 2000);
+
+  // -- Python panel: PyScript on demand, never from a CDN ---------------------------------------
+  var pyScript = $('py-example');
+  $('py-code').textContent = pyScript.textContent.trim();
+
+  function startPython() {
+    var button = $('py-start');
+    button.disabled = true;
+    $('py-out').textContent = 'Loading PyScript and a Python runtime…';
+    // Work-around: bridge.PageForwarder calls `js.window.analytics.__callWire` inside a class,
+    // so Python's name mangling looks up `_PageForwarder__callWire`. Offer that name too.
+    if (!analytics._PageForwarder__callWire) analytics._PageForwarder__callWire = analytics.__callWire;
+    // The interpreter and package URLs the loader used (versioned: already in the cache).
+    var interpreter = files['pyodide.mjs'].url || '/vendor/pyodide/pyodide.mjs';
+    var pkg = files['integration.zip'].url || '/integration.zip';
+    var filesConfig = {};
+    filesConfig[new URL(pkg, location.href).pathname] = './*';
+    pyScript.setAttribute('config', JSON.stringify({interpreter: new URL(interpreter, location.href).pathname, files: filesConfig}));
+    document.head.appendChild(el('link', {rel: 'stylesheet', href: '/vendor/pyscript/core.css'}));
+    var core = el('script', {type: 'module', src: '/vendor/pyscript/core.js'});
+    core.addEventListener('error', function () {
+      $('py-out').textContent = 'Could not load PyScript from /vendor/pyscript/ (is it installed? npm ci).';
+      button.disabled = false;
+    });
+    document.head.appendChild(core);
+  }
+  $('py-start').addEventListener('click', startPython);
+
+  buildSettings();
+  refreshIdentity();
 })();
