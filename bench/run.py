@@ -29,21 +29,13 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import chromium  # noqa: E402
 from bench.pages import write_pages  # noqa: E402
 from bench.report import write_report  # noqa: E402
 from serve_assets import Assets  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--enable-precise-memory-info",
-]
+CHROMIUM = chromium.EXECUTABLE
+ARGS = [*chromium.ARGS, "--enable-precise-memory-info"]
 LOAD_FACTS = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const res = performance.getEntriesByType('resource');

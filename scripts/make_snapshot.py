@@ -21,18 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import chromium  # noqa: E402
 from serve import make_server  # noqa: E402
 from serve_assets import Assets, snapshot_path  # noqa: E402
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 MAKE = """async ([pyodideUrl, packageUrl]) => {
   const { loadPyodide } = await import(pyodideUrl + 'pyodide.mjs');
   const py = await loadPyodide({indexURL: pyodideUrl, _makeSnapshot: true});
@@ -65,7 +57,7 @@ def main() -> int:
     started = time.monotonic()
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            browser = pw.chromium.launch(executable_path=chromium.EXECUTABLE, args=chromium.ARGS)
             page = browser.new_page()
             page.goto(base + "/static/blank.html")
             data = page.evaluate(MAKE, [assets.urls["pyodide"], assets.package_url()])

@@ -18,17 +18,11 @@ from typing import Any
 
 import pytest
 
+import chromium
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+CHROMIUM = chromium.EXECUTABLE
+ARGS = chromium.ARGS
 BOOT_TIMEOUT_MS = 90_000
 
 pytestmark = pytest.mark.browser
