@@ -12,6 +12,7 @@ perform any call on mixpanel.js, and must not mutate its arguments.
 from __future__ import annotations
 
 import math
+import sys
 from datetime import datetime
 
 from integration.dates import InvalidDate, js_date_string
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.")
 _JS_SPACE = " \t\n\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"  # noqa: E501
 _MAX_DEPTH = 64
+_SHORTEST_REPR = sys.implementation.name != "micropython"
 
 
 def normalize(key: Any) -> str:
@@ -112,7 +114,17 @@ def number_string(value: float) -> str:
         return "Infinity" if value > 0 else "-Infinity"
     if value == math.floor(value) and abs(value) < 1e21:
         return str(int(value))
-    return _float_string(repr(value))
+    return _float_string(repr(value) if _SHORTEST_REPR else _shortest(value))
+
+
+def _shortest(value: float) -> str:
+    """The fewest significant digits that read back as `value`: what CPython's repr gives and
+    MicroPython's does not always (it prints some subnormals with 16 digits)."""
+    for digits in range(1, 17):
+        text = ("{:.%dg}" % digits).format(value)  # noqa: UP031
+        if float(text) == value:
+            return text
+    return repr(value)
 
 
 def _float_string(text: str) -> str:
@@ -180,7 +192,11 @@ def is_index_key(key: str) -> bool:
 
 def js_keys(obj: dict[Any, Any]) -> list[Any]:
     """Keys in JavaScript ``for…in`` order: integer-like keys ascending, then the rest."""
-    keys = list(obj)
+    return ordered_keys(list(obj))
+
+
+def ordered_keys(keys: list[Any]) -> list[Any]:
+    """`keys` (in insertion order) as JavaScript orders an object's keys."""
     index = [k for k in keys if isinstance(k, str) and is_index_key(k)]
     index.sort(key=int)
     return index + [k for k in keys if not (isinstance(k, str) and is_index_key(k))]

@@ -19,6 +19,7 @@ from integration.mixpanel.lookup import (
     js_string,
     loose_get,
     loose_key,
+    ordered_keys,
     truthy,
 )
 
@@ -151,10 +152,12 @@ def mapped_traits(traits: dict[str, Any], user_id: Any) -> dict[str, Any]:
 
 def union_strings(old: list[Any], new: list[Any]) -> list[str]:
     """Spec 11.4: merged through a JS object, so strings, deduplicated, in JS key order."""
-    seen: dict[str, None] = {}
+    seen: list[str] = []  # a list, not a dict: MicroPython's dicts do not keep insertion order
     for item in old + new:
-        seen[js_string(item)] = None
-    return js_keys(seen)
+        text = js_string(item)
+        if text not in seen:
+            seen.append(text)
+    return ordered_keys(seen)
 
 
 def split_traits(traits: dict[str, Any], calls: Calls) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -226,6 +229,6 @@ def _send_picked(
         people = special_names(options["peopleProperties"] + list(TRAIT_ALIASES))
         chosen["people.set"] = pick(people, to_set)
         chosen["people.union"] = pick(people, to_union)
-    for name, payload in chosen.items():
-        if payload:
-            calls.send(name, payload, label=f"identify → {name}")
+    for name in ("register", "people.set", "people.union"):  # in this order on every Python
+        if chosen.get(name):
+            calls.send(name, chosen[name], label=f"identify → {name}")
