@@ -270,14 +270,17 @@
       input.setAttribute('aria-invalid', 'true');
       return;
     }
+    // Everything is passed on, so the integration's own warnings about unknown keys show in
+    // the log's start-up entry; the keys the browser integration never reads (secrets among
+    // them) are left out: they do not belong in a link.
     var settings = {apiHost: null, mixpanelConfig: {batch_requests: false}};
     var skipped = [];
     Object.keys(parsed).forEach(function (key) {
-      if (QA.settings.known(key)) settings[key] = parsed[key];
-      else skipped.push(key);
+      if (QA.settings.segmentOnly.indexOf(key) >= 0) skipped.push(key);
+      else settings[key] = parsed[key];
     });
     input.setAttribute('aria-invalid', 'false');
-    msg.textContent = skipped.length ? 'Not settings of this integration, left out: ' + skipped.join(', ') + '. Restarting…' : 'Restarting…';
+    msg.textContent = (skipped.length ? 'Left out (never read in the browser): ' + skipped.join(', ') + '. ' : '') + 'Restarting…';
     QA.settings.apply(settings, {preset: null});
   }
 

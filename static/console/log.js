@@ -9,6 +9,7 @@
   var METHODS = ['identify', 'track', 'page', 'alias', 'group', 'reset'];
   var TYPES = METHODS.concat(['start-up']);
   var POLL_MS = 500;
+  var FRESH_MS = 5000; // a mixpanel.js call older than this no longer claims a record first
 
   var entries = [];
   var byId = {};
@@ -19,6 +20,7 @@
   var active = {};
   TYPES.forEach(function (t) { active[t] = true; });
   var seen = 0; // collector records already read
+  var lastKey = ''; // the last of them, to notice that the collector was emptied
   var baseline = null; // collector records that predate this page
   var hiddenOther = 0;
   var counts = {calls: 0, mixpanel: 0, received: 0};
@@ -96,7 +98,17 @@
     return p.$token;
   }
 
+  // People operations in an engage payload → the mixpanel.js calls that send them.
+  var ENGAGE = {
+    $set: ['people.set', 'set_group', 'add_group'], $set_once: ['people.set_once'],
+    $add: ['people.increment'], $union: ['people.union'], $append: ['people.append', 'people.track_charge'],
+    $remove: ['people.remove', 'remove_group'], $unset: ['people.unset'], $delete: ['people.delete_user'],
+  };
+  var GROUPS = {$set: ['get_group.set'], $set_once: ['get_group.set_once'], $union: ['get_group.union'],
+    $remove: ['get_group.remove'], $unset: ['get_group.unset'], $delete: ['get_group.delete']};
+
   // Which mixpanel.js calls can cause a record (besides a track matched by $insert_id).
+  // identify() also sends the People updates mixpanel.js kept while the user was unknown.
   function producers(record) {
     var p = record.payload || {};
     if (record.endpoint === 'track') {
@@ -104,15 +116,43 @@
       if (p.event === '$create_alias') return ['alias'];
       return ['track', 'track_links', 'track_forms', 'track_pageview'];
     }
-    if (record.endpoint === 'groups') return function (m) { return m.indexOf('get_group.') === 0; };
-    if (record.endpoint === 'engage') {
-      return function (m) { return m.indexOf('people.') === 0 || m === 'identify' || m === 'set_group' || m === 'alias'; };
-    }
-    return function () { return true; };
+    var table = record.endpoint === 'groups' ? GROUPS : record.endpoint === 'engage' ? ENGAGE : null;
+    if (!table) return function () { return true; };
+    var out = ['identify'];
+    Object.keys(table).forEach(function (op) { if (op in p) out = table[op].concat(out); });
+    return out;
   }
 
   function matcher(list) {
     return typeof list === 'function' ? list : function (m) { return list.indexOf(m) >= 0; };
+  }
+
+  // The object a People / group call sends: people.set({a: 1}), people.set('a', 1),
+  // people.increment('n') → {n: 1}; null when it cannot be told.
+  function sent(c) {
+    var a = c.args;
+    if (c.method === 'set_group' && typeof a[0] === 'string') { var g = {}; g[a[0]] = a[1]; return g; }
+    if (a[0] && typeof a[0] === 'object' && !Array.isArray(a[0])) return a[0];
+    if (typeof a[0] === 'string' && c.method.indexOf('people.') === 0) { var o = {}; o[a[0]] = a.length > 1 ? a[1] : 1; return o; }
+    return null;
+  }
+
+  function sameValue(want, got) {
+    if (JSON.stringify(want) === JSON.stringify(got)) return true;
+    if (typeof want !== 'string' || typeof got !== 'string') return false;
+    // mixpanel.js sends dates without milliseconds and cuts strings at 255 characters.
+    if (/^\d{4}-\d\d-\d\dT/.test(want)) return want.slice(0, 19) === got.slice(0, 19);
+    return want.slice(0, 255) === got.slice(0, 255);
+  }
+
+  // Does the record carry what this mixpanel.js call sent? (track records always fit.)
+  function fits(c, record) {
+    var p = record.payload || {};
+    var op = Object.keys(p).filter(function (k) { return k in ENGAGE; })[0];
+    var body = op && p[op];
+    var want = sent(c);
+    if (!want || !body || typeof body !== 'object') return true;
+    return Object.keys(want).every(function (k) { return k in body && sameValue(want[k], body[k]); });
   }
 
   function place(record) {
@@ -121,35 +161,44 @@
     var direct = insertId && byId[insertId];
     var at = record.received * 1000 + 500;
     var ok = matcher(producers(record));
-    var key = record.endpoint;
+    var key = record.endpoint + Object.keys(p).filter(function (k) { return k in ENGAGE; }).join();
     if (direct) {
       direct.mixpanel.some(function (c) { return ok(c.method) && !c.used[key] && (c.used[key] = true); });
       return {entry: direct, how: '$insert_id'};
     }
-    // The oldest call with a matching mixpanel.js call not yet accounted for, else the newest
-    // call with a matching mixpanel.js call (one call can cause several records).
+    // The oldest recent mixpanel.js call that sends what the record carries and is not yet
+    // accounted for; else the newest call that could have sent it (identify sends the People
+    // updates mixpanel.js kept while the user was unknown; one call can cause several records).
+    var fitting = null;
     var newest = null;
     for (var i = 0; i < entries.length; i++) {
       var e = entries[i];
       for (var j = 0; j < e.mixpanel.length; j++) {
         var c = e.mixpanel[j];
         if (c.at > at || !ok(c.method)) continue;
-        if (!c.used[key]) {
+        var fit = fits(c, record);
+        if (fit && !c.used[key] && c.at > at - FRESH_MS && c.method !== 'identify') {
           c.used[key] = true;
-          return {entry: e, how: 'type and time'};
+          return {entry: e, how: 'content and time'};
         }
+        if (fit) fitting = e;
         newest = e;
       }
     }
-    if (newest) return {entry: newest, how: 'type and time'};
+    if (fitting || newest) return {entry: fitting || newest, how: 'type and time'};
     if (!other) other = newEntry(null, 'other');
     return {entry: other, how: 'no call on this page matched'};
   }
 
+
+  function keyOf(r) { return r ? r.seq + ':' + r.received : ''; }
+
   function read(records) {
-    if (records.length < seen) seen = 0; // the collector was emptied
+    // Emptied since the last look (DELETE /collector/events): every record is new again.
+    if (records.length < seen || (seen && keyOf(records[seen - 1]) !== lastKey)) seen = 0;
     var fresh = records.slice(seen);
     seen = records.length;
+    lastKey = keyOf(records[seen - 1]);
     if (baseline === null) { baseline = true; return; }
     var token = QA.settings ? QA.settings.value('token') : undefined;
     fresh.forEach(function (r) {

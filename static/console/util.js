@@ -59,11 +59,10 @@
 
   // analytics.track("x", {...}) style, for one call's arguments.
   QA.callText = function (prefix, method, args) {
-    var parts = (args || []).map(function (a) { return QA.json(a, 2); });
-    var oneLine = parts.every(function (p) { return p.indexOf('\n') < 0; }) && parts.join(', ').length < 60;
-    return prefix + method + '(' + (oneLine ? parts.join(', ') : '\n  ' + parts.map(function (p) {
-      return p.replace(/\n/g, '\n  ');
-    }).join(',\n  ') + '\n') + ')';
+    var flat = (args || []).map(function (a) { return QA.json(a, 0); });
+    if (flat.join(', ').length <= 64) return prefix + method + '(' + flat.join(', ') + ')';
+    var parts = (args || []).map(function (a) { return QA.json(a, 2).replace(/\n/g, '\n  '); });
+    return prefix + method + '(\n  ' + parts.join(',\n  ') + '\n)';
   };
 
   QA.time = function (ms) {

@@ -53,12 +53,13 @@ def test_demo_page_button_tracks_an_event_and_shows_what_the_collector_got(
     page = tp.page
     page.goto(server_url + "/")
     page.wait_for_function("() => analytics.status === 'ready'", timeout=90_000)
-    page.fill("#event", "Demo Clicked")
-    page.click("#track")
+    page.fill("#call-track-event", "Demo Clicked")
+    page.click("#call-send")
     [event] = collector.wait_events(1, "Demo Clicked")
     assert event["properties"]["token"] == "demo-token"
     page.wait_for_function(
-        "() => document.querySelector('#received').textContent.includes('Demo Clicked')"
+        "() => [...document.querySelectorAll('#log .entry .c-col')]"
+        ".some(c => c.textContent.includes('Demo Clicked'))"
     )
 
 

@@ -1,0 +1,357 @@
+"""The QA console (index.html) driven like a QA engineer would: settings, calls, log, identity.
+
+The module shares one page (each boot costs seconds): the `qa` fixture opens the console with a
+fresh browser identity and applies a set-up through the settings form; the tests then run in
+file order on that page. The last tests reload it (pasted Segment JSON, a failed boot).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+BOOT_MS = 90_000
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def wait_ready(page: Any) -> None:
+    page.wait_for_function("() => analytics.status === 'ready'", timeout=BOOT_MS)
+
+
+def url_settings(page: Any) -> dict[str, Any]:
+    settings: dict[str, Any] = json.loads(parse_qs(urlsplit(page.url).query)["settings"][0])
+    return settings
+
+
+def entry(page: Any, method: str, text: str) -> Any:
+    """The newest log entry of `method` whose text contains `text`."""
+    return page.locator(f"#log .entry[data-method={method}]", has_text=text).first
+
+
+def send(page: Any, method: str, **fields: Any) -> None:
+    """Fill the call form for `method` (JSON fields from dicts) and press Send."""
+    page.check(f"input[name=call-method][value={method}]")
+    for name, value in fields.items():
+        text = value if isinstance(value, str) else json.dumps(value)
+        page.fill(f"#call-{method}-{name}", text)
+    expect(page.locator("#call-send")).to_be_enabled()
+    page.click("#call-send")
+
+
+@pytest.fixture(scope="module")
+def qa(shared: Any, server_url: str) -> Any:
+    """The console, fresh identity, with a set-up applied through the settings form."""
+    page = shared.page
+    shared.dialogs = []
+    page.on("dialog", lambda d: (shared.dialogs.append(d.message), d.dismiss()))
+    page.context.clear_cookies()
+    page.goto(server_url + "/static/blank.html")
+    page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+    page.goto(server_url + "/")
+    wait_ready(page)
+    page.fill("#set-token", "qa-token")
+    page.fill("#set-eventIncrements", "Logged In")
+    page.fill("#set-groupIdentifierTraits", "company")
+    page.fill("#set-sourceName", "qa-source")
+    page.uncheck("#set-consolidatedPageCalls")
+    page.check("#set-trackCategorizedPages")
+    # Inline validation: a broken JSON setting blocks Apply until fixed.
+    page.fill("#set-mixpanelConfig", "{oops")
+    expect(page.locator("#set-mixpanelConfig-error")).to_contain_text("Not valid JSON")
+    expect(page.locator("#settings-apply")).to_be_disabled()
+    page.fill("#set-mixpanelConfig", '{"batch_requests": false}')
+    expect(page.locator("#settings-apply")).to_have_text("Apply and restart (6 edited)")
+    with page.expect_navigation():
+        page.click("#settings-apply")
+    wait_ready(page)
+    return page
+
+
+def test_settings_form_applies_restarts_and_keeps_the_set_up_in_the_url(
+    qa: Any, tp: Any, collector: Any
+) -> None:
+    page = qa
+    assert url_settings(page) == {
+        "token": "qa-token",
+        "people": True,
+        "eventIncrements": ["Logged In"],
+        "consolidatedPageCalls": False,
+        "trackCategorizedPages": True,
+        "groupIdentifierTraits": ["company"],
+        "sourceName": "qa-source",
+        "mixpanelConfig": {"batch_requests": False},
+    }
+    # Every setting, Segment's and ours, has a row with its default and an explanation.
+    rows = page.locator("#settings-form .setting")
+    assert rows.count() == 25
+    for name in ("token", "people", "superProperties", "persistence", "apiHost", "dataResidency"):
+        hint = page.locator(f"#set-{name}-hint")
+        expect(hint).to_contain_text("default")
+        assert len(hint.text_content() or "") > 40
+    expect(page.locator("#set-token")).to_have_value("qa-token")
+    expect(page.locator("#set-trackCategorizedPages")).to_be_checked()
+    # The restarted integration was initialised with them (start-up entry of the log).
+    init = entry(page, "start-up", "mixpanel.init")
+    expect(init.locator(".c-mp")).to_contain_text(re.compile(r'mixpanel\.init\(\s*"qa-token"'))
+    expect(init.locator(".c-mp")).to_contain_text('"api_host": "' + tp.base + '/mp"')
+
+
+def test_boot_status_shows_the_runtime_files_and_the_time_to_ready(qa: Any, tp: Any) -> None:
+    page = qa
+    expect(page.locator("#status")).to_have_text(re.compile(r"^ready in \d+ ms$"))
+    expect(page.locator("#boot-bytes")).to_contain_text("MB runtime")
+    files = page.locator("#boot-files li")
+    assert files.count() == 7
+    expect(page.locator("#boot-files li.ok")).to_have_count(7)
+    assert "?" not in (page.locator("#boot-files").text_content() or "")
+
+
+def test_each_call_from_the_forms_shows_its_mixpanel_calls_and_collector_payloads(
+    qa: Any, tp: Any, collector: Any
+) -> None:
+    page = qa
+    anonymous_distinct = page.locator("#id-distinct").text_content()
+    expect(page.locator("#id-user")).to_have_text("—")
+
+    send(page, "alias", userId="qa-user")
+    e = entry(page, "alias", '"qa-user"')
+    expect(e.locator(".c-mp")).to_contain_text('mixpanel.alias("qa-user"')
+    expect(e.locator(".c-col")).to_contain_text('"event": "$create_alias"')
+
+    send(page, "identify", userId="qa-user", traits={"email": "qa@example.com", "plan": "pro"})
+    e = entry(page, "identify", '"qa-user"')
+    expect(e.locator(".c-mp")).to_contain_text('mixpanel.identify("qa-user")')
+    expect(e.locator(".c-mp")).to_contain_text('mixpanel.name_tag("qa@example.com")')
+    expect(e.locator(".c-mp")).to_contain_text("mixpanel.people.set(")
+    expect(e.locator(".c-col")).to_contain_text("POST /mp/engage")
+    expect(e.locator(".c-col")).to_contain_text('"$email": "qa@example.com"')
+    # The identity panel follows.
+    # The identity panel follows. (After an alias, mixpanel.js keeps sending with the old
+    # distinct id while Mixpanel merges the two, so distinct_id stays as it was.)
+    expect(page.locator("#id-user")).to_have_text("qa-user")
+    expect(page.locator("#id-distinct")).to_have_text(anonymous_distinct or "")
+    expect(page.locator("#id-super")).to_contain_text('"plan": "pro"')
+
+    send(page, "track", event="Logged In", properties={"source": "form"})
+    e = entry(page, "track", '"Logged In"')
+    expect(e.locator(".c-mp")).to_contain_text('mixpanel.people.increment("Logged In")')
+    expect(e.locator(".c-mp")).to_contain_text(re.compile(r'mixpanel\.track\(\s*"Logged In"'))
+    expect(e.locator(".c-col")).to_contain_text("matched by $insert_id")
+    expect(e.locator(".c-col")).to_contain_text('"segment_source_name": "qa-source"')
+    expect(e.locator(".c-col")).to_contain_text('"$add"')
+    [event] = collector.wait_events(1, "Logged In")
+    call_id = e.get_attribute("data-call-id")
+    assert event["properties"]["$insert_id"] == call_id
+
+    send(page, "page", category="Docs", name="Index", properties="")
+    e = entry(page, "page", '"Docs"')
+    expect(e.locator(".c-mp")).to_contain_text('"Viewed Docs Index Page"')
+    expect(e.locator(".c-col")).to_contain_text('"event": "Viewed Docs Index Page"')
+
+    send(page, "group", groupId="initech", traits={"name": "Initech"})
+    e = entry(page, "group", '"initech"')
+    expect(e.locator(".c-mp")).to_contain_text("mixpanel.get_group.set_once(")
+    expect(e.locator(".c-mp")).to_contain_text('mixpanel.set_group("company"')
+    expect(e.locator(".c-col")).to_contain_text("POST /mp/groups")
+    expect(e.locator(".c-col")).to_contain_text('"$group_key": "company"')
+
+    device_before = page.locator("#id-device").text_content()
+    send(page, "reset")
+    e = page.locator("#log .entry[data-method=reset]").first
+    expect(e.locator(".c-mp")).to_contain_text("mixpanel.reset()")
+    expect(page.locator("#id-user")).to_have_text("—")
+    expect(page.locator("#id-distinct")).not_to_have_text("qa-user")
+    expect(page.locator("#id-device")).not_to_have_text(device_before or "")
+    expect(page.locator("#id-super")).not_to_contain_text('"plan"')
+    send(page, "identify", userId="after-reset", traits="")
+    expect(page.locator("#id-distinct")).to_have_text("after-reset")
+    expect(page.locator("#id-user")).to_have_text("after-reset")
+
+
+def test_inline_validation_blocks_bad_input(qa: Any, tp: Any) -> None:
+    page = qa
+    page.check("input[name=call-method][value=track]")
+    page.fill("#call-track-event", "")
+    expect(page.locator("#call-track-event-error")).to_have_text("Event is required.")
+    expect(page.locator("#call-send")).to_be_disabled()
+    page.fill("#call-track-event", "Valid")
+    page.fill("#call-track-properties", '{"plan": ')
+    expect(page.locator("#call-track-properties-error")).to_contain_text("Not valid JSON")
+    expect(page.locator("#call-send")).to_be_disabled()
+    page.fill("#call-track-properties", "[1, 2]")
+    expect(page.locator("#call-track-properties-error")).to_contain_text("must be a JSON object")
+    page.fill("#call-track-properties", '{"plan": "pro"}')
+    expect(page.locator("#call-send")).to_be_enabled()
+    expect(page.locator("#call-preview")).to_have_text('analytics.track("Valid", {"plan":"pro"})')
+    page.check("input[name=call-method][value=page]")
+    page.fill("#call-page-name", "")
+    page.fill("#call-page-category", "Docs")
+    expect(page.locator("#call-page-name-error")).to_contain_text("A category needs a name")
+    page.fill("#call-page-category", "")
+    expect(page.locator("#call-send")).to_be_enabled()
+
+
+def test_a_hostile_trait_is_shown_as_text_and_runs_nothing(
+    qa: Any, tp: Any, collector: Any
+) -> None:
+    page = qa
+    send(page, "identify", userId="xss-user", traits={"name": XSS})
+    send(page, "track", event=XSS, properties={"html": "<b>bold</b>"})
+    e = entry(page, "identify", '"xss-user"')
+    expect(e.locator(".c-call")).to_contain_text(XSS)
+    expect(e.locator(".c-col")).to_contain_text(f'"$name": "{XSS}"')
+    expect(entry(page, "track", XSS).locator(".c-col")).to_contain_text('"html": "<b>bold</b>"')
+    expect(page.locator("#id-traits")).to_contain_text(XSS)
+    page.wait_for_timeout(300)  # an onerror handler would have run by now
+    assert page.evaluate("() => document.querySelectorAll('img, b').length") == 0
+    assert tp.dialogs == []
+
+
+def test_presets_from_the_doc_run_and_fill_the_form(qa: Any, tp: Any, collector: Any) -> None:
+    page = qa
+    page.select_option("#preset", "signup")
+    expect(page.locator("#preset-info")).to_contain_text("alias")
+    page.click("#preset-run")
+    [signed_up] = collector.wait_events(1, "Signed Up")
+    e = entry(page, "track", '"Signed Up"')
+    expect(e.locator(".c-col")).to_contain_text("matched by $insert_id")
+    assert signed_up["properties"]["$insert_id"] == e.get_attribute("data-call-id")
+    expect(entry(page, "alias", '"12345"').locator(".c-col")).to_contain_text("$create_alias")
+    expect(page.locator("#id-user")).to_have_text("12345")
+
+    page.select_option("#preset", "campaign")
+    page.click("#preset-fill")
+    expect(page.locator("#call-track-event")).to_have_value("Purchased an Item")
+    page.click("#call-send")
+    [event] = collector.wait_events(1, "Purchased an Item")
+    assert event["properties"]["utm_campaign"] == "TPS Innovation Newsletter"
+    e = entry(page, "track", '"Purchased an Item"')
+    expect(e.locator(".c-col")).to_contain_text('"utm_source": "Newsletter"')
+    expect(e.locator(".c-mp")).to_contain_text("mixpanel.people.track_charge(39.95)")
+
+    # A preset whose mapping needs other settings says so and offers to apply them.
+    page.select_option("#preset", "page-docs")
+    expect(page.locator("#preset-info .notice")).to_have_count(0)  # already set up
+    page.select_option("#preset", "reserved")
+    expect(page.locator("#preset-info .notice")).to_have_count(0)
+
+
+def test_log_filters_copies_and_clears(qa: Any, tp: Any, server_url: str) -> None:
+    page = qa
+    tracks = page.locator("#log .entry[data-method=track]")
+    identifies = page.locator("#log .entry[data-method=identify]")
+    page.uncheck("#log-filters input[value=track]")
+    expect(tracks.first).to_be_hidden()
+    expect(identifies.first).to_be_visible()
+    page.check("#log-filters input[value=track]")
+    expect(tracks.first).to_be_visible()
+
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server_url)
+    newest = page.locator("#log .entry").first
+    newest.get_by_role("button", name=re.compile("Copy this")).click()
+    expect(newest.locator("header button")).to_have_text("Copied")
+    copied = json.loads(page.evaluate("() => navigator.clipboard.readText()"))
+    assert copied["callId"] == newest.get_attribute("data-call-id")
+    assert {"method", "args", "meta", "mixpanel", "collector", "console"} <= set(copied)
+    assert copied["collector"] and copied["collector"][0]["payload"]
+
+    page.click("#log-clear")
+    expect(page.locator("#log .entry")).to_have_count(0)
+    expect(page.locator("#log-empty")).to_be_visible()
+    send(page, "track", event="After Clear", properties="")
+    expect(entry(page, "track", "After Clear").locator(".c-col")).to_contain_text("After Clear")
+    expect(page.locator("#log .entry")).to_have_count(1)
+
+
+def test_python_panel_calls_the_integration_from_pyscript(qa: Any, tp: Any, collector: Any) -> None:
+    page = qa
+    expect(page.locator("#py-code")).to_contain_text('integration.track("From Python"')
+    page.click("#py-start")
+    expect(page.locator("#py-send")).to_be_enabled(timeout=BOOT_MS)
+    page.click("#py-send")
+    [event] = collector.wait_events(1, "From Python")
+    assert event["properties"]["lang"] == "py"
+    assert event["properties"]["token"] == "qa-token"
+    expect(page.locator("#py-out")).to_have_text("Sent from Python: see the live log.")
+    e = entry(page, "track", '"From Python"')
+    expect(e.locator(".c-col")).to_contain_text("matched by $insert_id")
+    assert page.locator(".py-error").count() == 0
+
+
+def test_screenshots_at_1280_and_375_in_light_and_dark(qa: Any, tp: Any) -> None:
+    page = qa
+    ARTIFACTS.mkdir(exist_ok=True)
+    size = page.viewport_size
+    try:
+        for width in (1280, 375):
+            page.set_viewport_size({"width": width, "height": 900})
+            for scheme in ("light", "dark"):
+                page.emulate_media(color_scheme=scheme)
+                path = ARTIFACTS / f"console-{width}-{scheme}.png"
+                page.screenshot(path=str(path), full_page=True)
+                assert path.stat().st_size > 10_000
+            # Nothing wider than the viewport: readable without sideways scrolling.
+            overflow = page.evaluate("() => document.documentElement.scrollWidth")
+            assert overflow <= width, f"page is {overflow}px wide at {width}px"
+    finally:
+        page.emulate_media(color_scheme="light")
+        page.set_viewport_size(size)
+
+
+def test_pasted_segment_settings_json_applies(qa: Any, tp: Any, collector: Any) -> None:
+    page = qa
+    pasted = {
+        "integrations": {
+            "Mixpanel": {
+                "token": "pasted-token",
+                "people": True,
+                "consolidatedPageCalls": False,
+                "trackNamedPages": True,
+                "apiSecret": "s3cret",
+                "legacyOption": True,
+            }
+        }
+    }
+    page.fill("#segment-json", "{not json")
+    page.click("#segment-apply")
+    expect(page.locator("#segment-msg")).to_contain_text("Not valid JSON")
+    page.fill("#segment-json", json.dumps(pasted))
+    with page.expect_navigation():
+        page.click("#segment-apply")
+    wait_ready(page)
+    settings = url_settings(page)
+    assert settings["token"] == "pasted-token"
+    assert settings["trackNamedPages"] is True
+    assert "apiSecret" not in settings and "s3cret" not in page.url
+    expect(page.locator("#set-token")).to_have_value("pasted-token")
+    expect(page.locator("#set-trackNamedPages")).to_be_checked()
+    # The integration's own word on the unknown key is in the start-up entry.
+    expect(entry(page, "start-up", "mixpanel.init").locator(".lines")).to_contain_text(
+        'unknown setting "legacyOption"'
+    )
+    send(page, "page", category="", name="Signup", properties="")
+    [event] = collector.wait_events(1, "Viewed Signup Page")
+    assert event["properties"]["token"] == "pasted-token"
+    expect(entry(page, "page", '"Signup"').locator(".c-col")).to_contain_text("Viewed Signup Page")
+
+
+def test_a_failed_boot_says_so_clearly(qa: Any, tp: Any, server_url: str) -> None:
+    page = qa
+    page.route("**/mixpanel.min.js", lambda route: route.abort())
+    try:
+        page.goto(server_url + "/")
+        page.wait_for_function("() => analytics.status === 'failed'", timeout=BOOT_MS)
+        expect(page.locator("#status")).to_have_text("failed")
+        alert = page.locator("#boot-error")
+        expect(alert).to_be_visible()
+        expect(alert).to_contain_text("The integration did not start.")
+        expect(alert).to_contain_text("could not start")
+    finally:
+        page.unroute("**/mixpanel.min.js")
