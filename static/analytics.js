@@ -37,7 +37,6 @@
   var queue = [];
   var dropped = 0;
   var queuedChars = 0;
-  var queuedChars = 0;
   var dispatch = null; // the Python entry point once live
   var readyCallbacks = [];
   var listeners = {};
@@ -508,6 +507,13 @@
     settle('failed', 'could not start: ' + String(reason && reason.message ? reason.message : reason));
   }
 
+  // A Content-Security-Policy without 'wasm-unsafe-eval' makes Pyodide wait forever: say so.
+  function refusedWasm(event) {
+    if (analytics.status !== 'loading' || event.blockedURI !== 'wasm-eval') return;
+    settle('failed', "could not start: the page's Content-Security-Policy refuses WebAssembly " +
+           "(script-src needs 'wasm-unsafe-eval')");
+  }
+
   analytics.load = safe(function (settings, options) {
     if (analytics.status !== 'idle') {
       console.error(PREFIX + 'load: already called; the second call is ignored');
@@ -524,6 +530,7 @@
       if (analytics.status === 'loading') settle('failed', 'not ready after ' + limit + ' ms; calls are dropped');
     }, limit);
     window.addEventListener('unhandledrejection', failedBoot);
+    document.addEventListener('securitypolicyviolation', refusedWasm);
     boot(JSON.parse(argsToWire([settings]))[0], options || {}).catch(function (err) {
       // A Python traceback's last line names the problem; the page needs no more than that.
       var text = String(err && err.message ? err.message : err).trim().split('\n').pop();
@@ -531,6 +538,7 @@
     }).finally(function () {
       clearTimeout(timer);
       window.removeEventListener('unhandledrejection', failedBoot);
+      document.removeEventListener('securitypolicyviolation', refusedWasm);
     });
     return analytics;
   });
