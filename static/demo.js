@@ -7,17 +7,36 @@
   var $ = QA.$;
 
   // -- boot status: bytes of the runtime files (Resource Timing), then the time to ready ----------
-  var FILES = [
+  // The files the loader fetches for the chosen runtime (the unversioned URLs serve the same
+  // bytes as the versioned ones it uses). A Pyodide memory snapshot, when serve.py offers one,
+  // is added once its URL is known (named in the served loader) or seen.
+  var FILES = QA.settings.value('runtime') === 'micropython' ? [
+    ['micropython.mjs', '/vendor/micropython/micropython.mjs'],
+    ['micropython.wasm', '/vendor/micropython/micropython.wasm'],
+  ] : [
     ['pyodide.asm.wasm', '/vendor/pyodide/pyodide.asm.wasm'],
     ['python_stdlib.zip', '/vendor/pyodide/python_stdlib.zip'],
     ['pyodide.asm.mjs', '/vendor/pyodide/pyodide.asm.mjs'],
     ['pyodide-lock.json', '/vendor/pyodide/pyodide-lock.json'],
     ['pyodide.mjs', '/vendor/pyodide/pyodide.mjs'],
+  ];
+  FILES = FILES.concat([
     ['mixpanel.min.js', '/vendor/mixpanel/mixpanel.min.js'],
     ['integration.zip', '/integration.zip'],
-  ];
+  ]);
   var files = {};
-  FILES.forEach(function (f) { files[f[0]] = {name: f[0], total: null, got: 0, cached: false, url: null}; });
+
+  function addFile(name, url) {
+    if (files[name]) return files[name];
+    files[name] = {name: name, total: null, got: 0, cached: false, url: null};
+    if (!FILES.some(function (f) { return f[0] === name; })) FILES.push([name, url]);
+    fetch(url, {method: 'HEAD', cache: 'no-store'}).then(function (r) {
+      var size = Number(r.headers.get('Content-Length'));
+      files[name].total = r.ok && size ? size : 0;
+      showBoot();
+    }).catch(function () { files[name].total = 0; });
+    return files[name];
+  }
 
   function fileOf(url) {
     var path;
@@ -25,6 +44,7 @@
     if (path.indexOf('/vendor/pyscript') === 0) return null;
     var base = path.slice(path.lastIndexOf('/') + 1);
     if (/^integration\..*zip$/.test(base)) base = 'integration.zip';
+    if (path.indexOf('/snapshots/') === 0) return addFile('memory snapshot', path);
     return files[base] || null;
   }
 
@@ -36,6 +56,7 @@
     var list = QA.clear($('boot-files'));
     FILES.forEach(function (f) {
       var file = files[f[0]];
+      if (!file) return;
       if (file.total === null) known = false;
       total += file.total || 0;
       got += Math.min(file.got, file.total || file.got);
@@ -79,13 +100,13 @@
     }).observe({type: 'resource', buffered: true});
   }
   // The sizes the browser will download (gzip when served so), asked with HEAD requests.
-  FILES.forEach(function (f) {
-    fetch(f[1], {method: 'HEAD', cache: 'no-store'}).then(function (r) {
-      var size = Number(r.headers.get('Content-Length'));
-      files[f[0]].total = r.ok && size ? size : 0;
-      showBoot();
-    }).catch(function () { files[f[0]].total = 0; });
-  });
+  FILES.slice().forEach(function (f) { addFile(f[0], f[1]); });
+  if (QA.settings.value('runtime') !== 'micropython') {
+    fetch('/static/analytics.js').then(function (r) { return r.text(); }).then(function (text) {
+      var m = /"snapshot":\s*"(\/snapshots\/[^"]+)"/.exec(text);
+      if (m && analytics.status === 'loading') { addFile('memory snapshot', m[1]); showBoot(); }
+    }).catch(function () { /* the list stays without it */ });
+  }
 
   analytics.ready(function (s) {
     var t = analytics.timings;
@@ -336,7 +357,7 @@
     // so Python's name mangling looks up `_PageForwarder__callWire`. Offer that name too.
     if (!analytics._PageForwarder__callWire) analytics._PageForwarder__callWire = analytics.__callWire;
     // The interpreter and package URLs the loader used (versioned: already in the cache).
-    var interpreter = files['pyodide.mjs'].url || '/vendor/pyodide/pyodide.mjs';
+    var interpreter = (files['pyodide.mjs'] || {}).url || '/vendor/pyodide/pyodide.mjs';
     var pkg = files['integration.zip'].url || '/integration.zip';
     var filesConfig = {};
     filesConfig[new URL(pkg, location.href).pathname] = './*';

@@ -33,6 +33,7 @@
     ['mixpanelConfig', 'json', {}, 'Any other mixpanel.init option, applied last. The console starts with {"batch_requests": false} so sends are immediate.'],
     ['consent', 'bool', true, 'Off: mixpanel.js starts opted out and stores and sends nothing.'],
     ['ignoreDnt', 'bool', false, 'mixpanel.js ignore_dnt: send even when the browser says Do Not Track.'],
+    ['runtime', 'select:|pyodide|micropython', null, 'Which Python runs the integration (read by the loader): Pyodide (default) or MicroPython (about 0.2 MB of wasm).'],
   ];
   var ALL = SEGMENT.concat(OURS);
   var BY_NAME = {};
