@@ -308,9 +308,7 @@ def _open(tp: Any) -> Any:
     cases = json.dumps([{"js": c.js, "reset": c.reset} for c in CASES])
     return tp.open(
         "hostile",
-        # JSON payloads: serve.py's collector cannot decode mixpanel.js's base64 of astral
-        # characters (see test_emoji_reaches_the_collector_in_base64_form below).
-        settings={"mixpanelConfig": {"batch_requests": False, "api_payload_format": "json"}},
+        settings={"mixpanelConfig": {"batch_requests": False}},  # base64 payloads, as in production
         before_load=PRELUDE + RUNNER % {"cases": cases},
         script="window.__run('queued');",
         wait_ready=False,
