@@ -98,6 +98,7 @@ def write_pages(urls: dict[str, str], persistence: str) -> dict[str, str]:
         "plain": plain(),
         "mixpanel": mixpanel_direct(urls, config),
         "shim": shim(config),
+        "shim-mpy": shim(config, runtime="micropython"),
         "pyodide": bare_pyodide(urls),
     }
     OUT.mkdir(exist_ok=True)

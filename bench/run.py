@@ -123,7 +123,7 @@ def one_run(pw: Any, server: Server, pages: dict[str, str], calls: int) -> dict[
             page.close()
             warm, page = visit(context, server, server.url + path)
             result = {"cold": cold, "warm": warm}
-            if name in ("mixpanel", "shim") and calls:
+            if name in ("mixpanel", "shim", "shim-mpy") and calls:
                 page.evaluate(CALL_LOOP, min(calls, 50))  # warm-up: JIT, first-call caches
                 result["per_call_us"] = page.evaluate(CALL_LOOP, calls)
             if name == "shim":
@@ -169,7 +169,7 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
         return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
     summary: dict[str, Any] = {}
-    for page in ("plain", "mixpanel", "shim", "pyodide"):
+    for page in ("plain", "mixpanel", "shim", "shim-mpy", "pyodide"):
         for phase in ("cold", "warm"):
             for key in ("ready", "first_event", "load", "longest", "bytes", "runtimeBytes"):
                 summary[(page, phase, key)] = stat(series(page, phase, key))
