@@ -180,7 +180,9 @@ class PageForwarder:
     def call(self, method: str, *args: Any, **kwargs: Any) -> None:
         import js  # only available in the browser
 
-        js.window.analytics.__callWire(method, wire.encode(positional(method, args, kwargs)))
+        # getattr: a literal `.__callWire` inside a class would be name-mangled by Python.
+        call_wire = getattr(js.window.analytics, "__callWire")  # noqa: B009
+        call_wire(method, wire.encode(positional(method, args, kwargs)))
 
 
 class LocalForwarder:

@@ -232,9 +232,10 @@
     call: function (path, argsJson) {
       var args = JSON.parse(argsJson, revive);
       while (args.length && args[args.length - 1] === null) args.pop();
+      var shown = args.slice();  // get_group's key and id are taken off args below
       var target = resolveTarget(path, args);
       var result = target.self[target.name].apply(target.self, args);
-      if (listeners.mixpanel) emit('mixpanel', {method: path, args: args, callId: current});
+      if (listeners.mixpanel) emit('mixpanel', {method: path, args: shown, callId: current});
       return path.slice(0, 4) === 'get_' ? JSON.stringify(result === undefined ? null : result) : 'null';
     },
     invoke: function (id, argsJson) {
@@ -398,17 +399,23 @@
   // A memory snapshot (scripts/make_snapshot.py) restores Python with our package already
   // imported, skipping most of the start-up; any failure falls back to a normal boot.
   function loadPython(useSnapshot) {
-    return import(runtimeUrl('pyodide', 'pyodide.mjs')).then(function (mod) {
+    // The snapshot is fetched beside the module import; only a snapshot that arrived is handed
+    // to Pyodide (a rejected promise given to it would surface as an unhandled rejection).
+    var snapshot = useSnapshot && RUNTIME.snapshot ? fetchBytes(runtimeUrl('snapshot')).then(null, function (err) {
+      console.warn(PREFIX + 'snapshot not available, booting normally: ' + (err && err.message));
+      return null;
+    }) : Promise.resolve(null);
+    return Promise.all([import(runtimeUrl('pyodide', 'pyodide.mjs')), snapshot]).then(function (got) {
+      var mod = got[0];
       var indexURL = runtimeUrl('pyodide');
-      if (!useSnapshot || !RUNTIME.snapshot) return mod.loadPyodide({indexURL: indexURL});
-      return mod.loadPyodide({indexURL: indexURL, _loadSnapshot: fetchBytes(runtimeUrl('snapshot'))})
-        .then(function (py) {
-          timings.snapshot = true;
-          return py;
-        }, function (err) {
-          console.warn(PREFIX + 'snapshot restore failed, booting normally: ' + (err && err.message));
-          return mod.loadPyodide({indexURL: indexURL});
-        });
+      if (!got[1]) return mod.loadPyodide({indexURL: indexURL});
+      return mod.loadPyodide({indexURL: indexURL, _loadSnapshot: got[1]}).then(function (py) {
+        timings.snapshot = true;
+        return py;
+      }, function (err) {
+        console.warn(PREFIX + 'snapshot restore failed, booting normally: ' + (err && err.message));
+        return mod.loadPyodide({indexURL: indexURL});
+      });
     });
   }
 

@@ -353,9 +353,6 @@
     var button = $('py-start');
     button.disabled = true;
     $('py-out').textContent = 'Loading PyScript and a Python runtime…';
-    // Work-around: bridge.PageForwarder calls `js.window.analytics.__callWire` inside a class,
-    // so Python's name mangling looks up `_PageForwarder__callWire`. Offer that name too.
-    if (!analytics._PageForwarder__callWire) analytics._PageForwarder__callWire = analytics.__callWire;
     // The interpreter and package URLs the loader used (versioned: already in the cache).
     var interpreter = (files['pyodide.mjs'] || {}).url || '/vendor/pyodide/pyodide.mjs';
     var pkg = files['integration.zip'].url || '/integration.zip';

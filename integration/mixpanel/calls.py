@@ -31,6 +31,7 @@ PAYLOAD_CALLS = (
     "people.increment",
     "people.track_charge",
     "get_group.set_once",
+    "name_tag",
 )
 EVENT_CALLS = ("track", "track_links", "track_forms")
 _MAX_LISTED = 10
