@@ -297,6 +297,38 @@
     queue.push(entry);
   }
 
+  // Calls still queued when the page goes away (navigation before the runtime was ready) are
+  // kept in localStorage and replayed first by the next page of this site; each keeps its
+  // time, page and message id ($insert_id), so even a repeat counts once. Callback ids are
+  // dropped: those functions belong to the page that is gone.
+  var CARRY_KEY = 'ajs_pending_calls';
+
+  function carryOver() {
+    if (dispatch || !queue.length) return;
+    var saved = queue.map(function (e) {
+      return [e.id, e.method, e.args.replace(/\{"\\u0000":"fn","v":\d+\}/g, '{"\\u0000":"fn"}'), e.meta];
+    });
+    try { localStorage.setItem(CARRY_KEY, JSON.stringify(saved)); } catch (e) { /* full or blocked */ }
+  }
+
+  function takeCarried() {
+    var saved = null;
+    try {
+      saved = JSON.parse(localStorage.getItem(CARRY_KEY) || 'null');
+      localStorage.removeItem(CARRY_KEY);
+    } catch (e) { /* blocked or unreadable: nothing to replay */ }
+    if (!Array.isArray(saved)) return [];
+    return saved.filter(Array.isArray).map(function (e) {
+      return {id: e[0], method: e[1], args: e[2], meta: e[3]};
+    });
+  }
+
+  window.addEventListener('pagehide', carryOver);
+  window.addEventListener('pageshow', function (event) {
+    // Back from the back/forward cache with the queue still in memory: the copy is not needed.
+    if (event.persisted) try { localStorage.removeItem(CARRY_KEY); } catch (e) { /* blocked */ }
+  });
+
   METHODS.forEach(function (method) {
     analytics[method] = safe(function () {
       record(method, Array.prototype.slice.call(arguments));
@@ -549,6 +581,9 @@
     });
     return analytics;
   });
+
+  queue.push.apply(queue, takeCarried());
+  if (queue.length) console.info(PREFIX + queue.length + ' call(s) from the previous page will be sent');
 
   // Calls made on a Segment-style snippet array before this script ran are kept, in order.
   var early = Array.isArray(existing) ? existing.slice() : [];

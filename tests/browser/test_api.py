@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 PEOPLE = {"people": True}
@@ -125,3 +126,26 @@ def test_ready_settles_with_failure_when_mixpanel_js_is_blocked(tp: Any) -> None
     assert page.evaluate("() => { analytics.track('After'); return 'still fine'; }") == "still fine"
     errors = tp.lines("error")
     assert any("mixpanel" in e for e in errors)
+
+
+def test_calls_queued_when_the_page_navigates_away_are_sent_by_the_next_page(
+    tp: Any, collector: Any
+) -> None:
+    next_url = tp.build("carry-next", script="analytics.track('Second Page');")
+    page = tp.open(
+        "carry-first",
+        wait_ready=False,
+        script="analytics.track('Left Early', {n: 1}); window.__leftAt = Date.now();"
+        f"setTimeout(function () {{ location.href = '{next_url}'; }}, 0);",
+    )
+    page.wait_for_url(next_url)
+    assert tp.wait_ready()["status"] == "ready"
+    collector.wait_events(1, "Second Page")
+    [early] = collector.wait_events(1, "Left Early")
+    [second] = collector.events("Second Page")
+    assert early["properties"]["n"] == 1
+    assert early["properties"]["time"] < second["properties"]["time"]
+    assert early["properties"]["$current_url"].endswith("/t/carry-next.html")
+    assert page.evaluate("() => localStorage.getItem('ajs_pending_calls')") is None
+    time.sleep(0.5)
+    assert len(collector.events("Left Early")) == 1
