@@ -96,7 +96,7 @@ def visit(context: Any, server: Server, url: str) -> tuple[dict[str, Any], Any]:
     page.goto(url, wait_until="load")
     page.wait_for_function("() => window.__readyAt || window.__failed", timeout=180_000)
     facts: dict[str, Any] = page.evaluate(LOAD_FACTS)
-    if "plain" not in url:
+    if not any(name in url for name in ("plain", "pyodide")):  # pages that send nothing
         facts["first_event"] = server.first_event_ms(facts["origin"])
     return facts, page
 
