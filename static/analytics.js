@@ -162,9 +162,12 @@
     return JSON.stringify(out);
   }
 
+  // A page callback in wire JSON: {"\u0000":"fn","v":<id>} (JSON.stringify escapes the NUL).
+  var CALLBACK_TAG = /\{"\\u0000":"fn","v":(\d+)\}/g;
+
   function callbackIds(wireText) {
     var ids = [];
-    var re = /\{"\\u0000":"fn","v":(\d+)\}/g;
+    var re = new RegExp(CALLBACK_TAG);
     var m;
     while ((m = re.exec(wireText))) ids.push(m[1]);
     return ids;
@@ -306,7 +309,7 @@
   function carryOver() {
     if (dispatch || !queue.length) return;
     var saved = queue.map(function (e) {
-      return [e.id, e.method, e.args.replace(/\{"\\u0000":"fn","v":\d+\}/g, '{"\\u0000":"fn"}'), e.meta];
+      return [e.id, e.method, e.args.replace(CALLBACK_TAG, '{"\\u0000":"fn"}'), e.meta];
     });
     try { localStorage.setItem(CARRY_KEY, JSON.stringify(saved)); } catch (e) { /* full or blocked */ }
   }
