@@ -59,7 +59,7 @@ def test_micropython_early_track_keeps_its_property_and_call_time(tp: Any, colle
     [event] = collector.wait_events(1, "Signed Up")
     props = event["properties"]
     assert props["plan"] == "pro"
-    assert abs(props["time"] * 1000 - made_at) < 5
+    assert abs(props["time"] * 1000 - made_at) < 50
     ready_at = page.evaluate("() => performance.timeOrigin + window.__readyAt")
     assert props["time"] * 1000 < ready_at
     assert len(props["$insert_id"]) == 36
