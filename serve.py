@@ -188,12 +188,21 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(HTTPStatus.OK, b"1", "text/plain")
 
 
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that leaves mid-download (navigation, closed tab) is normal, not an error.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
     assets = Assets()
     threading.Thread(target=assets.warm, daemon=True).start()
     handler = type("BoundHandler", (Handler,), {"collector": Collector(), "assets": assets})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
+    server = Server((host, port), handler)
     return server
 
 

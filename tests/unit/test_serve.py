@@ -204,3 +204,23 @@ def test_decode_data_repairs_mixpanels_cesu8_emoji() -> None:
     # mixpanel.js encodes "\U0001f680" as the two surrogates, each UTF-8 encoded.
     cesu = b'{"e":"\\ud83d\\ude80"}'.decode("unicode_escape").encode("utf-8", "surrogatepass")
     assert serve.decode_data(base64.b64encode(cesu).decode()) == {"e": "\U0001f680"}
+
+
+def test_a_client_leaving_mid_download_prints_no_traceback(
+    base: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+    import struct
+    import time
+
+    host, port = base.rsplit("/", 1)[-1].split(":")
+    for _ in range(3):
+        sock = socket.create_connection((host, int(port)))
+        sock.sendall(b"GET /vendor/pyodide/pyodide.asm.wasm HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.recv(1024)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        sock.close()  # a reset, as a browser tab closing mid-download sends
+    time.sleep(0.5)
+    with urllib.request.urlopen(base + "/collector/events") as resp:
+        assert resp.status == 200  # and the server still answers
+    assert "Traceback" not in capfd.readouterr().err
