@@ -63,11 +63,15 @@ window.__track = function (name, props) {{ mixpanel.track(name, props); }};
     )
 
 
-def shim(config: dict[str, object], runtime: str = "pyodide") -> str:
+def shim(config: dict[str, object], runtime: str = "pyodide", snippet: bool = False) -> str:
+    """Our shim, installed as a script tag, or with the inline snippet (static/snippet.js)."""
     settings = {"token": "bench-token", "mixpanelConfig": config}
     if runtime != "pyodide":
         settings["runtime"] = runtime
-    script = f"""<script src="/static/analytics.js"></script>
+    loader = '<script src="/static/analytics.js"></script>'
+    if snippet:
+        loader = "<script>" + (HERE.parent / "static" / "snippet.js").read_text() + "</script>"
+    script = f"""{loader}
 <script>
 analytics.load(Object.assign({{apiHost: location.origin + '/mp'}}, {json.dumps(settings)}));
 analytics.track('Bench Start');
@@ -98,6 +102,7 @@ def write_pages(urls: dict[str, str], persistence: str) -> dict[str, str]:
         "plain": plain(),
         "mixpanel": mixpanel_direct(urls, config),
         "shim": shim(config),
+        "shim-snippet": shim(config, snippet=True),
         "shim-mpy": shim(config, runtime="micropython"),
         "pyodide": bare_pyodide(urls),
     }

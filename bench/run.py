@@ -4,7 +4,8 @@
     bash scripts/bench.sh --quick          (CI smoke: 1 run, few calls; writes no BENCHMARKS.md)
 
 Pages (bench/pages.py): `plain` (no analytics), `mixpanel` (mixpanel.js called directly from
-JS), `shim` (our loader + Pyodide + the integration), `pyodide` (a bare loadPyodide() plus the
+JS), `shim` (our loader + Pyodide + the integration), `shim-snippet` (the same, installed with
+the inline snippet), `shim-mpy` (the same on MicroPython), `pyodide` (a bare loadPyodide() plus the
 import of our package: the floor our shim stands on). Each run starts a new browser profile
 (cold: empty cache), then opens the same page in a new tab of that profile (warm: repeat visit).
 Reports medians with min–max, and ratios against the baselines of the same run. Timings are
@@ -169,7 +170,7 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
         return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
     summary: dict[str, Any] = {}
-    for page in ("plain", "mixpanel", "shim", "shim-mpy", "pyodide"):
+    for page in ("plain", "mixpanel", "shim", "shim-snippet", "shim-mpy", "pyodide"):
         for phase in ("cold", "warm"):
             for key in ("ready", "first_event", "load", "longest", "bytes", "runtimeBytes"):
                 summary[(page, phase, key)] = stat(series(page, phase, key))

@@ -71,18 +71,27 @@
     return link ? link.getAttribute('href') : null;
   }
 
-  function pageContext() {
-    var canon = canonical();
-    var url;
-    var path = location.pathname;
-    if (canon) {
-      url = canon.indexOf('?') >= 0 ? canon : canon + location.search;
-      try { path = new URL(canon, location.href).pathname; } catch (e) { /* keep pathname */ }
-    } else {
-      url = location.href.split('#')[0];
+  // `seen` is what the inline snippet noted at call time: [href, title, referrer, canonical].
+  function pageContext(seen) {
+    var loc = location;
+    var canon, title, referrer;
+    if (seen) {
+      try { loc = new URL(String(seen[0])); } catch (e) { seen = null; }
     }
-    return {path: path, referrer: document.referrer, search: location.search,
-            title: document.title, url: url};
+    if (seen) {
+      title = String(seen[1] || ''); referrer = String(seen[2] || ''); canon = seen[3] || null;
+    } else {
+      title = document.title; referrer = document.referrer; canon = canonical();
+    }
+    var url;
+    var path = loc.pathname;
+    if (canon) {
+      url = canon.indexOf('?') >= 0 ? canon : canon + loc.search;
+      try { path = new URL(canon, loc.href).pathname; } catch (e) { /* keep pathname */ }
+    } else {
+      url = loc.href.split('#')[0];
+    }
+    return {path: path, referrer: referrer, search: loc.search, title: title, url: url};
   }
 
   function newId() {
@@ -282,9 +291,9 @@
     return {callId: entry.id, method: entry.method, args: JSON.parse(entry.args), meta: JSON.parse(entry.meta)};
   }
 
-  function record(method, args) {
+  function record(method, args, at, seen) {
     var id = newId();
-    var meta = {timestamp: Date.now(), messageId: id, page: pageContext()};
+    var meta = {timestamp: at || Date.now(), messageId: id, page: pageContext(seen)};
     var entry = {id: id, method: method, args: argsToWire(args), meta: JSON.stringify(meta)};
     if (listeners.call) emit('call', detail(entry));
     if (dispatch) return deliver(entry);
@@ -588,10 +597,19 @@
   queue.push.apply(queue, takeCarried());
   if (queue.length) console.info(PREFIX + queue.length + ' call(s) from the previous page will be sent');
 
-  // Calls made on a Segment-style snippet array before this script ran are kept, in order.
+  // Calls made on a snippet array before this script ran (static/snippet.js, or Segment's own
+  // snippet) are taken over in order. Our snippet notes each call's time (`t`) and page (`p`),
+  // so those keep the moment they were made; others are stamped now.
   var early = Array.isArray(existing) ? existing.slice() : [];
   window.analytics = analytics;
   early.forEach(function (call) {
-    if (call && typeof analytics[call[0]] === 'function') analytics[call[0]].apply(analytics, call.slice(1));
+    if (!Array.isArray(call) || typeof analytics[call[0]] !== 'function') return;
+    var args = call.slice(1);
+    if (METHODS.indexOf(call[0]) >= 0) {
+      var at = typeof call.t === 'number' && isFinite(call.t) ? call.t : 0;
+      safe(record)(call[0], args, at, Array.isArray(call.p) ? call.p : null);
+    } else {
+      analytics[call[0]].apply(analytics, args);
+    }
   });
 })();

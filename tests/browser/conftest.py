@@ -100,6 +100,8 @@ def collector(server_url: str) -> Collector:
     return Collector(server_url)
 
 
+SNIPPET = (ROOT / "static" / "snippet.js").read_text()
+
 DEFAULT_SETTINGS = {"token": "test-token", "mixpanelConfig": {"batch_requests": False}}
 
 PAGE = """<!doctype html>
@@ -109,7 +111,7 @@ PAGE = """<!doctype html>
 window.__log = [];
 window.addEventListener('load', function () {{ window.__loadAt = performance.now(); }});
 </script>
-<script src="/static/analytics.js"></script>
+{loader}
 <script>
 analytics.on('mixpanel', function (c) {{ window.__log.push(c); }});
 analytics.ready(function (s) {{ window.__readyAt = performance.now(); window.__status = s; }});
@@ -152,6 +154,9 @@ class TestPage:
     def build(self, name: str, **parts: Any) -> str:
         settings = {**DEFAULT_SETTINGS, **parts.pop("settings", {})}
         local = parts.pop("local_api_host", True)
+        loader = '<script src="/static/analytics.js"></script>'
+        if parts.pop("snippet", False):  # the inline, non-blocking install (static/snippet.js)
+            loader = f"<script>{SNIPPET}</script>"
         base = "{apiHost: location.origin + '/mp'}" if local else "{}"
         fields = {
             "title": name,
@@ -160,6 +165,7 @@ class TestPage:
             "script": "",
             "body": "",
             "base": base,
+            "loader": loader,
             "load_options": json.dumps(parts.pop("load_options", {})),
         }
         fields.update(parts)
