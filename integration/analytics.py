@@ -14,7 +14,7 @@ import time
 
 from integration import arguments, messages
 from integration.errors import InvalidCall
-from integration.identity import Group, MemoryStorage, User, new_uuid
+from integration.identity import ConsentStorage, Group, MemoryStorage, User, new_uuid, unstorable
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -75,7 +75,9 @@ class Analytics:
         self._new_id = new_id or new_uuid
         self._page_context = page_context or _blank_page
         self._strict = strict
-        store = storage if storage is not None else MemoryStorage()
+        withheld = isinstance(settings, dict) and settings.get("consent") is False
+        store = ConsentStorage(storage if storage is not None else MemoryStorage(), not withheld)
+        self._store = store
         self._user = User(store, self._new_id)
         self._group_entity = Group(store)
         self._listeners: dict[str, list[tuple[Callable[..., Any], bool]]] = {}
@@ -162,6 +164,7 @@ class Analytics:
 
     def _identify(self, args: Sequence[Any], kwargs: Json, meta: Json | None) -> None:
         a = arguments.identify(args, kwargs, self._user.id())
+        self._warn_unstorable("identify", a.traits)
         self._user.identify(a.user_id, a.traits)
         stamp = self._stamp(meta)
         msg = messages.identify(self._user.id(), self._user.traits(), a.options, stamp)
@@ -187,6 +190,7 @@ class Analytics:
         if not args and not kwargs:  # analytics.js: group() only returns the group
             return self._group_entity
         a = arguments.group(args, kwargs, self._group_entity.id())
+        self._warn_unstorable("group", a.traits)
         self._group_entity.identify(a.group_id, a.traits)
         stamp = self._stamp(meta)
         msg = messages.group(self._group_entity.id(), self._group_entity.traits(), a.options, stamp)
@@ -204,8 +208,17 @@ class Analytics:
         if not isinstance(granted, bool):
             got = arguments.type_name(granted)
             raise InvalidCall("consent", f"takes true or false, got {got}; nothing changed")
+        self._store.consent(granted)
         if self._destination_ready():
             self._attempt("consent", "Mixpanel", self.destination.consent, granted)
+
+    def _warn_unstorable(self, method: str, traits: Json | None) -> None:
+        """Traits are kept as JSON, as analytics.js keeps them: functions cannot be. Say so."""
+        paths = sorted(unstorable(traits)) if traits else []  # sorted: same on MicroPython
+        if paths:
+            where = ", ".join("traits." + path for path in paths[:5])
+            more = f" and {len(paths) - 5} more" if len(paths) > 5 else ""
+            self.console.warn(f"{PREFIX}{method}: {where}{more}: a function is not kept; dropped")
 
     def _identify_returning_visitor(self) -> None:
         """mixpanel.js holds People updates until identify runs in this page: run it first."""

@@ -114,10 +114,15 @@ class JsMixpanel(_JsNamespace):
         return _JsGroup(self._host, key, group_id)
 
 
-def make_dispatch(analytics: Analytics, host: Any) -> Callable[[str, str, str], None]:
+def make_dispatch(analytics: Analytics, host: Any) -> Callable[[str, str, str], str | None]:
     console = HostConsole(host)
 
-    def dispatch(method: str, args_json: str, meta_json: str) -> None:
+    def dispatch(method: str, args_json: str, meta_json: str) -> str | None:
+        if method == "user":  # analytics.user() in page JS: what this page knows, as JSON
+            user = analytics.user()
+            return json.dumps(
+                {"id": user.id(), "anonymousId": user.anonymous_id(), "traits": user.traits()}
+            )
         try:
             args, problems = wire.decode(args_json, host.invoke)
             meta, _ = wire.decode(meta_json)
@@ -126,11 +131,12 @@ def make_dispatch(analytics: Analytics, host: Any) -> Callable[[str, str, str], 
             analytics.dispatch(method, args, meta)
         except Exception as exc:  # never raise into the page
             console.error(f"{PREFIX}{method}: internal error: {exc!r}")
+        return None
 
     return dispatch
 
 
-def start(host: Any, settings_json: str) -> Callable[[str, str, str], None]:
+def start(host: Any, settings_json: str) -> Callable[[str, str, str], str | None]:
     """Build the integration against the page's mixpanel.js; return the dispatch function."""
     settings, _ = wire.decode(settings_json)
     analytics = Analytics(

@@ -55,16 +55,86 @@ class MemoryStorage:
         self.data.pop(key, None)
 
 
+IDENTITY_KEYS = (USER_ID, ANONYMOUS_ID, USER_TRAITS, GROUP_ID, GROUP_TRAITS)
+
+
+class ConsentStorage:
+    """Beyond analytics.js: while consent is withheld, identity lives in this page's memory only.
+
+    Writes go to an overlay (a removal is kept as None) and nothing reaches cookies or
+    localStorage; reads see the overlay first, then what was stored before. Consent given
+    writes the overlay through; consent withdrawn moves the stored identity into the overlay
+    and deletes it from the browser, so this page keeps its visitor and the browser keeps
+    nothing.
+    """
+
+    def __init__(self, backing: Storage, persist: bool = True) -> None:
+        self._backing = backing
+        self._overlay: dict[str, str | None] = {}
+        self.persist = persist
+
+    def get(self, key: str) -> str | None:
+        if key in self._overlay:
+            return self._overlay[key]
+        return self._backing.get(key)
+
+    def set(self, key: str, value: str) -> None:
+        if self.persist:
+            self._backing.set(key, value)
+        else:
+            self._overlay[key] = value
+
+    def remove(self, key: str) -> None:
+        if self.persist:
+            self._backing.remove(key)
+        else:
+            self._overlay[key] = None
+
+    def consent(self, granted: bool) -> None:
+        if granted and not self.persist:
+            self.persist = True
+            for key, value in self._overlay.items():
+                if value is None:
+                    self._backing.remove(key)
+                else:
+                    self._backing.set(key, value)
+            self._overlay.clear()
+        elif not granted:
+            for key in IDENTITY_KEYS:
+                if key not in self._overlay:
+                    self._overlay[key] = self._backing.get(key)
+                self._backing.remove(key)
+            self.persist = False
+
+
+def _is_function(value: Any) -> bool:
+    return callable(value) and not isinstance(value, type)
+
+
+def unstorable(value: Any, path: str = "") -> list[str]:
+    """Paths of the functions in ``value``: JSON cannot keep them, so stored traits lose them."""
+    if _is_function(value):
+        return [path]
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found.extend(unstorable(item, f"{path}.{key}" if path else str(key)))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found.extend(unstorable(item, f"{path}[{index}]"))
+    return found
+
+
 def _storable(value: Any) -> Any:
-    """What JSON.stringify would store: a Date as its ISO string, a non-finite number or anything
-    without a JSON form (functions) as null. Done before json.dumps (MicroPython has no
-    `default=`)."""
+    """What JSON.stringify would store: a Date as its ISO string; a function under a key left
+    out, and in a list (like a non-finite number or anything else without a JSON form) null.
+    Done before json.dumps (MicroPython has no `default=`)."""
     if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {key: _storable(item) for key, item in value.items()}
+        return {k: _storable(item) for k, item in value.items() if not _is_function(item)}
     if isinstance(value, (list, tuple)):
         return [_storable(item) for item in value]
     return to_iso(value) if is_date(value) else None

@@ -292,6 +292,7 @@
   }
 
   function record(method, args, at, seen) {
+    if (method === 'consent' && typeof args[0] === 'boolean') consented = args[0];
     var id = newId();
     var meta = {timestamp: at || Date.now(), messageId: id, page: pageContext(seen)};
     var entry = {id: id, method: method, args: argsToWire(args), meta: JSON.stringify(meta)};
@@ -314,9 +315,10 @@
   // time, page and message id ($insert_id), so even a repeat counts once. Callback ids are
   // dropped: those functions belong to the page that is gone.
   var CARRY_KEY = 'ajs_pending_calls';
+  var consented = true; // the `consent` setting, then the last consent(true|false) call
 
   function carryOver() {
-    if (dispatch || !queue.length) return;
+    if (dispatch || !queue.length || !consented) return; // nothing kept on the device without consent
     var saved = queue.map(function (e) {
       return [e.id, e.method, e.args.replace(CALLBACK_TAG, '{"\\u0000":"fn"}'), e.meta];
     });
@@ -399,14 +401,19 @@
     debugOn = on !== false;
     return analytics;
   });
+  // Once live, Python answers (it also knows an identity kept in memory while consent is
+  // withheld); before that, the stored cookies and localStorage do.
   analytics.user = function () {
-    function read(key) {
-      try { return JSON.parse(storage.get(key)); } catch (e) { return null; }
+    function read(key, name) {
+      try {
+        if (dispatch) return JSON.parse(dispatch('user', '[]', '{}'))[name];
+        return JSON.parse(storage.get(key));
+      } catch (e) { return null; }
     }
     return {
-      id: function () { return read('ajs_user_id'); },
-      anonymousId: function () { return read('ajs_anonymous_id'); },
-      traits: function () { return read('ajs_user_traits') || {}; },
+      id: function () { return read('ajs_user_id', 'id'); },
+      anonymousId: function () { return read('ajs_anonymous_id', 'anonymousId'); },
+      traits: function () { return read('ajs_user_traits', 'traits') || {}; },
     };
   };
 
@@ -576,6 +583,7 @@
     }
     analytics.status = 'loading';
     timings.start = performance.now();
+    if (settings.consent === false) consented = false;
     var limit = (options && options.readyTimeoutMs) || 60000;
     var timer = setTimeout(function () {
       if (analytics.status === 'loading') settle('failed', 'not ready after ' + limit + ' ms; calls are dropped');

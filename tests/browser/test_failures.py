@@ -313,6 +313,49 @@ def test_without_consent_mixpanel_js_stores_and_sends_nothing_until_consent(
     assert [c["args"] for c in tp.mixpanel_calls("opt_out_tracking")] == [[{"delete_user": False}]]
 
 
+def _identity_storage(page: Any) -> dict[str, Any]:
+    cookies = [c["name"] for c in page.context.cookies() if c["name"].startswith("ajs_")]
+    local = page.evaluate(
+        "() => Object.keys(localStorage).filter(k => k.startsWith('ajs_')).sort()"
+    )
+    return {"cookies": sorted(cookies), "localStorage": local}
+
+
+def test_without_consent_the_identity_stays_in_memory_and_withdrawal_deletes_it(
+    tp: Any, collector: Any
+) -> None:
+    page = tp.open(
+        "consent-identity",
+        settings={"consent": False},
+        script="analytics.identify('u-mem', {plan: 'x'}); analytics.group('g-mem');",
+    )
+    assert _identity_storage(page) == {"cookies": [], "localStorage": []}
+    assert page.evaluate("() => [analytics.user().id(), analytics.user().traits().plan]") == [
+        "u-mem",
+        "x",
+    ]
+    page.evaluate("() => analytics.consent(true)")
+    stored = _identity_storage(page)
+    assert stored["cookies"] == ["ajs_anonymous_id", "ajs_group_id", "ajs_user_id"]
+    assert "ajs_user_traits" in stored["localStorage"]
+    page.evaluate("() => { analytics.consent(false); analytics.identify('u-mem', {seats: 2}); }")
+    assert _identity_storage(page) == {"cookies": [], "localStorage": []}
+    assert page.evaluate("() => analytics.user().traits()") == {"plan": "x", "seats": 2}
+    assert not tp.lines("error")
+
+
+def test_calls_queued_without_consent_are_not_kept_for_the_next_page(tp: Any) -> None:
+    page = tp.open(
+        "consent-carry",
+        settings={"consent": False},
+        load_options={"snapshot": False},
+        wait_ready=False,
+        script="analytics.track('Not Kept');",
+    )
+    page.goto(tp.base + "/static/blank.html")
+    assert page.evaluate("() => localStorage.getItem('ajs_pending_calls')") is None
+
+
 def test_consent_given_before_ready_is_replayed_in_order(tp: Any, collector: Any) -> None:
     tp.open(
         "consent-early",

@@ -49,6 +49,9 @@ class FakeDestination:
     def reset(self):
         self._record("reset")
 
+    def consent(self, granted):
+        self._record("consent", granted)
+
     def methods(self):
         return [method for method, _ in self.received]
 
@@ -448,3 +451,53 @@ def test_failing_listener_is_reported_and_callback_still_runs():
         "[analytics] track: listener failed: ZeroDivisionError: division by zero"
     ]
     assert seen == [1]
+
+
+# -- consent and the identity cookies --------------------------------------------------------------
+
+
+def test_consent_setting_false_stores_no_identity_until_consent_is_given():
+    storage = MemoryStorage()
+    mixpanel = RecordingMixpanel()
+    analytics = Analytics(
+        {"token": "t", "consent": False}, mixpanel, console=RecordingConsole(), storage=storage
+    )
+    analytics.identify("u1", {"plan": "pro"})
+    analytics.track("Clicked")
+    assert storage.data == {}
+    assert analytics.user().id() == "u1"
+    analytics.consent(True)
+    assert "opt_in_tracking" in mixpanel.names()
+    assert storage.data[USER_ID] == '"u1"' and USER_TRAITS in storage.data
+
+
+def test_withdrawing_consent_deletes_the_identity_cookies():
+    storage = MemoryStorage()
+    analytics, dest, _ = make(storage)
+    analytics.identify("u1", {"plan": "pro"})
+    assert USER_ID in storage.data
+    analytics.consent(False)
+    assert storage.data == {}
+    assert dest.received[-1] == ("consent", False)
+    analytics.track("Still This Page")
+    assert dest.last()["userId"] == "u1" and storage.data == {}
+
+
+def test_a_non_boolean_consent_changes_no_storage():
+    storage = MemoryStorage()
+    analytics, _, console = make(storage)
+    analytics.identify("u1")
+    analytics.consent("no")
+    assert storage.data[USER_ID] == '"u1"'
+    assert any("consent" in line for line in console.at("error"))
+
+
+def test_a_function_trait_is_named_in_one_warning_and_not_kept():
+    analytics, dest, console = make()
+    analytics.identify("u1", {"f": print, "ok": 1, "deep": {"g": len}})
+    assert console.at("warn") == [
+        "[analytics] identify: traits.deep.g, traits.f: a function is not kept; dropped"
+    ]
+    assert dest.last()["traits"] == {"ok": 1, "deep": {}}
+    analytics.group("g1", {"h": print})
+    assert console.at("warn")[-1] == "[analytics] group: traits.h: a function is not kept; dropped"

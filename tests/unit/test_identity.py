@@ -11,9 +11,11 @@ from integration.identity import (
     GROUP_TRAITS,
     USER_ID,
     USER_TRAITS,
+    ConsentStorage,
     Group,
     MemoryStorage,
     User,
+    unstorable,
 )
 
 
@@ -163,10 +165,16 @@ def test_dates_in_traits_are_stored_as_javascript_iso_strings():
     assert user.traits() == {"at": "2020-01-02T03:04:05.006Z"}
 
 
-def test_functions_in_traits_are_stored_as_null_like_json_stringify():
+def test_functions_in_traits_are_left_out_or_null_in_lists_like_json_stringify():
     user = make_user()
-    user.identify("u1", {"f": print})
-    assert user.traits() == {"f": None}
+    user.identify("u1", {"f": print, "nested": {"g": len, "ok": 1}, "list": [print, 2]})
+    assert user.traits() == {"nested": {"ok": 1}, "list": [None, 2]}
+
+
+def test_unstorable_names_the_path_of_every_function():
+    value = {"f": print, "nested": {"g": len, "ok": 1}, "list": [1, print]}
+    assert unstorable(value) == ["f", "nested.g", "list[1]"]
+    assert unstorable({"a": [1, {"b": "x"}]}) == []
 
 
 def test_group_merges_for_same_id_and_replaces_for_another():
@@ -195,3 +203,57 @@ def test_memory_storage_get_set_remove():
     storage.remove("k")
     storage.remove("k")  # removing twice is harmless
     assert storage.get("k") is None
+
+
+# -- consent: identity kept in memory only while consent is withheld ------------------------------
+
+
+def test_withheld_consent_keeps_identity_out_of_the_browser_until_given():
+    backing = MemoryStorage()
+    store = ConsentStorage(backing, persist=False)
+    user = User(store, counter())
+    user.identify("u1", {"plan": "pro"})
+    assert backing.data == {}
+    assert (user.id(), user.anonymous_id(), user.traits()) == ("u1", "anon-1", {"plan": "pro"})
+    store.consent(True)
+    assert json.loads(backing.data[USER_ID]) == "u1"
+    assert json.loads(backing.data[ANONYMOUS_ID]) == "anon-1"
+    assert json.loads(backing.data[USER_TRAITS]) == {"plan": "pro"}
+    user.identify("u1", {"seats": 3})  # and from now on straight through
+    assert json.loads(backing.data[USER_TRAITS]) == {"plan": "pro", "seats": 3}
+
+
+def test_withheld_consent_still_reads_what_was_stored_with_earlier_consent():
+    backing = MemoryStorage({USER_ID: '"u0"', ANONYMOUS_ID: '"a0"'})
+    user = User(ConsentStorage(backing, persist=False), counter())
+    assert (user.id(), user.anonymous_id()) == ("u0", "a0")
+
+
+def test_a_reset_while_withheld_is_applied_when_consent_is_given():
+    backing = MemoryStorage({USER_ID: '"u0"', ANONYMOUS_ID: '"a0"', USER_TRAITS: '{"x": 1}'})
+    store = ConsentStorage(backing, persist=False)
+    user = User(store, counter())
+    user.reset()
+    assert (user.id(), user.traits(), user.anonymous_id()) == (None, {}, "anon-1")
+    assert json.loads(backing.data[USER_ID]) == "u0"  # untouched while withheld
+    store.consent(True)
+    assert USER_ID not in backing.data and USER_TRAITS not in backing.data
+    assert json.loads(backing.data[ANONYMOUS_ID]) == "anon-1"
+
+
+def test_withdrawn_consent_deletes_stored_identity_but_this_page_keeps_it():
+    backing = MemoryStorage()
+    store = ConsentStorage(backing)
+    user, group = User(store, counter()), Group(store)
+    user.identify("u1", {"plan": "pro"})
+    group.identify("g1", {"name": "Acme"})
+    store.consent(False)
+    assert backing.data == {}
+    assert (user.id(), user.traits(), group.id()) == ("u1", {"plan": "pro"}, "g1")
+    user.identify("u1", {"seats": 2})
+    assert backing.data == {}
+    store.consent(False)  # withdrawing twice changes nothing
+    assert backing.data == {} and user.traits() == {"plan": "pro", "seats": 2}
+    store.consent(True)
+    assert json.loads(backing.data[USER_TRAITS]) == {"plan": "pro", "seats": 2}
+    assert json.loads(backing.data[GROUP_ID]) == "g1"
