@@ -4,8 +4,9 @@ Runtime files from node_modules are reachable under a versioned prefix, e.g.
 `/vendor/pyodide@314.0.7/pyodide.mjs`: the version comes from the installed package, so such a
 URL never changes content and is sent as immutable (a repeat visit downloads none of it). The
 unversioned `/vendor/pyodide/` prefix also works (revalidated by ETag). The integration package
-is served as `/integration.<hash>.zip`, immutable too. Big text-like files (wasm, js, json) are
-gzipped once and kept in memory. Nothing outside the listed folders is ever served.
+is served as `/integration.<hash>.zip`, immutable too; for MicroPython it is also served
+precompiled (`/integration.<hash>.mpy.zip`, see serve_mpy.py). Big text-like files (wasm, js,
+json) are gzipped once and kept in memory. Nothing outside the listed folders is ever served.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import json
 import threading
 import zipfile
 from pathlib import Path
+
+import serve_mpy
 
 ROOT = Path(__file__).resolve().parent
 NODE = ROOT / "node_modules"
@@ -86,6 +89,7 @@ class Assets:
         self._gz: dict[tuple[str, str], bytes] = {}
         self._zip: tuple[tuple[tuple[str, int], ...], bytes] | None = None
         self._lock = threading.Lock()
+        self.mpy = serve_mpy.MpyPackage(ROOT, package_version(RUNTIME["micropython"][0]))
 
     # -- the integration package ------------------------------------------------------------
     def package_zip(self) -> bytes:
@@ -109,6 +113,9 @@ class Assets:
 
     def runtime_json(self) -> str:
         urls = {**self.urls, "package": self.package_url()}
+        mpy = self.mpy.url()
+        if mpy:
+            urls["mpy"] = mpy
         snapshot = snapshot_path(self)
         if snapshot.exists():
             urls["snapshot"] = "/snapshots/" + snapshot.name
@@ -126,6 +133,8 @@ class Assets:
         return None
 
     def get(self, url_path: str, accept_gzip: bool) -> Asset | None:
+        if url_path.startswith("/integration.") and url_path.endswith(".mpy.zip"):
+            return self.mpy_asset(url_path, accept_gzip)
         if url_path.startswith("/integration.") and url_path.endswith(".zip"):
             body = self.package_zip()
             tag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
@@ -146,6 +155,19 @@ class Assets:
             return Asset(self.gzipped(file, etag), ctype, etag[:-1] + '-gz"', cache, True)
         return Asset(file.read_bytes(), ctype, etag, cache, False)
 
+    def mpy_asset(self, url_path: str, accept_gzip: bool) -> Asset | None:
+        """The precompiled package: a stored zip, so the browser's own gzip does the inflating
+        and the loader has no DecompressionStream to run."""
+        built = self.mpy.zip()
+        if built is None:
+            return None
+        body, gz = built
+        tag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        cache = IMMUTABLE if url_path == self.mpy.url() else REVALIDATE
+        if accept_gzip:
+            return Asset(gz, TYPES[".zip"], tag[:-1] + '-gz"', cache, True)
+        return Asset(body, TYPES[".zip"], tag, cache, False)
+
     def gzipped(self, file: Path, etag: str) -> bytes:
         key = (str(file), etag)
         with self._lock:
@@ -157,10 +179,13 @@ class Assets:
         return cached
 
     def warm(self) -> None:
-        """Precompress the big runtime files (in a background thread at start-up)."""
+        """Build the .mpy package and precompress the big runtime files (a thread at start-up)."""
+        self.mpy.zip()
         for name in ("pyodide.asm.wasm", "pyodide.asm.mjs", "pyodide-lock.json", "pyodide.mjs"):
             self.get(self.urls["pyodide"] + name, True)
         self.get(self.urls["mixpanel"] + "mixpanel.min.js", True)
+        for name in ("micropython.wasm", "micropython.mjs"):
+            self.get(self.urls["micropython"] + name, True)
         snapshot = snapshot_path(self)
         if snapshot.exists():
             self.get("/snapshots/" + snapshot.name, True)

@@ -470,9 +470,18 @@
     });
   }
 
-  // runtime 'micropython': PyScript's MicroPython (about 0.2 MB of wasm) runs the same package.
-  // It has no unpackArchive, so the zip is read here; `from __future__ import annotations`
-  // needs a stand-in module there.
+  // runtime 'micropython': PyScript's MicroPython (about 0.2 MB of wasm) runs the same package,
+  // precompiled to .mpy when serve.py offers it (RUNTIME.mpy): compiling the source was most of
+  // the boot. The files needed after the load event are fetched while the page still loads
+  // (fetch() does not delay the load event), so the import, the wasm fetch and the script tag
+  // are then answered from the HTTP cache (versioned URLs are immutable). A prefetch that fails
+  // is reported by the boot's own request.
+  function prefetchMicroPython() {
+    var urls = [runtimeUrl('micropython', 'micropython.mjs'), runtimeUrl('micropython', 'micropython.wasm')];
+    if (!(window.mixpanel && window.mixpanel.__loaded)) urls.push(runtimeUrl('mixpanel', 'mixpanel.min.js'));
+    urls.forEach(function (url) { fetchBytes(url).then(null, function () {}); });
+  }
+
   function loadMicroPython() {
     return import(runtimeUrl('micropython', 'micropython.mjs')).then(function (mod) {
       return mod.loadMicroPython({
@@ -483,6 +492,7 @@
     });
   }
 
+  // MicroPython has no unpackArchive, so the zip is read here.
   function unzip(buffer) { // -> Promise of [{name, bytes}] (stored or deflated entries)
     var view = new DataView(buffer);
     var end = buffer.byteLength - 22;
@@ -514,7 +524,8 @@
         mp.FS.mkdirTree('/lib/' + f.name.split('/').slice(0, -1).join('/'));
         mp.FS.writeFile('/lib/' + f.name, f.bytes);
       });
-      mp.FS.writeFile('/lib/__future__.py', 'annotations = True\n');
+      // `from __future__ import annotations` needs a stand-in module; a JS one needs no compiling.
+      mp.registerJsModule('__future__', {annotations: true});
       analytics.micropython = mp;
       return mp.pyimport('integration.bridge').start(host, JSON.stringify(settings));
     });
@@ -528,8 +539,9 @@
   }
 
   function boot(settings, options) {
-    var pkg = fetchBytes(runtimeUrl('package'));
     var micro = settings.runtime === 'micropython';
+    var pkg = fetchBytes(runtimeUrl(micro && RUNTIME.mpy ? 'mpy' : 'package'));
+    if (micro) prefetchMicroPython();
     // Scripts and module imports started before the load event would delay it; fetch() does not.
     return afterPageLoad().then(function () {
       var python = micro ? loadMicroPython() : loadPython(options.snapshot !== false);

@@ -20,15 +20,16 @@
     ['pyodide-lock.json', '/vendor/pyodide/pyodide-lock.json'],
     ['pyodide.mjs', '/vendor/pyodide/pyodide.mjs'],
   ];
+  // MicroPython gets the package precompiled (integration.<hash>.mpy.zip) when serve.py can.
   FILES = FILES.concat([
     ['mixpanel.min.js', '/vendor/mixpanel/mixpanel.min.js'],
-    ['integration.zip', '/integration.zip'],
+    ['integration.zip', QA.settings.value('runtime') === 'micropython' ? '/integration.mpy.zip' : '/integration.zip'],
   ]);
   var files = {};
 
   function addFile(name, url) {
     if (files[name]) return files[name];
-    files[name] = {name: name, total: null, got: 0, cached: false, url: null};
+    files[name] = {name: name, total: null, got: 0, cached: false, downloaded: false, url: null};
     if (!FILES.some(function (f) { return f[0] === name; })) FILES.push([name, url]);
     fetch(url, {method: 'HEAD', cache: 'no-store'}).then(function (r) {
       var size = Number(r.headers.get('Content-Length'));
@@ -93,7 +94,9 @@
         var file = fileOf(entry.name);
         if (!file || !entry.encodedBodySize) return; // our HEAD requests have no body
         file.got = Math.max(file.got, entry.encodedBodySize);
-        file.cached = entry.transferSize === 0;
+        // MicroPython's files are fetched twice (a prefetch, then the import): one download.
+        file.downloaded = file.downloaded || entry.transferSize > 0;
+        file.cached = !file.downloaded;
         file.url = entry.name;
       });
       showBoot();

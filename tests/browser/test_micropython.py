@@ -141,3 +141,67 @@ def test_behaviour_corpus_gives_cpythons_results_in_the_browser(
         f"on CPython, in {run['ms']:.0f} ms; {key_order_only} differ in object key order, "
         f"{order_effects} of them also in getter/warning-part order"
     )
+
+
+def _runtime_files(page: Any) -> list[str]:
+    return page.evaluate(
+        "() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname)"
+    )
+
+
+def test_micropython_runs_the_precompiled_package_fetched_before_the_load_event(tp: Any) -> None:
+    page = tp.open("mpy-compiled", settings=MICRO)
+    files = _runtime_files(page)
+    assert [f for f in files if f.endswith(".mpy.zip")], files
+    assert not [f for f in files if f.endswith(".zip") and not f.endswith(".mpy.zip")], files
+    # The runtime files are requested before the load event (prefetch), then again after it by
+    # the import and the wasm loader (from the HTTP cache, which Playwright's routing turns off).
+    starts = page.evaluate(
+        """() => performance.getEntriesByType('resource')
+             .filter((r) => /micropython\\.(mjs|wasm)$/.test(r.name)).map((r) => r.startTime)"""
+    )
+    assert len(starts) == 4 and sorted(starts)[1] < page.evaluate("() => window.__loadAt"), starts
+    loaded = page.evaluate(
+        "() => analytics.micropython.pyimport('sys').modules['integration.bridge'].__file__"
+    )
+    assert loaded.endswith("bridge.mpy"), loaded
+
+
+def _without_mpy(route: Any) -> None:
+    response = route.fetch()
+    body = re.sub(r',\s*"mpy":\s*"[^"]*"', "", response.text())
+    route.fulfill(response=response, body=body)
+
+
+def test_micropython_falls_back_to_the_source_package_when_no_mpy_is_offered(
+    tp: Any, collector: Any
+) -> None:
+    tp.page.route("**/static/analytics.js", _without_mpy)
+    try:
+        page = tp.open("mpy-source", settings=MICRO, script="analytics.track('From Source');")
+    finally:
+        tp.page.unroute("**/static/analytics.js")
+    assert tp.wait_ready()["status"] == "ready"
+    files = _runtime_files(page)
+    assert not [f for f in files if f.endswith(".mpy.zip")], files
+    assert [f for f in files if f.startswith("/integration.") and f.endswith(".zip")], files
+    [event] = collector.wait_events(1, "From Source")
+    assert event["properties"]["mp_lib"] == "Segment: web"
+
+
+@pytest.mark.parametrize("file", ["micropython.wasm", "micropython.mjs", "integration*.mpy.zip"])
+def test_micropython_missing_runtime_file_settles_failed_with_one_error(
+    tp: Any, collector: Any, file: str
+) -> None:
+    pattern = "**/" + file
+    tp.page.route(pattern, lambda route: route.fulfill(status=404, body="not here"))
+    try:
+        page = tp.open(f"mpy-missing-{file}", settings=MICRO, wait_ready=False)
+        status = tp.wait_ready()
+    finally:
+        tp.page.unroute(pattern)
+    assert status["status"] == "failed", status
+    assert page.evaluate("() => analytics.status") == "failed"
+    starts = [line for line in tp.lines("error") if line.startswith("[analytics] could not start")]
+    assert len(starts) == 1, tp.lines("error")
+    assert collector.events() == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import threading
 import urllib.error
 import urllib.parse
@@ -224,3 +225,51 @@ def test_a_client_leaving_mid_download_prints_no_traceback(
     with urllib.request.urlopen(base + "/collector/events") as resp:
         assert resp.status == 200  # and the server still answers
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_micropython_package_is_served_precompiled_immutable_and_gzipped(base: str) -> None:
+    import gzip
+    import io
+    import zipfile
+
+    urls = runtime_urls(base)
+    assert urls["mpy"].startswith("/integration.") and urls["mpy"].endswith(".mpy.zip")
+    status, headers, body = fetch(base + urls["mpy"], {"Accept-Encoding": "gzip"})
+    assert status == 200 and headers["Content-Encoding"] == "gzip"
+    assert "immutable" in headers["Cache-Control"]
+    archive = zipfile.ZipFile(io.BytesIO(gzip.decompress(body)))
+    sources = sorted(p.relative_to(".").as_posix() for p in Path("integration").rglob("*.py"))
+    assert archive.namelist() == [s[: -len(".py")] + ".mpy" for s in sources]
+    # Stored, not deflated: the browser's gzip does the inflating, the loader only slices.
+    assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
+    assert all(archive.read(name)[:2] == b"M\x06" for name in archive.namelist())  # .mpy v6
+    _, plain_headers, plain = fetch(base + "/integration.mpy.zip")
+    assert plain_headers["Cache-Control"] == "no-cache" and plain == gzip.decompress(body)
+
+
+def test_no_mpy_is_offered_without_an_mpy_cross_of_the_served_micropython(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import serve_assets
+    import serve_mpy
+
+    assert serve_mpy.mpy_cross("1.99.0") is None  # another .mpy format: not used
+    monkeypatch.setattr(serve_mpy, "mpy_cross", lambda version: None)
+    assets = serve_assets.Assets()
+    assert "mpy" not in json.loads(assets.runtime_json())
+    assert assets.get("/integration.mpy.zip", True) is None  # 404
+    assert assets.get(assets.package_url(), True) is not None  # the .py package still is
+
+
+def test_a_module_mpy_cross_cannot_compile_means_no_mpy(tmp_path: Path) -> None:
+    import serve_mpy
+
+    (tmp_path / "integration").mkdir()
+    (tmp_path / "integration" / "__init__.py").write_text("x = 1\n")
+    (tmp_path / "integration" / "broken.py").write_text("def f(:\n")
+    package = serve_mpy.MpyPackage(tmp_path, "1.27.0")
+    assert package.tool is not None and package.zip() is None and package.url() is None
+    fixed = tmp_path / "integration" / "broken.py"
+    fixed.write_text("def f():\n    return 1\n")
+    os.utime(fixed, ns=(fixed.stat().st_atime_ns, fixed.stat().st_mtime_ns + 10**9))
+    assert package.url() is not None  # picked up on the next request, as for the .py zip
