@@ -15,6 +15,7 @@ import json
 
 from integration import identity, wire
 from integration.analytics import Analytics
+from integration.mixpanel import lookup
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -139,6 +140,8 @@ def make_dispatch(analytics: Analytics, host: Any) -> Callable[[str, str, str], 
 def start(host: Any, settings_json: str) -> Callable[[str, str, str], str | None]:
     """Build the integration against the page's mixpanel.js; return the dispatch function."""
     settings, _ = wire.decode(settings_json)
+    if not lookup.FULL_LOWER:  # MicroPython: JavaScript's toLowerCase for non-ASCII names
+        lookup.use_lower(lambda text: host.lower(text))
     analytics = Analytics(
         settings,
         JsMixpanel(host),

@@ -263,6 +263,7 @@
     pageContext: function () { return JSON.stringify(pageContext()); },
     now: function () { return Date.now(); },
     newId: function () { return newId(); }, // ids for Pythons without uuid (MicroPython)
+    lower: function (text) { return String(text).toLowerCase(); }, // MicroPython's is ASCII-only
   };
 
   // -- the queue and direct delivery ------------------------------------------------------------

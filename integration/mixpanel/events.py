@@ -16,7 +16,15 @@ from datetime import datetime
 
 from integration.dates import dates_to_iso, epoch_seconds
 from integration.errors import InvalidCall
-from integration.mixpanel.lookup import describe, js_keys, js_string, loose_get, parse_float, truthy
+from integration.mixpanel.lookup import (
+    describe,
+    js_keys,
+    js_lower,
+    js_string,
+    loose_get,
+    parse_float,
+    truthy,
+)
 from integration.mixpanel.traits import pick
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
@@ -182,11 +190,11 @@ def _people(
     options: dict[str, Any],
     calls: Calls,
 ) -> None:
-    if event.lower() in options["eventIncrements"]:
+    if js_lower(event) in options["eventIncrements"]:
         calls.send("people.increment", event, label=f'track "{event}" → people.increment')
         calls.send("people.set", "Last " + event, now, label=f'track "{event}" → people.set')
     for key in js_keys(props):
-        if js_string(key).lower() in options["propIncrements"]:
+        if js_lower(js_string(key)) in options["propIncrements"]:
             calls.send("people.increment", key, props[key], label=f'track "{event}" → increment')
     if truthy(revenue):
         calls.send("people.track_charge", revenue, label=f'track "{event}" → track_charge')

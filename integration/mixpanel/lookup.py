@@ -27,6 +27,29 @@ _MAX_DEPTH = 64
 _SHORTEST_REPR = sys.implementation.name != "micropython"
 
 
+# JavaScript's toLowerCase knows all of Unicode; MicroPython's str.lower only ASCII. There the
+# bridge lends the browser's (`use_lower`), asked only for text that is not plain ASCII.
+FULL_LOWER = "\u00c9".lower() == "\u00e9"
+_lower_hook: Any = None
+
+
+def use_lower(fn: Any) -> None:
+    """Where str.lower is ASCII-only: the function to lower-case any other text with."""
+    global _lower_hook
+    _lower_hook = fn
+
+
+def js_lower(text: str) -> str:
+    """``String.prototype.toLowerCase``: increments compare event and property names this way."""
+    low = text.lower()
+    if FULL_LOWER or _lower_hook is None:
+        return low
+    for char in low:
+        if ord(char) > 127:
+            return str(_lower_hook(text))
+    return low
+
+
 def normalize(key: Any) -> str:
     """obj-case's key normalisation: drop non-alphanumerics (but dots), lower-case."""
     return "".join(char for char in js_string(key) if char in _KEY_CHARS).lower()

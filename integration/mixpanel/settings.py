@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 
-from integration.mixpanel.lookup import describe, js_string
+from integration.mixpanel.lookup import describe, js_lower, js_string
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def read_settings(
         elif key not in IGNORED:
             warn(f'[analytics] Mixpanel settings: unknown setting "{key}" ignored')
     for key in LOWER_CASED:
-        options[key] = [js_string(name).lower() for name in options[key]]
+        options[key] = [js_lower(js_string(name)) for name in options[key]]
     return options
 
 

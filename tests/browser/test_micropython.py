@@ -46,6 +46,24 @@ def test_micropython_boots_and_identify_then_track_reach_the_collector(
     assert not [line for line in tp.lines() if "unknown setting" in line or "error" in line]
 
 
+def test_micropython_matches_non_ascii_increment_names_as_javascript_does(
+    tp: Any, collector: Any
+) -> None:
+    # MicroPython's own str.lower leaves "É" alone; JavaScript's toLowerCase does not.
+    settings = {**MICRO, "eventIncrements": ["ÉTÉ Réservé"], "propIncrements": ["NUITÉES"]}
+    tp.open(
+        "mpy-lower",
+        settings=settings,
+        script="analytics.identify('u-lower'); analytics.track('été réservé', {nuitées: 3});",
+    )
+    assert tp.wait_ready()["status"] == "ready"
+    increments = [c["args"] for c in tp.mixpanel_calls("people.increment")]
+    assert increments == [["été réservé"], ["nuitées", 3]]
+    collector.wait(lambda _: any("$add" in p for p in collector.payloads("engage")))
+    adds = [p["$add"] for p in collector.payloads("engage") if "$add" in p]
+    assert {"été réservé": 1} in adds and {"nuitées": 3} in adds
+
+
 def test_micropython_early_track_keeps_its_property_and_call_time(tp: Any, collector: Any) -> None:
     page = tp.open(
         "mpy-early",

@@ -4,6 +4,7 @@ them) agree with those expressions on CPython, for any text."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -77,3 +78,25 @@ def test_portable_date_strings_pad_the_year_like_javascript() -> None:
     early = dates.from_millis(-62_000_000_000_000)
     assert not isinstance(early, dates.InvalidDate)
     assert dates.to_iso(early).startswith("0005-")
+
+
+def test_js_lower_asks_the_hook_only_for_non_ascii_text_where_str_lower_is_ascii_only(
+    monkeypatch: Any,
+) -> None:
+    asked: list[str] = []
+
+    def browser_lower(text: str) -> str:
+        asked.append(text)
+        return text.lower()  # CPython's is JavaScript's here
+
+    monkeypatch.setattr(lookup, "FULL_LOWER", False)
+    monkeypatch.setattr(lookup, "_lower_hook", browser_lower)
+    assert lookup.js_lower("Logged In") == "logged in"
+    assert asked == []
+    assert lookup.js_lower("ÉTÉ") == "été"
+    assert asked == ["ÉTÉ"]
+
+
+def test_js_lower_without_a_hook_is_str_lower() -> None:
+    assert lookup.FULL_LOWER  # CPython
+    assert lookup.js_lower("ÉTÉ Réservé") == "été réservé"
