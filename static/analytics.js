@@ -548,6 +548,12 @@
       var python = micro ? loadMicroPython() : loadPython(options.snapshot !== false);
       return Promise.all([python, pkg, loadMixpanel()]);
     }).then(function (done) {
+      // Already settled 'failed' (a runtime file error reported by Pyodide, or the ready
+      // timeout): stay failed. Going live now would send calls the page was told are dropped.
+      if (analytics.status !== 'loading') {
+        console.info(PREFIX + 'the runtime finished loading after the boot had failed; it stays unused');
+        return;
+      }
       if (micro) return startMicroPython(done[0], done[1], settings).then(live);
       var py = done[0];
       py.unpackArchive(done[1], 'zip', {extractDir: '/home/pyodide'});
@@ -560,6 +566,7 @@
   }
 
   function live(entry) {
+    if (analytics.status !== 'loading') return;
     dispatch = entry;
     var pending = queue.splice(0, queue.length);
     pending.forEach(deliver);

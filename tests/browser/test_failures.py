@@ -65,6 +65,26 @@ def test_missing_runtime_file_settles_failed_with_one_error_and_the_page_runs_on
     assert collector.events() == []
 
 
+def test_a_boot_that_finishes_after_the_ready_timeout_stays_failed(tp: Any, collector: Any) -> None:
+    page = tp.open(
+        "late-boot",
+        load_options={"readyTimeoutMs": 1},
+        script="analytics.track('Before Timeout');",
+    )
+    assert tp.wait_ready()["status"] == "failed"
+    assert any("not ready after 1 ms" in line for line in _analytics_errors(tp))
+    # the runtime itself still loads in the background; it must not go live now
+    deadline = time.monotonic() + 90
+    while not any("finished loading after the boot had failed" in x for x in tp.lines("info")):
+        assert time.monotonic() < deadline, tp.lines()
+        page.wait_for_timeout(100)
+    page.evaluate("() => analytics.track('After Timeout')")
+    page.wait_for_timeout(1000)
+    assert page.evaluate("() => analytics.status") == "failed"
+    assert tp.mixpanel_calls() == []
+    assert collector.events() == []
+
+
 def test_loader_included_twice_reports_once_and_does_not_double_events(
     tp: Any, collector: Any
 ) -> None:
