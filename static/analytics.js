@@ -592,6 +592,43 @@
            "(script-src needs 'wasm-unsafe-eval')");
   }
 
+  // A runtime file that fails in a way Pyodide never reports (seen under heavy CPU load with
+  // an aborted wasm request) or never answers would leave `ready` waiting for readyTimeoutMs.
+  // When the boot is still not done after PROBE_MS, each runtime file gets a HEAD request; the
+  // first that fails or stays silent for PROBE_WAIT_MS ends the boot with its name.
+  var PROBE_MS = 10000;
+  var PROBE_WAIT_MS = 5000;
+
+  function runtimeFiles(micro) {
+    var files = micro
+      ? [runtimeUrl('micropython', 'micropython.mjs'), runtimeUrl('micropython', 'micropython.wasm'),
+         runtimeUrl(RUNTIME.mpy ? 'mpy' : 'package')]
+      : [runtimeUrl('pyodide', 'pyodide.mjs'), runtimeUrl('pyodide', 'pyodide.asm.mjs'),
+         runtimeUrl('pyodide', 'pyodide.asm.wasm'), runtimeUrl('pyodide', 'python_stdlib.zip'),
+         runtimeUrl('package')];
+    return files.concat([runtimeUrl('mixpanel', 'mixpanel.min.js')]);
+  }
+
+  function probe(url) { // -> Promise of a problem text, or null when the file answers
+    var stop = new AbortController();
+    var timer = setTimeout(function () { stop.abort(); }, PROBE_WAIT_MS);
+    return fetch(url, {method: 'HEAD', cache: 'no-store', signal: stop.signal}).then(function (r) {
+      return r.ok ? null : url + ' (HTTP ' + r.status + ')';
+    }, function () {
+      return url + (stop.signal.aborted ? ' (no answer in ' + PROBE_WAIT_MS + ' ms)' : ' (blocked or unreachable)');
+    }).finally(function () { clearTimeout(timer); });
+  }
+
+  function probeLater(micro, limit) {
+    return setTimeout(function () {
+      if (analytics.status !== 'loading') return;
+      Promise.all(runtimeFiles(micro).map(probe)).then(function (problems) {
+        var bad = problems.filter(Boolean)[0];
+        if (bad && analytics.status === 'loading') settle('failed', 'could not start: could not load ' + bad);
+      });
+    }, Math.min(PROBE_MS, limit / 2));
+  }
+
   analytics.load = safe(function (settings, options) {
     if (analytics.status !== 'idle') {
       console.error(PREFIX + 'load: already called; the second call is ignored');
@@ -608,6 +645,7 @@
     var timer = setTimeout(function () {
       if (analytics.status === 'loading') settle('failed', 'not ready after ' + limit + ' ms; calls are dropped');
     }, limit);
+    var prober = probeLater(settings.runtime === 'micropython', limit);
     window.addEventListener('unhandledrejection', failedBoot);
     document.addEventListener('securitypolicyviolation', refusedWasm);
     boot(JSON.parse(argsToWire([settings]))[0], options || {}).catch(function (err) {
@@ -616,6 +654,7 @@
       if (analytics.status === 'loading') settle('failed', 'could not start: ' + text);
     }).finally(function () {
       clearTimeout(timer);
+      clearTimeout(prober);
       window.removeEventListener('unhandledrejection', failedBoot);
       document.removeEventListener('securitypolicyviolation', refusedWasm);
     });

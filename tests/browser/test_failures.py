@@ -5,6 +5,7 @@ before ready, and the consent switch. Each test asserts what reaches mixpanel.js
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -62,6 +63,31 @@ def test_missing_runtime_file_settles_failed_with_one_error_and_the_page_runs_on
     result = page.evaluate("() => analytics.track('After Failure') === analytics")
     assert result is True
     assert _analytics_errors(tp) == errors  # later calls are dropped quietly, once reported
+    assert collector.events() == []
+
+
+def test_a_runtime_file_that_never_answers_fails_the_boot_long_before_the_timeout(
+    tp: Any, collector: Any
+) -> None:
+    held: list[Any] = []
+    pattern = "**/vendor/pyodide*/pyodide.asm.wasm"
+    tp.page.route(pattern, lambda route: held.append(route))  # never answered: stalled
+    try:
+        started = time.monotonic()
+        page = tp.open("stalled", script=PAGE_KEEPS_RUNNING, wait_ready=False)
+        status = tp.wait_ready()
+        took = time.monotonic() - started
+    finally:
+        tp.page.unroute(pattern)
+        for route in held:
+            with contextlib.suppress(Exception):  # a request the page gave up on is handled
+                route.abort()
+    assert status["status"] == "failed", status
+    assert "pyodide.asm.wasm (no answer in 5000 ms)" in status["error"], status
+    assert took < 25, took  # the probe after 10 s, not readyTimeoutMs (60 s)
+    errors = _analytics_errors(tp)
+    assert [e for e in errors if "could not start" in e] == [f"[analytics] {status['error']}"]
+    assert page.evaluate("() => window.__timerRan") is True
     assert collector.events() == []
 
 
