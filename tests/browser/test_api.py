@@ -18,7 +18,7 @@ def test_calls_before_ready_replay_in_call_order_across_methods(tp: Any, collect
         analytics.track('Third');
         """,
     )
-    collector.wait_events(1, "Third")
+    collector.wait_events(3)  # concurrent sends: wait for all three, in any arrival order
     tracked = [c["args"][0] for c in tp.mixpanel_calls("track")]
     assert tracked == ["First", "Loaded a Page", "Third"]
     order = [c["method"] for c in tp.mixpanel_calls() if c["method"] in ("identify", "track")]
@@ -114,8 +114,9 @@ def test_integrations_mixpanel_false_sends_nothing(tp: Any, collector: Any) -> N
         analytics.track('Marker');
         """,
     )
-    collector.wait_events(1, "Marker")
     # Non-batched sends are concurrent requests: arrival order is not call order.
+    collector.wait_events(2)
+    time.sleep(0.3)  # and nothing more comes
     assert sorted(e["event"] for e in collector.events()) == ["Marker", "Shown"]
     assert [c["args"][0] for c in tp.mixpanel_calls("track")] == ["Shown", "Marker"]
 
