@@ -12,6 +12,7 @@ import json
 import math
 
 from integration.dates import is_date, to_iso
+from integration.sanitize import is_function
 
 try:
     import uuid
@@ -107,13 +108,9 @@ class ConsentStorage:
             self.persist = False
 
 
-def _is_function(value: Any) -> bool:
-    return callable(value) and not isinstance(value, type)
-
-
 def unstorable(value: Any, path: str = "") -> list[str]:
     """Paths of the functions in ``value``: JSON cannot keep them, so stored traits lose them."""
-    if _is_function(value):
+    if is_function(value):
         return [path]
     found: list[str] = []
     if isinstance(value, dict):
@@ -134,7 +131,7 @@ def _storable(value: Any) -> Any:
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
-        return {k: _storable(item) for k, item in value.items() if not _is_function(item)}
+        return {k: _storable(item) for k, item in value.items() if not is_function(item)}
     if isinstance(value, (list, tuple)):
         return [_storable(item) for item in value]
     return to_iso(value) if is_date(value) else None

@@ -101,7 +101,7 @@ class _Walker:
         out: dict[Any, Any] = {}
         for key, item in value.items():
             here = _join(path, key)
-            if _is_function(item):
+            if is_function(item):
                 self.report(here, "is a function; dropped")
                 continue
             if key == "bucket":
@@ -131,7 +131,7 @@ class _Walker:
         out: list[Any] = []
         for index, item in enumerate(value):
             here = f"{path}[{index}]"
-            if _is_function(item):
+            if is_function(item):
                 self.report(here, "is a function; sent as null")
                 out.append(None)
             else:
@@ -139,7 +139,8 @@ class _Walker:
         return out
 
 
-def _is_function(value: Any) -> bool:
+def is_function(value: Any) -> bool:
+    """A callable value (a page function arrives as one), not a class."""
     return callable(value) and not isinstance(value, type)
 
 
