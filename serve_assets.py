@@ -161,8 +161,8 @@ class Assets:
         built = self.mpy.zip()
         if built is None:
             return None
-        body, gz = built
-        tag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        body, gz, digest = built
+        tag = '"' + digest + '"'
         cache = IMMUTABLE if url_path == self.mpy.url() else REVALIDATE
         if accept_gzip:
             return Asset(gz, TYPES[".zip"], tag[:-1] + '-gz"', cache, True)

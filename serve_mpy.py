@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 STAMP = (2020, 1, 1, 0, 0, 0)
+Built = tuple[bytes, bytes, str]  # the stored zip, its gzip, its digest
 
 
 def mpy_cross(micropython_version: str) -> tuple[str, str] | None:
@@ -45,11 +46,11 @@ class MpyPackage:
         self.root = root
         self.cache = root / ".cache" / "mpy"
         self.tool = mpy_cross(micropython_version)
-        self._built: tuple[tuple[tuple[str, int], ...], tuple[bytes, bytes] | None] | None = None
+        self._built: tuple[tuple[tuple[str, int], ...], Built | None] | None = None
         self._lock = threading.Lock()
 
-    def zip(self) -> tuple[bytes, bytes] | None:
-        """(stored zip, its gzip) of the compiled package, or None to serve .py only."""
+    def zip(self) -> Built | None:
+        """(stored zip, its gzip, its digest) of the compiled package, or None: .py only."""
         if self.tool is None:
             return None
         files = sorted((self.root / "integration").rglob("*.py"))
@@ -61,11 +62,9 @@ class MpyPackage:
 
     def url(self) -> str | None:
         built = self.zip()
-        if built is None:
-            return None
-        return f"/integration.{hashlib.sha256(built[0]).hexdigest()[:16]}.mpy.zip"
+        return None if built is None else f"/integration.{built[2]}.mpy.zip"
 
-    def _build(self, files: list[Path]) -> tuple[bytes, bytes] | None:
+    def _build(self, files: list[Path]) -> Built | None:
         with ThreadPoolExecutor(max_workers=4) as pool:
             compiled = list(pool.map(self._compile, files))
         if any(body is None for body in compiled):
@@ -76,7 +75,8 @@ class MpyPackage:
                 name = path.relative_to(self.root).with_suffix(".mpy").as_posix()
                 zf.writestr(zipfile.ZipInfo(name, STAMP), body or b"")
         body = buf.getvalue()
-        return body, gzip.compress(body, compresslevel=9, mtime=0)
+        digest = hashlib.sha256(body).hexdigest()[:16]  # the URL's version and the ETag
+        return body, gzip.compress(body, compresslevel=9, mtime=0), digest
 
     def _compile(self, path: Path) -> bytes | None:
         assert self.tool is not None
