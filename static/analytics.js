@@ -477,8 +477,12 @@
   // (fetch() does not delay the load event), so the import, the wasm fetch and the script tag
   // are then answered from the HTTP cache (versioned URLs are immutable). A prefetch that fails
   // is reported by the boot's own request.
+  function microPythonFiles() {
+    return [runtimeUrl('micropython', 'micropython.mjs'), runtimeUrl('micropython', 'micropython.wasm')];
+  }
+
   function prefetchMicroPython() {
-    var urls = [runtimeUrl('micropython', 'micropython.mjs'), runtimeUrl('micropython', 'micropython.wasm')];
+    var urls = microPythonFiles();
     if (!(window.mixpanel && window.mixpanel.__loaded)) urls.push(runtimeUrl('mixpanel', 'mixpanel.min.js'));
     urls.forEach(function (url) { fetchBytes(url).then(null, function () {}); });
   }
@@ -539,9 +543,11 @@
     });
   }
 
+  function packageName(micro) { return micro && RUNTIME.mpy ? 'mpy' : 'package'; }
+
   function boot(settings, options) {
     var micro = settings.runtime === 'micropython';
-    var pkg = fetchBytes(runtimeUrl(micro && RUNTIME.mpy ? 'mpy' : 'package'));
+    var pkg = fetchBytes(runtimeUrl(packageName(micro)));
     if (micro) prefetchMicroPython();
     // Scripts and module imports started before the load event would delay it; fetch() does not.
     return afterPageLoad().then(function () {
@@ -600,13 +606,11 @@
   var PROBE_WAIT_MS = 5000;
 
   function runtimeFiles(micro) {
-    var files = micro
-      ? [runtimeUrl('micropython', 'micropython.mjs'), runtimeUrl('micropython', 'micropython.wasm'),
-         runtimeUrl(RUNTIME.mpy ? 'mpy' : 'package')]
-      : [runtimeUrl('pyodide', 'pyodide.mjs'), runtimeUrl('pyodide', 'pyodide.asm.mjs'),
-         runtimeUrl('pyodide', 'pyodide.asm.wasm'), runtimeUrl('pyodide', 'python_stdlib.zip'),
-         runtimeUrl('package')];
-    return files.concat([runtimeUrl('mixpanel', 'mixpanel.min.js')]);
+    var files = micro ? microPythonFiles()
+      : ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip'].map(function (f) {
+        return runtimeUrl('pyodide', f);
+      });
+    return files.concat([runtimeUrl(packageName(micro)), runtimeUrl('mixpanel', 'mixpanel.min.js')]);
   }
 
   function probe(url) { // -> Promise of a problem text, or null when the file answers
