@@ -8,11 +8,13 @@ makes is recorded; a test fails if one leaves the server's origin.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +187,26 @@ class TestPage:
         if wait_ready:
             self.wait_ready()
         return self.page
+
+    @contextlib.contextmanager
+    def routed(self, pattern: str, handler: Any) -> Iterator[None]:
+        """Requests matching `pattern` go to `handler` inside the block only."""
+        self.page.route(pattern, handler)
+        try:
+            yield
+        finally:
+            self.page.unroute(pattern)
+
+    def failing(self, pattern: str, how: str = "404") -> Any:
+        """A block in which `pattern` answers 404, or (how="abort") fails at the network."""
+
+        def handle(route: Any) -> None:
+            if how == "404":
+                route.fulfill(status=404, body="not here")
+            else:
+                route.abort("failed")
+
+        return self.routed(pattern, handle)
 
     def wait_ready(self) -> Any:
         self.page.wait_for_function("() => window.__status", timeout=BOOT_TIMEOUT_MS)

@@ -23,16 +23,6 @@ def _analytics_errors(tp: Any) -> list[str]:
     return [line for line in tp.lines("error") if line.startswith("[analytics]")]
 
 
-def _fail_route(tp: Any, pattern: str, how: str) -> None:
-    def handle(route: Any) -> None:
-        if how == "404":
-            route.fulfill(status=404, body="not here")
-        else:
-            route.abort("failed")
-
-    tp.page.route(pattern, handle)
-
-
 @pytest.mark.parametrize(
     ("pattern", "how"),
     [
@@ -46,12 +36,9 @@ def _fail_route(tp: Any, pattern: str, how: str) -> None:
 def test_missing_runtime_file_settles_failed_with_one_error_and_the_page_runs_on(
     tp: Any, collector: Any, pattern: str, how: str
 ) -> None:
-    _fail_route(tp, pattern, how)
-    try:
+    with tp.failing(pattern, how):
         page = tp.open(f"fail-{how}", script=PAGE_KEEPS_RUNNING, wait_ready=False)
         status = tp.wait_ready()
-    finally:
-        tp.page.unroute(pattern)
     assert status["status"] == "failed", status
     assert page.evaluate("() => analytics.status") == "failed"
     errors = _analytics_errors(tp)
@@ -71,14 +58,13 @@ def test_a_runtime_file_that_never_answers_fails_the_boot_long_before_the_timeou
 ) -> None:
     held: list[Any] = []
     pattern = "**/vendor/pyodide*/pyodide.asm.wasm"
-    tp.page.route(pattern, lambda route: held.append(route))  # never answered: stalled
     try:
-        started = time.monotonic()
-        page = tp.open("stalled", script=PAGE_KEEPS_RUNNING, wait_ready=False)
-        status = tp.wait_ready()
-        took = time.monotonic() - started
+        with tp.routed(pattern, lambda route: held.append(route)):  # never answered: stalled
+            started = time.monotonic()
+            page = tp.open("stalled", script=PAGE_KEEPS_RUNNING, wait_ready=False)
+            status = tp.wait_ready()
+            took = time.monotonic() - started
     finally:
-        tp.page.unroute(pattern)
         for route in held:
             with contextlib.suppress(Exception):  # a request the page gave up on is handled
                 route.abort()

@@ -194,11 +194,8 @@ def _without_mpy(route: Any) -> None:
 def test_micropython_falls_back_to_the_source_package_when_no_mpy_is_offered(
     tp: Any, collector: Any
 ) -> None:
-    tp.page.route("**/static/analytics.js", _without_mpy)
-    try:
+    with tp.routed("**/static/analytics.js", _without_mpy):
         page = tp.open("mpy-source", settings=MICRO, script="analytics.track('From Source');")
-    finally:
-        tp.page.unroute("**/static/analytics.js")
     assert tp.wait_ready()["status"] == "ready"
     files = _runtime_files(page)
     assert not [f for f in files if f.endswith(".mpy.zip")], files
@@ -211,13 +208,9 @@ def test_micropython_falls_back_to_the_source_package_when_no_mpy_is_offered(
 def test_micropython_missing_runtime_file_settles_failed_with_one_error(
     tp: Any, collector: Any, file: str
 ) -> None:
-    pattern = "**/" + file
-    tp.page.route(pattern, lambda route: route.fulfill(status=404, body="not here"))
-    try:
+    with tp.failing("**/" + file):
         page = tp.open(f"mpy-missing-{file}", settings=MICRO, wait_ready=False)
         status = tp.wait_ready()
-    finally:
-        tp.page.unroute(pattern)
     assert status["status"] == "failed", status
     assert page.evaluate("() => analytics.status") == "failed"
     starts = [line for line in tp.lines("error") if line.startswith("[analytics] could not start")]
