@@ -23,16 +23,18 @@ integration (window.analytics), so JS and Python calls share one queue and one i
 
 from __future__ import annotations
 
+from integration import surface
+
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["Analytics", "alias", "group", "identify", "page", "reset", "track"]
+__all__ = ["Analytics"] + list(surface.METHODS)
 
 
 _SUBMODULES = frozenset(
     ("analytics", "arguments", "bridge", "dates", "errors", "identity", "messages", "mixpanel")
-) | frozenset(("sanitize", "wire"))
+) | frozenset(("jsvalues", "sanitize", "surface", "wire"))
 
 
 def __getattr__(name: str) -> Any:
@@ -48,31 +50,15 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-def _forward(method: str, *args: Any, **kwargs: Any) -> Any:
-    from integration import bridge
+def _forwarder(method: str) -> Any:
+    def forward(*args: Any, **kwargs: Any) -> Any:
+        from integration import bridge
 
-    return bridge.page_api().call(method, *args, **kwargs)
+        return bridge.page_api().call(method, *args, **kwargs)
 
-
-def identify(*args: Any, **kwargs: Any) -> Any:
-    return _forward("identify", *args, **kwargs)
-
-
-def track(*args: Any, **kwargs: Any) -> Any:
-    return _forward("track", *args, **kwargs)
+    return forward
 
 
-def page(*args: Any, **kwargs: Any) -> Any:
-    return _forward("page", *args, **kwargs)
-
-
-def alias(*args: Any, **kwargs: Any) -> Any:
-    return _forward("alias", *args, **kwargs)
-
-
-def group(*args: Any, **kwargs: Any) -> Any:
-    return _forward("group", *args, **kwargs)
-
-
-def reset() -> Any:
-    return _forward("reset")
+# integration.track(...) & co.: one module-level function per call of the surface.
+for _method in surface.METHODS:
+    globals()[_method] = _forwarder(_method)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 import time
 
-from integration import arguments, messages
+from integration import arguments, messages, surface
 from integration.errors import InvalidCall
 from integration.identity import ConsentStorage, Group, MemoryStorage, User, new_uuid, unstorable
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     Json = dict[str, Any]
 
 PREFIX = "[analytics] "
-EVENTS = ("identify", "track", "page", "alias", "group", "reset")
+EVENTS = surface.EVENTS
 
 
 class _StderrConsole:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from integration import identity, wire
+from integration import identity, surface, wire
 from integration.analytics import Analytics
 from integration.mixpanel import lookup
 
@@ -159,21 +159,10 @@ def start(host: Any, settings_json: str) -> Callable[[str, str, str], str | None
 
 _installed: Analytics | None = None
 
-# Positional order of each call's arguments, for Python keyword calls forwarded to the page.
-ORDER = {
-    "identify": ("user_id", "traits", "options", "callback"),
-    "track": ("event", "properties", "options", "callback"),
-    "page": ("category", "name", "properties", "options", "callback"),
-    "alias": ("user_id", "previous_id", "options", "callback"),
-    "group": ("group_id", "traits", "options", "callback"),
-    "reset": (),
-    "consent": ("granted",),
-}
-
 
 def positional(method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
     """Python keyword arguments → analytics.js's positional form, trailing blanks dropped."""
-    names = ORDER[method]
+    names = surface.METHODS[method]
     unknown = set(kwargs) - set(names)
     if unknown:
         raise TypeError(f"{method}() got unexpected keyword argument(s) {sorted(unknown)}")

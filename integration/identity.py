@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 
+from integration import surface
 from integration.dates import is_date, to_iso
 from integration.sanitize import is_function
 
@@ -31,11 +32,11 @@ if TYPE_CHECKING:
         def remove(self, key: str) -> None: ...
 
 
-USER_ID = "ajs_user_id"
-ANONYMOUS_ID = "ajs_anonymous_id"
-USER_TRAITS = "ajs_user_traits"
-GROUP_ID = "ajs_group_id"
-GROUP_TRAITS = "ajs_group_properties"
+USER_ID = surface.STORAGE["user_id"]
+ANONYMOUS_ID = surface.STORAGE["anonymous_id"]
+USER_TRAITS = surface.STORAGE["user_traits"]
+GROUP_ID = surface.STORAGE["group_id"]
+GROUP_TRAITS = surface.STORAGE["group_traits"]
 
 _UNSET: Any = object()
 

@@ -3,7 +3,7 @@
 Only this module spells out the analytics.js methods, their argument order, the storage keys
 and the runtime files. The build (devtools/) writes it as JSON into the bundle (the loader's
 method list, the console's forms and settings rows); a unit test checks every consumer agrees.
-Must not import anything but the standard library's json, and must not do I/O.
+Must not import anything (not even the standard library) and must not do I/O.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ METHODS: dict[str, tuple[str, ...]] = {
     "reset": (),
     "consent": ("granted",),
 }
+# The calls listeners can follow (on/once/off): all but consent, which changes state only.
+EVENTS = tuple(name for name in METHODS if name != "consent")
 # Calls the stub answers itself (no queueing): boot, readiness, listeners, diagnostics.
 STUB_METHODS = ("load", "ready", "on", "once", "off", "debug", "user")
 
@@ -43,9 +45,42 @@ RUNTIME_FILES: dict[str, tuple[str, ...]] = {
     "pyodide": ("pyodide", "stdlib", "package", "mixpanel"),
 }
 
-# The settings table: rows of (name, kind, default, one-line help). Filled in from
-# mixpanel/settings.py by the architecture change.
-SETTINGS: tuple[tuple[str, str, Any, str], ...] = ()
+# The settings table: rows of (name, kind, default, one-line help). Kinds: bool, string, list,
+# json (an object), select:<a|b> (one of the strings; an empty choice stands for null). Segment's
+# declared options first (spec section 2), then ours (beyond the original).
+SEGMENT_SETTINGS: tuple[tuple[str, str, Any, str], ...] = (
+    ("token", "string", "", "Mixpanel project token: first argument of mixpanel.init, sent on every event."),
+    ("people", "bool", False, "Use Mixpanel People: identify traits go to people.set / people.union; enables increments and track_charge."),
+    ("setAllTraitsByDefault", "bool", True, "Register every identify trait as a super property (and a People property when people is on)."),
+    ("superProperties", "list", [], "Traits (setAllTraitsByDefault off) and event properties (always) to register as super properties."),
+    ("peopleProperties", "list", [], "With setAllTraitsByDefault off: traits to people.set; the eight special traits always go."),
+    ("eventIncrements", "list", [], 'Events (any case) that people.increment a counter and set "Last <event>" (people on).'),
+    ("propIncrements", "list", [], "Event properties (any case) whose value is added with people.increment(name, value) (people on)."),
+    ("consolidatedPageCalls", "bool", True, 'Every page() becomes one "Loaded a Page" event; the three below are then not read.'),
+    ("trackAllPages", "bool", False, 'Every page() becomes "Loaded a Page" (checked after the consolidated switch).'),
+    ("trackCategorizedPages", "bool", False, 'page() with a category becomes "Viewed <category> [<name>] Page".'),
+    ("trackNamedPages", "bool", False, 'page() with a name becomes "Viewed <name> Page".'),
+    ("groupIdentifierTraits", "list", [], "Mixpanel group keys for group(): get_group(key, id).set_once(traits), set_group(key, [id]). Empty: group() sends nothing."),
+    ("sourceName", "string", "", "When set, every event carries it as the property segment_source_name."),
+    ("enableEuropeanUnionEndpoint", "bool", False, "Send to api-eu.mixpanel.com (apiHost and dataResidency win over it)."),
+    ("persistence", "select:cookie|localStorage", "cookie", "Where mixpanel.js keeps its distinct id and super properties."),
+    ("cookieName", "string", "", "mixpanel.js cookie_name (empty: mixpanel.js names it mp_<token>_mixpanel)."),
+    ("crossSubdomainCookie", "bool", False, "mixpanel.js cross_subdomain_cookie (Segment sends false; mixpanel.js alone defaults to true)."),
+    ("secureCookie", "bool", False, "mixpanel.js secure_cookie: the cookie is sent over https only."),
+    ("nameTag", "bool", True, "In Segment's list but never read: name_tag is always called."),
+    ("pageview", "bool", False, "In Segment's list but never read: copied into the init config only."),
+)  # fmt: skip
+OWN_SETTINGS: tuple[tuple[str, str, Any, str], ...] = (
+    ("apiHost", "string", None, "Where mixpanel.js sends. Empty in this console: its own collector at <origin>/mp (nothing leaves this machine)."),
+    ("dataResidency", "select:|us|eu|in", None, "Mixpanel data centre: api-js / api-eu / api-in.mixpanel.com (apiHost wins over it)."),
+    ("mixpanelConfig", "json", {}, 'Any other mixpanel.init option, applied last. The console starts with {"batch_requests": false} so sends are immediate.'),
+    ("consent", "bool", True, "Off: mixpanel.js starts opted out and stores and sends nothing. Only the default: a visitor's stored decision wins."),
+    ("ignoreDnt", "bool", False, "mixpanel.js ignore_dnt: send even when the browser says Do Not Track."),
+    ("runtime", "select:|pyodide|micropython", None, "Which Python runs the integration (read by the loader): Pyodide (default) or MicroPython (about 0.2 MB of wasm)."),
+)  # fmt: skip
+SETTINGS = SEGMENT_SETTINGS + OWN_SETTINGS
+# Keys Segment stores for Mixpanel that are never read in the browser: accepted silently.
+SEGMENT_ONLY_SETTINGS = ("increments", "apiKey", "secret", "apiSecret")
 
 
 def as_json() -> dict[str, Any]:
@@ -56,5 +91,21 @@ def as_json() -> dict[str, Any]:
         "storage": dict(STORAGE),
         "cookieKeys": [STORAGE[key] for key in COOKIE_KEYS],
         "runtimeFiles": {name: list(files) for name, files in RUNTIME_FILES.items()},
-        "settings": [{"name": n, "kind": k, "default": d, "help": h} for n, k, d, h in SETTINGS],
+        "settings": [_setting_json(row) for row in SETTINGS],
+        "segmentOnlySettings": list(SEGMENT_ONLY_SETTINGS),
     }
+
+
+def _setting_json(row: tuple[str, str, Any, str]) -> dict[str, Any]:
+    name, kind, default, help_text = row
+    segment = row in SEGMENT_SETTINGS
+    return {"name": name, "kind": kind, "default": default, "help": help_text, "segment": segment}
+
+
+def default(name: str) -> Any:
+    """A fresh copy of a setting's default (lists and objects are never shared)."""
+    for row in SETTINGS:
+        if row[0] == name:
+            value = row[2]
+            return value.copy() if isinstance(value, (list, dict)) else value
+    raise KeyError(name)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 
+from integration import surface
 from integration.mixpanel.lookup import describe, js_lower, js_string
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
@@ -23,40 +24,12 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
 
-# Segment's declared options and defaults (spec section 2), in the integration's order.
-DEFAULTS: dict[str, Any] = {
-    "eventIncrements": [],
-    "propIncrements": [],
-    "peopleProperties": [],
-    "superProperties": [],
-    "cookieName": "",
-    "crossSubdomainCookie": False,
-    "secureCookie": False,
-    "persistence": "cookie",
-    "nameTag": True,
-    "pageview": False,
-    "people": False,
-    "token": "",
-    "setAllTraitsByDefault": True,
-    "consolidatedPageCalls": True,
-    "trackAllPages": False,
-    "trackNamedPages": False,
-    "trackCategorizedPages": False,
-    "sourceName": "",
-    "enableEuropeanUnionEndpoint": False,
-    "groupIdentifierTraits": [],
-}
-# Ours (beyond the original): where mixpanel.js sends, and any other init option.
-OWN_DEFAULTS: dict[str, Any] = {
-    "dataResidency": None,
-    "apiHost": None,
-    "mixpanelConfig": {},
-    "consent": True,  # False: mixpanel.js starts opted out, stores and sends nothing
-    "ignoreDnt": False,  # mixpanel.js's ignore_dnt
-    "runtime": None,  # the loader's: "pyodide" (default) or "micropython"; never passed on
-}
+# The table itself (names, kinds, defaults, help) is integration/surface.py's; read here.
+DEFAULTS: dict[str, Any] = {row[0]: row[2] for row in surface.SEGMENT_SETTINGS}
+OWN_DEFAULTS: dict[str, Any] = {row[0]: row[2] for row in surface.OWN_SETTINGS}
+KINDS: dict[str, str] = {row[0]: row[1] for row in surface.SETTINGS}
 # Stored by Segment but never read in the browser: accepted silently, never passed on.
-IGNORED = ("increments", "apiKey", "secret", "apiSecret")
+IGNORED = surface.SEGMENT_ONLY_SETTINGS
 RENAMED = {
     "cookieName": "cookie_name",
     "crossSubdomainCookie": "cross_subdomain_cookie",
@@ -71,6 +44,7 @@ RESIDENCY_HOSTS = {
 LOWER_CASED = ("eventIncrements", "propIncrements")
 # A null token is simply "no token": the destination reports that once, by itself.
 MISSING_IF_NULL = ("token",)
+_TYPES = {"bool": bool, "string": str, "list": list, "json": dict, "select": str}
 _EXPECTS = {bool: "true or false", str: "a string", list: "a list of names", dict: "an object"}
 
 
@@ -105,7 +79,7 @@ def _checked(key: str, value: Any, report: Callable[[str], None]) -> Any:
     if key == "dataResidency":
         return _residency(value, report)
     default = DEFAULTS.get(key, OWN_DEFAULTS.get(key))
-    kind = str if default is None else type(default)
+    kind = _TYPES[KINDS[key].split(":")[0]]
     if isinstance(value, kind) and not (kind is not bool and isinstance(value, bool)):
         return _copy(value)
     if value is None and (default is None or key in MISSING_IF_NULL):

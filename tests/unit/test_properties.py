@@ -19,14 +19,14 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from integration import wire
+from integration import surface, wire
 from integration.analytics import Analytics
 from integration.dates import INVALID_DATE
 from integration.mixpanel import MixpanelDestination
 from integration.mixpanel.settings import init_config, read_settings
 from tests.fakes import RecordingConsole, RecordingMixpanel
 
-METHODS = ("identify", "track", "page", "alias", "group", "reset", "consent")
+METHODS = tuple(surface.METHODS)
 EVENT_CALLS = ("track", "track_links", "track_forms")
 # KNOWN GAP (RELIABILITY.md): name_tag(email) is not sanitized (calls.py PAYLOAD_CALLS lacks it),
 # so an object-valued email trait with a "length" key reaches mixpanel.name_tag as is.
