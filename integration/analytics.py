@@ -13,7 +13,7 @@ import sys
 import time
 
 from integration import arguments, messages, surface
-from integration.errors import InvalidCall
+from integration.errors import InvalidCall, Reporter
 from integration.identity import ConsentStorage, Group, MemoryStorage, User, new_uuid, unstorable
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
     Json = dict[str, Any]
 
-PREFIX = "[analytics] "
 EVENTS = surface.EVENTS
 
 
@@ -42,16 +41,10 @@ def _blank_page() -> Json:
     return dict.fromkeys(messages.PAGE_KEYS, "")
 
 
-def _mixpanel_destination(settings: Json, mixpanel: Any, console: Any) -> Any:
+def _mixpanel_destination(settings: Json, mixpanel: Any, reporter: Reporter) -> Any:
     from integration.mixpanel import MixpanelDestination  # lazy: tests use fake destinations
 
-    return MixpanelDestination(settings, mixpanel, console)
-
-
-def _problem(exc: Exception) -> str:
-    if isinstance(exc, InvalidCall):
-        return exc.problem
-    return f"{type(exc).__name__}: {exc}"
+    return MixpanelDestination(settings, mixpanel, reporter)  # the facade's flag and format
 
 
 class Analytics:
@@ -74,15 +67,17 @@ class Analytics:
         self._clock = clock or (lambda: time.time() * 1000)
         self._new_id = new_id or new_uuid
         self._page_context = page_context or _blank_page
-        self._strict = strict
+        self._reporter = Reporter(self.console, strict)
         withheld = isinstance(settings, dict) and settings.get("consent") is False
         store = ConsentStorage(storage if storage is not None else MemoryStorage(), not withheld)
         self._store = store
         self._user = User(store, self._new_id)
         self._group_entity = Group(store)
         self._listeners: dict[str, list[tuple[Callable[..., Any], bool]]] = {}
-        factory = destination_factory or _mixpanel_destination
-        self.destination = self._guard("initialize", factory, settings, mixpanel, self.console)
+        # The Mixpanel destination shares this facade's Reporter; another factory gets the console.
+        factory: Callable[[Json, Any, Any], Any] = destination_factory or _mixpanel_destination
+        told = self.console if destination_factory else self._reporter
+        self.destination = self._guard("initialize", factory, settings, mixpanel, told)
         self._guard("initialize", self._identify_returning_visitor)
 
     # -- public calls -------------------------------------------------------------------------
@@ -218,7 +213,7 @@ class Analytics:
         if paths:
             where = ", ".join("traits." + path for path in paths[:5])
             more = f" and {len(paths) - 5} more" if len(paths) > 5 else ""
-            self.console.warn(f"{PREFIX}{method}: {where}{more}: a function is not kept; dropped")
+            self._reporter.warn(method, f"{where}{more}: a function is not kept; dropped")
 
     def _identify_returning_visitor(self) -> None:
         """mixpanel.js holds People updates until identify runs in this page: run it first."""
@@ -257,9 +252,7 @@ class Analytics:
         try:
             fn(*args)
         except Exception as exc:
-            if self._strict:
-                raise  # the enclosing guard reports it, once
-            self._report(method, exc, f"{what} failed: ")
+            self._reporter.failed(method, exc, f"{what} failed: ")  # strict: the guard reports
 
     def _guard(self, method: str, fn: Callable[..., Any], *args: Any) -> Any:
         try:
@@ -268,7 +261,5 @@ class Analytics:
             self._report(method, exc)
             return None
 
-    def _report(self, method: str, exc: Exception, prefix: str = "") -> None:
-        self.console.error(f"{PREFIX}{method}: {prefix}{_problem(exc)}")
-        if self._strict:
-            raise exc
+    def _report(self, method: str, exc: Exception) -> None:
+        self._reporter.final(method, exc)

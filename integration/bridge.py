@@ -15,14 +15,13 @@ import json
 
 from integration import identity, surface, wire
 from integration.analytics import Analytics
+from integration.errors import line
 from integration.mixpanel import lookup
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Any
-
-PREFIX = "[analytics] "
 
 
 class HostConsole:
@@ -128,10 +127,10 @@ def make_dispatch(analytics: Analytics, host: Any) -> Callable[[str, str, str], 
             args, problems = wire.decode(args_json, host.invoke)
             meta, _ = wire.decode(meta_json)
             for problem in problems:
-                console.warn(f"{PREFIX}{method}: {problem}")
+                console.warn(line(method, problem))
             analytics.dispatch(method, args, meta)
         except Exception as exc:  # never raise into the page
-            console.error(f"{PREFIX}{method}: internal error: {exc!r}")
+            console.error(line(method, f"internal error: {exc!r}"))
         return None
 
     return dispatch

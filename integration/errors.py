@@ -1,10 +1,19 @@
-"""Exceptions raised by the pure core.
+"""How the integration reports trouble: `InvalidCall`, and the one `Reporter`.
 
-Pure modules raise precise exceptions; only the facade (``analytics.py``) catches them and turns
-them into one console line. Nothing here logs, prints or touches the browser.
+Pure modules raise precise exceptions. Only the `Reporter` writes them to the console, always in
+one format (`line`: `PREFIX`, then ``<call>: <problem>``), and it holds the one strict flag: with
+``strict=True`` (tests) a failure raises instead of costing one console line. The facade makes
+one Reporter and hands it to the destination, so ``Analytics(..., strict=True)`` is strict all
+the way down. Nothing here touches the browser.
 """
 
 from __future__ import annotations
+
+TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
+if TYPE_CHECKING:
+    from typing import Any
+
+PREFIX = "[analytics] "
 
 
 class InvalidCall(Exception):
@@ -14,3 +23,52 @@ class InvalidCall(Exception):
         super().__init__(f"{method}: {problem}")
         self.method = method
         self.problem = problem
+
+
+def line(*parts: str) -> str:
+    """The one console-line format: `PREFIX`, then the parts joined by ": " (call, problem)."""
+    return PREFIX + ": ".join(parts)
+
+
+def problem(exc: Exception) -> str:
+    """What went wrong, for a console line: an InvalidCall's own words, else type and text."""
+    if isinstance(exc, InvalidCall):
+        return exc.problem
+    return f"{type(exc).__name__}: {exc}"
+
+
+class Reporter:
+    """Console lines in the one format, and the one strict flag.
+
+    `console` is anything with ``log``/``info``/``warn``/``error(message)`` methods."""
+
+    def __init__(self, console: Any, strict: bool = False) -> None:
+        self.console = console
+        self.strict = strict
+
+    def error(self, *parts: str) -> None:
+        self.console.error(line(*parts))
+
+    def warn(self, *parts: str) -> None:
+        self.console.warn(line(*parts))
+
+    def info(self, *parts: str) -> None:
+        self.console.info(line(*parts))
+
+    def failed(self, call: str, exc: Exception, what: str = "") -> None:
+        """An inner failure that costs the call: strict → raised on (the outermost guard
+        reports it, once); otherwise one error line, ``<call>: <what><problem>``."""
+        if self.strict:
+            raise exc
+        self.error(call, what + problem(exc))
+
+    def final(self, call: str, exc: Exception) -> None:
+        """The outermost guard's report: one error line, then raised on when strict."""
+        self.error(call, problem(exc))
+        if self.strict:
+            raise exc
+
+
+def reporter(console: Any, strict: bool = False) -> Reporter:
+    """`console` itself when it is a Reporter already (its flag wins), else one around it."""
+    return console if isinstance(console, Reporter) else Reporter(console, strict)

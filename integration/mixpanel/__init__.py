@@ -12,13 +12,15 @@ Package map:
 `MixpanelDestination(settings, mixpanel, console)` validates the settings, calls
 ``mixpanel.init(token, config)`` once and registers ``mp_lib``. Each public method takes one
 Segment-shaped message dict (dates already parsed by the facade). Bad input raises
-`InvalidCall` inside; the destination reports it as one ``console.error`` and returns (or
-re-raises with ``strict=True``). Without a token, or when init fails, ``enabled`` is False and
-every call is dropped silently. Must not import js/pyodide.
+`InvalidCall` inside; the destination hands it to its `errors.Reporter` (the facade's, so one
+format and one strict flag): one ``console.error`` and the call returns, or, strict, it raises.
+The destination never writes a console line itself. Without a token, or when init fails,
+``enabled`` is False and every call is dropped silently. Must not import js/pyodide.
 """
 
 from __future__ import annotations
 
+from integration import errors
 from integration.errors import InvalidCall
 from integration.mixpanel import alias_group, events, settings, traits
 from integration.mixpanel.calls import Calls, utc_now
@@ -48,14 +50,15 @@ class MixpanelDestination:
         clock: Callable[[], datetime] = utc_now,
         strict: bool = False,
     ) -> None:
-        self.console = console
-        self.strict = strict
-        self.calls = Calls(mixpanel, console, clock)
-        self.options = settings.read_settings(settings_object, console.warn, console.error)
+        # A plain console gets a Reporter of its own; the facade's Reporter brings its flag.
+        self.report = errors.reporter(console, strict)
+        self.calls = Calls(mixpanel, self.report, clock)
+        lines = self.report.console
+        self.options = settings.read_settings(settings_object, lines.warn, lines.error)
         self.enabled = False
         self.geolocation_off = False
         if not self.options["token"]:
-            console.error("[analytics] Mixpanel: no token in the settings; nothing will be sent")
+            self.report.error("Mixpanel", "no token in the settings; nothing will be sent")
             return
         self.enabled = self._initialise()
 
@@ -65,7 +68,7 @@ class MixpanelDestination:
             self.calls.send("init", self.options["token"], config)
             self.calls.send("register", MP_LIB)
         except Exception as exc:  # a JS error from mixpanel.js arrives as any Exception
-            self.console.error(f"[analytics] Mixpanel: mixpanel.init failed ({exc}); disabled")
+            self.report.error("Mixpanel", f"mixpanel.init failed ({exc}); disabled")
             return False
         return True
 
@@ -121,9 +124,7 @@ class MixpanelDestination:
             self._geolocation(message)
             handler(message, self.options, self.calls)
         except InvalidCall as exc:
-            if self.strict:
-                raise
-            self.console.error(f"[analytics] {exc}")
+            self.report.failed(exc.method, exc)
 
 
 def _alias(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:

@@ -1,9 +1,10 @@
 """The one place that touches the mixpanel.js object: every call goes through `Calls`.
 
 `Calls.send` sanitizes the arguments of payload-carrying calls (track, register, people.*,
-group set_once) and prints ONE console.warn per call listing what was changed; `Calls.read`
+group set_once) and reports ONE console.warn per call listing what was changed; `Calls.read`
 asks the getters (`get_property`, `get_distinct_id`) and answers None when one is missing.
-`Calls.note_once` prints an informational line at most once per destination.
+`Calls.note_once` reports an informational line at most once per destination. Lines go
+through the destination's `errors.Reporter`.
 
 Must not import js/pyodide (the object it drives is the bridge's adapter or a test fake),
 and must not decide *what* to send: that is traits.py's and events.py's job.
@@ -14,6 +15,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from integration.dates import UTC
+from integration.errors import Reporter
 from integration.sanitize import sanitize
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
@@ -44,9 +46,9 @@ def utc_now() -> datetime:
 class Calls:
     """Sends calls to mixpanel.js (or a fake shaped like it) and reports payload problems."""
 
-    def __init__(self, mixpanel: Any, console: Any, clock: Callable[[], datetime]) -> None:
+    def __init__(self, mixpanel: Any, report: Reporter, clock: Callable[[], datetime]) -> None:
         self.mixpanel = mixpanel
-        self.console = console
+        self.report = report
         self.clock = clock
         self._noted: set[str] = set()
 
@@ -64,10 +66,10 @@ class Calls:
         getter = getattr(self.mixpanel, name, None)
         return getter(*args) if callable(getter) else None
 
-    def note_once(self, key: str, message: str) -> None:
+    def note_once(self, key: str, call: str, message: str) -> None:
         if key not in self._noted:
             self._noted.add(key)
-            self.console.info(message)
+            self.report.info(call, message)
 
     def _method(self, name: str) -> Any:
         target = self.mixpanel
@@ -84,7 +86,7 @@ class Calls:
             cleaned.append(value)
             problems.extend(found)
         if problems:
-            self.console.warn(f"[analytics] {label}: {_listing(problems)}")
+            self.report.warn(label, _listing(problems))
         return tuple(cleaned)
 
 

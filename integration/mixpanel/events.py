@@ -60,7 +60,7 @@ CAMPAIGN = {
     "content": "utm_content",
 }
 CHARGE_NOTE = (
-    "[analytics] people.track_charge: mixpanel.js 2.65 and later ignores it; "
+    "mixpanel.js 2.65 and later ignores it; "
     'the amount still reaches Mixpanel as the event\'s "revenue" property'
 )
 
@@ -198,7 +198,7 @@ def _people(
             calls.send("people.increment", key, props[key], label=f'track "{event}" → increment')
     if truthy(revenue):
         calls.send("people.track_charge", revenue, label=f'track "{event}" → track_charge')
-        calls.note_once("track_charge", CHARGE_NOTE)
+        calls.note_once("track_charge", "people.track_charge", CHARGE_NOTE)
 
 
 def extras(message: dict[str, Any]) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 
 from integration import surface
+from integration.errors import line
 from integration.mixpanel.lookup import describe, js_lower, js_string
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
@@ -53,7 +54,7 @@ def read_settings(
 ) -> dict[str, Any]:
     """Complete, validated options. Unknown keys go to `warn`, wrong types to `report`."""
     if not isinstance(settings, dict):
-        report(f"[analytics] Mixpanel settings must be an object, got {describe(settings)}")
+        report(line(f"Mixpanel settings must be an object, got {describe(settings)}"))
         settings = {}
     options = {key: _copy(value) for key, value in DEFAULTS.items()}
     for key, value in OWN_DEFAULTS.items():
@@ -62,7 +63,7 @@ def read_settings(
         if key in options:
             options[key] = _checked(key, value, report)
         elif key not in IGNORED:
-            warn(f'[analytics] Mixpanel settings: unknown setting "{key}" ignored')
+            warn(line("Mixpanel settings", f'unknown setting "{key}" ignored'))
     for key in LOWER_CASED:
         options[key] = [js_lower(js_string(name)) for name in options[key]]
     return options
@@ -84,20 +85,16 @@ def _checked(key: str, value: Any, report: Callable[[str], None]) -> Any:
         return _copy(value)
     if value is None and (default is None or key in MISSING_IF_NULL):
         return _copy(default)
-    report(
-        f'[analytics] Mixpanel setting "{key}" must be {_EXPECTS[kind]}, '
-        f"got {describe(value)}; using the default {json.dumps(default)}"
-    )
+    expects = f"must be {_EXPECTS[kind]}, got {describe(value)}"
+    report(line(f'Mixpanel setting "{key}" {expects}; using the default {json.dumps(default)}'))
     return _copy(default)
 
 
 def _residency(value: Any, report: Callable[[str], None]) -> Any:
     if value is None or value in RESIDENCY_HOSTS:
         return value
-    report(
-        '[analytics] Mixpanel setting "dataResidency" must be "us", "eu" or "in", '
-        f"got {describe(value)}; using mixpanel.js's own host"
-    )
+    expects = f'must be "us", "eu" or "in", got {describe(value)}'
+    report(line(f'Mixpanel setting "dataResidency" {expects}; using mixpanel.js\'s own host'))
     return None
 
 

@@ -501,3 +501,20 @@ def test_a_function_trait_is_named_in_one_warning_and_not_kept():
     assert dest.last()["traits"] == {"ok": 1, "deep": {}}
     analytics.group("g1", {"h": print})
     assert console.at("warn")[-1] == "[analytics] group: traits.h: a function is not kept; dropped"
+
+
+def test_strict_mode_also_raises_for_an_error_the_mixpanel_destination_finds():
+    """One strict flag: the facade hands its Reporter to the destination."""
+    console = RecordingConsole()
+    analytics = Analytics({"token": "t"}, RecordingMixpanel(), console=console, strict=True)
+    with pytest.raises(InvalidCall) as raised:
+        analytics.alias()  # only the destination knows the new id is missing
+    assert (raised.value.method, raised.value.problem) == ("alias", "user id is missing")
+    assert console.at("error") == ["[analytics] alias: user id is missing"]
+
+
+def test_without_strict_the_same_destination_error_is_one_line():
+    console = RecordingConsole()
+    analytics = Analytics({"token": "t"}, RecordingMixpanel(), console=console)
+    analytics.alias()
+    assert console.at("error") == ["[analytics] alias: user id is missing"]
