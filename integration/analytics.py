@@ -41,10 +41,13 @@ def _blank_page() -> Json:
     return dict.fromkeys(messages.PAGE_KEYS, "")
 
 
-def _mixpanel_destination(settings: Json, mixpanel: Any, reporter: Reporter) -> Any:
-    from integration.mixpanel import MixpanelDestination  # lazy: tests use fake destinations
+def _mixpanel_destination(lower: Callable[[str], str] | None) -> Callable[..., Any]:
+    def make(settings: Json, mixpanel: Any, reporter: Reporter) -> Any:
+        from integration.mixpanel import MixpanelDestination  # lazy: tests use fake ones
 
-    return MixpanelDestination(settings, mixpanel, reporter)  # the facade's flag and format
+        return MixpanelDestination(settings, mixpanel, reporter, lower=lower)  # one Reporter
+
+    return make
 
 
 class Analytics:
@@ -62,6 +65,7 @@ class Analytics:
         page_context: Callable[[], Json] | None = None,
         strict: bool = False,
         destination_factory: Callable[[Json, Any, Any], Any] | None = None,
+        lower: Callable[[str], str] | None = None,
     ) -> None:
         self.console = console or _StderrConsole()
         self._clock = clock or (lambda: time.time() * 1000)
@@ -75,7 +79,8 @@ class Analytics:
         self._group_entity = Group(store)
         self._listeners: dict[str, list[tuple[Callable[..., Any], bool]]] = {}
         # The Mixpanel destination shares this facade's Reporter; another factory gets the console.
-        factory: Callable[[Json, Any, Any], Any] = destination_factory or _mixpanel_destination
+        # `lower`: JavaScript's toLowerCase, lent where str.lower is ASCII-only (MicroPython).
+        factory = destination_factory or _mixpanel_destination(lower)
         told = self.console if destination_factory else self._reporter
         self.destination = self._guard("initialize", factory, settings, mixpanel, told)
         self._guard("initialize", self._identify_returning_visitor)

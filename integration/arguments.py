@@ -11,6 +11,7 @@ piece of state needed (the stored id, for ``identify({...})``) is passed in.
 from __future__ import annotations
 
 from integration.errors import InvalidCall
+from integration.jsvalues import is_number
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -148,12 +149,8 @@ def _is_object(value: Any) -> bool:
     return isinstance(value, dict)
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
 def _is_id(value: Any) -> bool:
-    return isinstance(value, str) or _is_number(value)
+    return isinstance(value, str) or is_number(value)
 
 
 def _is_str(value: Any) -> bool:

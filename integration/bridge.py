@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import json
 
-from integration import identity, surface, wire
+from integration import identity, jsvalues, surface, wire
 from integration.analytics import Analytics
 from integration.errors import line
-from integration.mixpanel import lookup
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -139,8 +138,6 @@ def make_dispatch(analytics: Analytics, host: Any) -> Callable[[str, str, str], 
 def start(host: Any, settings_json: str) -> Callable[[str, str, str], str | None]:
     """Build the integration against the page's mixpanel.js; return the dispatch function."""
     settings, _ = wire.decode(settings_json)
-    if not lookup.FULL_LOWER:  # MicroPython: JavaScript's toLowerCase for non-ASCII names
-        lookup.use_lower(lambda text: host.lower(text))
     analytics = Analytics(
         settings,
         JsMixpanel(host),
@@ -150,6 +147,8 @@ def start(host: Any, settings_json: str) -> Callable[[str, str, str], str | None
         page_context=lambda: json.loads(host.pageContext()),
         # Without a uuid module (MicroPython), ids come from the browser's crypto.randomUUID.
         new_id=None if identity.HAS_UUID else lambda: str(host.newId()),
+        # MicroPython's str.lower is ASCII-only: JavaScript's toLowerCase for non-ASCII names.
+        lower=None if jsvalues.FULL_LOWER else lambda text: str(host.lower(text)),
     )
     global _installed
     _installed = analytics

@@ -9,8 +9,9 @@
 - `dates_to_iso`: deep copy with every date at any depth turned into that string.
 - `created_date`: the ``created`` trait rule (numbers below 31557600000 are seconds, else ms).
 
-Datetimes are timezone-aware UTC; naive ones are taken as UTC. Walks are iterative, so deep
-nesting cannot raise RecursionError. Must not import js/pyodide and must not mutate its input.
+Datetimes are timezone-aware UTC; naive ones are taken as UTC. Walks are jsvalues.deep_map's
+(iterative, so deep nesting cannot raise RecursionError). Must not import js/pyodide and must
+not mutate its input.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta, timezone
 
+from integration.jsvalues import deep_map, is_number
+
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from typing import Any
 
 # datetime.UTC is 3.11+ only and missing on MicroPython; one spelling kept here.
@@ -178,7 +180,7 @@ def created_date(value: Any) -> datetime | InvalidDate:
     """new-date as the facade's ``created()`` uses it; anything unreadable is INVALID_DATE."""
     if is_date(value):
         return as_utc(value) if isinstance(value, datetime) else INVALID_DATE
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if is_number(value):
         return from_millis(value * 1000 if value < SECONDS_BELOW else value)
     if isinstance(value, str):
         return _date_from_string(value)
@@ -261,39 +263,3 @@ def dates_to_iso(value: Any) -> Any:
 def iso_strings_to_dates(value: Any) -> Any:
     """Deep copy of `value` with every ISO-looking string, at any depth, as a datetime."""
     return deep_map(value, _leaf_from_iso)
-
-
-def deep_map(value: Any, leaf: Callable[[Any], Any]) -> Any:
-    """Copy dicts and lists iteratively (shared and cyclic references kept as such),
-    applying `leaf` to everything else."""
-    if not isinstance(value, (dict, list)):
-        return leaf(value)
-    copies: dict[int, Any] = {id(value): _empty_like(value)}
-    stack = [(value, copies[id(value)])]
-    while stack:
-        source, target = stack.pop()
-        for key, item in _items(source):
-            if isinstance(item, (dict, list)):
-                if id(item) not in copies:
-                    copies[id(item)] = _empty_like(item)
-                    stack.append((item, copies[id(item)]))
-                item = copies[id(item)]
-            else:
-                item = leaf(item)
-            _put(target, key, item)
-    return copies[id(value)]
-
-
-def _empty_like(value: dict[Any, Any] | list[Any]) -> dict[Any, Any] | list[Any]:
-    return {} if isinstance(value, dict) else []
-
-
-def _items(value: dict[Any, Any] | list[Any]) -> Any:
-    return value.items() if isinstance(value, dict) else enumerate(value)
-
-
-def _put(target: dict[Any, Any] | list[Any], key: Any, item: Any) -> None:
-    if isinstance(target, dict):
-        target[key] = item
-    else:
-        target.append(item)

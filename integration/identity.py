@@ -13,6 +13,7 @@ import math
 
 from integration import surface
 from integration.dates import is_date, to_iso
+from integration.jsvalues import OMIT, deep_map, is_number, leaves
 from integration.sanitize import is_function
 
 try:
@@ -109,33 +110,26 @@ class ConsentStorage:
             self.persist = False
 
 
-def unstorable(value: Any, path: str = "") -> list[str]:
+def unstorable(value: Any) -> list[str]:
     """Paths of the functions in ``value``: JSON cannot keep them, so stored traits lose them."""
+    return [path for path, item in leaves(value) if is_function(item)]
+
+
+def _storable_leaf(value: Any) -> Any:
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
     if is_function(value):
-        return [path]
-    found: list[str] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            found.extend(unstorable(item, f"{path}.{key}" if path else str(key)))
-    elif isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            found.extend(unstorable(item, f"{path}[{index}]"))
-    return found
+        return OMIT
+    return to_iso(value) if is_date(value) else None
 
 
 def _storable(value: Any) -> Any:
     """What JSON.stringify would store: a Date as its ISO string; a function under a key left
     out, and in a list (like a non-finite number or anything else without a JSON form) null.
     Done before json.dumps (MicroPython has no `default=`)."""
-    if value is None or isinstance(value, (str, bool, int)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _storable(item) for k, item in value.items() if not is_function(item)}
-    if isinstance(value, (list, tuple)):
-        return [_storable(item) for item in value]
-    return to_iso(value) if is_date(value) else None
+    return deep_map(value, _storable_leaf, sequences=(list, tuple))
 
 
 def _load(storage: Storage, key: str) -> Any:
@@ -212,13 +206,9 @@ def _merged(*parts: dict[str, Any]) -> dict[str, Any]:
 
 def _same(a: Any, b: Any) -> bool:
     # JavaScript's ===: 1 and "1" differ, and so do True and 1; 1 and 1.0 do not.
-    if _is_number(a) and _is_number(b):
+    if is_number(a) and is_number(b):
         return bool(a == b)
     return type(a) is type(b) and bool(a == b)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 class User(Entity):

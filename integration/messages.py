@@ -14,6 +14,7 @@ from datetime import datetime
 
 from integration.dates import as_utc, from_millis, iso_strings_to_dates
 from integration.errors import InvalidCall
+from integration.jsvalues import is_number
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -157,7 +158,7 @@ def timestamp(kind: str, value: Any, default_ms: float) -> datetime:
         value = default_ms
     if isinstance(value, str):
         value = iso_strings_to_dates(value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if is_number(value):
         value = from_millis(value)
     if isinstance(value, datetime):
         utc: datetime = as_utc(value)

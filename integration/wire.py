@@ -14,6 +14,7 @@ import math
 from datetime import datetime, timezone
 
 from integration.dates import EPOCH, INVALID_DATE
+from integration.jsvalues import deep_map
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -124,25 +125,27 @@ def _other(value: Any) -> Any:
         micros = (delta.days * 86400 + delta.seconds) * 1000000 + delta.microseconds
         return {MARK: "date", "v": (micros + 500) // 1000}
     if isinstance(value, (set, frozenset)):
-        return [_prepare(v) for v in value]
+        return _prepare(list(value))
     return str(value)
 
 
-def _prepare(value: Any) -> Any:
-    """JSON-ready copy: non-finite floats become null (JSON has no NaN), keys that start with
-    MARK are escaped, everything json.dumps cannot write goes through `_other`. Done before
-    json.dumps, because MicroPython's json has no `default=`."""
+def _leaf(value: Any) -> Any:
     if value is None or isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {
-            (MARK + str(k) if str(k).startswith(MARK) else k): _prepare(v) for k, v in value.items()
-        }
-    if isinstance(value, (list, tuple)):
-        return [_prepare(v) for v in value]
+        return value if math.isfinite(value) else None  # JSON has no NaN
     return _other(value)
+
+
+def _key(key: Any) -> Any:
+    return MARK + str(key) if str(key).startswith(MARK) else key
+
+
+def _prepare(value: Any) -> Any:
+    """JSON-ready copy: non-finite floats become null, keys that start with MARK are escaped,
+    everything json.dumps cannot write goes through `_other`. Done before json.dumps, because
+    MicroPython's json has no `default=`."""
+    return deep_map(value, _leaf, _key, (list, tuple))
 
 
 def encode(args: list[Any]) -> str:

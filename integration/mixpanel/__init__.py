@@ -7,7 +7,6 @@ Package map:
 - `events`    track / page mapping (spec sections 6, 7)
 - `calls`     the only code that calls the mixpanel.js object; sanitizes payloads and
               reports each problem with one console.warn per call
-- `lookup`    JavaScript value semantics (truthiness, String(), obj-case lookup, key order)
 
 `MixpanelDestination(settings, mixpanel, console)` validates the settings, calls
 ``mixpanel.init(token, config)`` once and registers ``mp_lib``. Each public method takes one
@@ -22,9 +21,9 @@ from __future__ import annotations
 
 from integration import errors
 from integration.errors import InvalidCall
+from integration.jsvalues import describe, is_number
 from integration.mixpanel import alias_group, events, settings, traits
 from integration.mixpanel.calls import Calls, utc_now
-from integration.mixpanel.lookup import describe
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -49,12 +48,13 @@ class MixpanelDestination:
         console: Any,
         clock: Callable[[], datetime] = utc_now,
         strict: bool = False,
+        lower: Callable[[str], str] | None = None,
     ) -> None:
         # A plain console gets a Reporter of its own; the facade's Reporter brings its flag.
         self.report = errors.reporter(console, strict)
-        self.calls = Calls(mixpanel, self.report, clock)
+        self.calls = Calls(mixpanel, self.report, clock, lower)
         lines = self.report.console
-        self.options = settings.read_settings(settings_object, lines.warn, lines.error)
+        self.options = settings.read_settings(settings_object, lines.warn, lines.error, lower)
         self.enabled = False
         self.geolocation_off = False
         if not self.options["token"]:
@@ -110,7 +110,7 @@ class MixpanelDestination:
         this page's mixpanel.js sends ``ip=0`` (``set_config({ip: false})``), once."""
         context = message.get("context")
         ip = context.get("ip") if isinstance(context, dict) else None
-        no_ip = isinstance(ip, (int, float)) and not isinstance(ip, bool) and ip == 0
+        no_ip = is_number(ip) and ip == 0
         if no_ip and not self.geolocation_off:
             self.calls.send("set_config", {"ip": False})
             self.geolocation_off = True

@@ -10,7 +10,7 @@ Must not import js/pyodide and must not touch mixpanel.js except through `Calls`
 
 from __future__ import annotations
 
-from integration.mixpanel.lookup import strict_equal, truthy
+from integration.jsvalues import strict_equal, truthy
 from integration.mixpanel.traits import traits_of
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module

@@ -46,10 +46,17 @@ def utc_now() -> datetime:
 class Calls:
     """Sends calls to mixpanel.js (or a fake shaped like it) and reports payload problems."""
 
-    def __init__(self, mixpanel: Any, report: Reporter, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        mixpanel: Any,
+        report: Reporter,
+        clock: Callable[[], datetime],
+        lower: Callable[[str], str] | None = None,
+    ) -> None:
         self.mixpanel = mixpanel
         self.report = report
         self.clock = clock
+        self.lower = lower  # JavaScript's toLowerCase where str.lower is ASCII-only
         self._noted: set[str] = set()
 
     def send(self, name: str, *args: Any, label: str = "") -> None:

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from integration.dates import dates_to_iso, epoch_seconds
 from integration.errors import InvalidCall
-from integration.mixpanel.lookup import (
+from integration.jsvalues import (
     describe,
     js_keys,
     js_lower,
@@ -190,11 +190,11 @@ def _people(
     options: dict[str, Any],
     calls: Calls,
 ) -> None:
-    if js_lower(event) in options["eventIncrements"]:
+    if js_lower(event, calls.lower) in options["eventIncrements"]:
         calls.send("people.increment", event, label=f'track "{event}" → people.increment')
         calls.send("people.set", "Last " + event, now, label=f'track "{event}" → people.set')
     for key in js_keys(props):
-        if js_lower(js_string(key)) in options["propIncrements"]:
+        if js_lower(js_string(key), calls.lower) in options["propIncrements"]:
             calls.send("people.increment", key, props[key], label=f'track "{event}" → increment')
     if truthy(revenue):
         calls.send("people.track_charge", revenue, label=f'track "{event}" → track_charge')

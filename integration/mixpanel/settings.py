@@ -18,7 +18,7 @@ import json
 
 from integration import surface
 from integration.errors import line
-from integration.mixpanel.lookup import describe, js_lower, js_string
+from integration.jsvalues import describe, js_lower, js_string
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -50,9 +50,13 @@ _EXPECTS = {bool: "true or false", str: "a string", list: "a list of names", dic
 
 
 def read_settings(
-    settings: Any, warn: Callable[[str], None], report: Callable[[str], None]
+    settings: Any,
+    warn: Callable[[str], None],
+    report: Callable[[str], None],
+    lower: Callable[[str], str] | None = None,
 ) -> dict[str, Any]:
-    """Complete, validated options. Unknown keys go to `warn`, wrong types to `report`."""
+    """Complete, validated options. Unknown keys go to `warn`, wrong types to `report`;
+    `lower` is jsvalues.js_lower's browser lower-casing, where str.lower is ASCII-only."""
     if not isinstance(settings, dict):
         report(line(f"Mixpanel settings must be an object, got {describe(settings)}"))
         settings = {}
@@ -65,7 +69,7 @@ def read_settings(
         elif key not in IGNORED:
             warn(line("Mixpanel settings", f'unknown setting "{key}" ignored'))
     for key in LOWER_CASED:
-        options[key] = [js_lower(js_string(name)) for name in options[key]]
+        options[key] = [js_lower(js_string(name), lower) for name in options[key]]
     return options
 
 

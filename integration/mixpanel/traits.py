@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from integration.dates import created_date, dates_to_iso
 from integration.errors import InvalidCall
-from integration.mixpanel.lookup import (
+from integration.jsvalues import (
     describe,
     js_keys,
     js_string,
