@@ -34,7 +34,7 @@ __all__ = ["Analytics"] + list(surface.METHODS)
 
 _SUBMODULES = frozenset(
     ("analytics", "arguments", "bridge", "dates", "errors", "identity", "messages", "mixpanel")
-) | frozenset(("jsvalues", "sanitize", "surface", "wire"))
+) | frozenset(("jsvalues", "sanitize", "surface"))
 
 
 def __getattr__(name: str) -> Any:
@@ -43,7 +43,7 @@ def __getattr__(name: str) -> Any:
 
         return Analytics
     if name in _SUBMODULES:
-        # MicroPython asks this hook for `from integration import wire` before it imports the
+        # MicroPython asks this hook for `from integration import dates` before it imports the
         # submodule (CPython imports it after this raises); importing it here serves both.
         __import__("integration." + name)
         return globals()[name]

@@ -2,8 +2,10 @@
 
 State lives behind a three-method storage protocol (``get``/``set``/``remove`` of JSON strings
 under analytics.js's own keys), so tests use ``MemoryStorage`` and the browser bridge uses
-cookies/localStorage. Reads always go to storage, as analytics.js does, so another tab's login
-is seen. Must not build messages, talk to the destination or import anything browser-specific.
+cookies/localStorage. Every read asks the storage object; nothing is kept here. The browser's
+storage (bridge.adapters.HostStorage) caches what it read for the life of the page, for speed,
+so another tab's login is seen on the next page load, not mid-page. Must not build messages,
+talk to the destination or import anything browser-specific.
 """
 
 from __future__ import annotations

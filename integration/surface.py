@@ -27,6 +27,11 @@ EVENTS = tuple(name for name in METHODS if name != "consent")
 # Calls the stub answers itself (no queueing): boot, readiness, listeners, diagnostics.
 STUB_METHODS = ("load", "ready", "on", "once", "off", "debug", "user")
 
+# Calls on window.mixpanel that answer an object whose methods are called next, with how many
+# of their arguments identify it. In a dotted call path ("get_group.set_once") they come first:
+# mixpanel.get_group(key, id).set_once(traits) is the path with arguments [key, id, traits].
+HANDLE_CALLS: dict[str, int] = {"get_group": 2}
+
 # Browser storage keys. Cookies hold the ids, as analytics.js; localStorage the rest.
 STORAGE: dict[str, str] = {
     "user_id": "ajs_user_id",
@@ -88,6 +93,7 @@ def as_json() -> dict[str, Any]:
     return {
         "methods": {name: list(args) for name, args in METHODS.items()},
         "stubMethods": list(STUB_METHODS),
+        "handleCalls": dict(HANDLE_CALLS),
         "storage": dict(STORAGE),
         "cookieKeys": [STORAGE[key] for key in COOKIE_KEYS],
         "runtimeFiles": {name: list(files) for name, files in RUNTIME_FILES.items()},

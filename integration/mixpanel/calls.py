@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from integration import surface
 from integration.dates import UTC
 from integration.errors import Reporter
 from integration.sanitize import sanitize
@@ -63,10 +64,8 @@ class Calls:
         """Call ``mixpanel.<name>(*args)``; `name` may be dotted (``people.set``)."""
         if name in PAYLOAD_CALLS:
             args = self._clean(name, args, label or name)
-        if name == "get_group.set_once":
-            self.mixpanel.get_group(args[0], args[1]).set_once(*args[2:])
-            return
-        self._method(name)(*args)
+        target, args = self._method(name, args)
+        target(*args)
 
     def read(self, name: str, *args: Any) -> Any:
         """A getter's answer, or None when mixpanel.js has no such getter."""
@@ -78,11 +77,18 @@ class Calls:
             self._noted.add(key)
             self.report.info(call, message)
 
-    def _method(self, name: str) -> Any:
+    def _method(self, name: str, args: tuple[Any, ...]) -> tuple[Any, tuple[Any, ...]]:
+        """The method a dotted path names, and its arguments: a call of surface.HANDLE_CALLS
+        (``get_group.set_once``) is made first, with the arguments that identify its object."""
         target = self.mixpanel
-        for part in name.split("."):
+        parts = name.split(".")
+        count = surface.HANDLE_CALLS.get(parts[0])
+        if count is not None and len(parts) > 1:
+            target = getattr(target, parts.pop(0))(*args[:count])
+            args = args[count:]
+        for part in parts:
             target = getattr(target, part)
-        return target
+        return target, args
 
     def _clean(self, name: str, args: tuple[Any, ...], label: str) -> tuple[Any, ...]:
         payload = "event" if name in EVENT_CALLS else "call"

@@ -19,8 +19,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from integration import surface, wire
+from integration import surface
 from integration.analytics import Analytics
+from integration.bridge import wire
 from integration.dates import INVALID_DATE
 from integration.mixpanel import MixpanelDestination
 from integration.mixpanel.settings import init_config, read_settings

@@ -6,7 +6,7 @@ import json
 import math
 from datetime import datetime, timezone
 
-from integration import wire
+from integration.bridge import wire
 from integration.dates import INVALID_DATE
 
 

@@ -1,0 +1,49 @@
+"""The host protocol: what the loader (static/analytics.js) lends Python, as one plain JS object.
+
+`bridge.start(host, settings_json)` receives it once. Every value crosses as a string of wire
+JSON (``bridge/wire.py``), so no per-call proxies are made or leaked; numbers and plain strings
+cross as themselves. The functions, by name (the loader must provide every one):
+
+``call(path, args_json)``
+    ``window.mixpanel.<path>(...args)``; `path` is dotted (``people.set``). A path through a
+    call that answers an object (``get_group.set_once``, see surface.HANDLE_CALLS) carries that
+    call's arguments first. The arguments are passed as made (no trailing nulls dropped).
+    Answers the result as JSON for getters (``get_*``), else ``"null"``.
+``invoke(fn_id, args_json)``
+    Run the page callback registered under `fn_id` (a wire ``fn`` tag) with the arguments.
+``log(level, message)``
+    One browser console line; `level` is ``log``, ``info``, ``warn`` or ``error``.
+``storageGet(key)`` / ``storageSet(key, value)`` / ``storageRemove(key)``
+    Browser storage of strings under analytics.js's keys (surface.STORAGE): the keys in
+    surface.COOKIE_KEYS live in cookies, every other key in localStorage. ``storageGet``
+    answers JSON: the stored string or null.
+``pageContext()``
+    JSON of this page: ``{path, referrer, search, title, url}``.
+``now()``
+    Milliseconds since the epoch (``Date.now()``).
+``newId()``
+    A random UUID (``crypto.randomUUID()``), for interpreters without ``uuid`` (MicroPython).
+``lower(text)``
+    JavaScript's ``toLowerCase``, for interpreters whose ``str.lower`` is ASCII-only.
+
+Imports nothing from JavaScript: this module only describes (mypy checks the adapters
+against `Host`).
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
+if TYPE_CHECKING:
+    from typing import Protocol
+
+    class Host(Protocol):
+        def call(self, path: str, args_json: str) -> str: ...
+        def invoke(self, fn_id: int, args_json: str) -> None: ...
+        def log(self, level: str, message: str) -> None: ...
+        def storageGet(self, key: str) -> str: ...  # noqa: N802  (JavaScript's names)
+        def storageSet(self, key: str, value: str) -> None: ...  # noqa: N802
+        def storageRemove(self, key: str) -> None: ...  # noqa: N802
+        def pageContext(self) -> str: ...  # noqa: N802
+        def now(self) -> float: ...
+        def newId(self) -> str: ...  # noqa: N802
+        def lower(self, text: str) -> str: ...

@@ -1,0 +1,105 @@
+"""integration.bridge against a recording stand-in for the loader's host object (the host
+protocol of integration/bridge/host.py), without a browser."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from integration import bridge, surface
+from integration.bridge import wire
+
+
+class FakeHost:
+    """Every host function of the protocol; records what Python asked for."""
+
+    def __init__(self, stored: dict[str, str] | None = None) -> None:
+        self.calls: list[tuple[str, list[Any]]] = []
+        self.lines: list[tuple[str, str]] = []
+        self.stored: dict[str, str] = dict(stored or {})
+        self.reads: list[str] = []
+        self.ids = iter(range(1, 1000))
+
+    def call(self, path: str, args_json: str) -> str:
+        args, _ = wire.decode(args_json)
+        self.calls.append((path, args))
+        return json.dumps("mp-device" if path == "get_distinct_id" else None)
+
+    def invoke(self, fn_id: int, args_json: str) -> None:
+        self.calls.append((f"invoke {fn_id}", json.loads(args_json)))
+
+    def log(self, level: str, message: str) -> None:
+        self.lines.append((level, message))
+
+    def storageGet(self, key: str) -> str:  # noqa: N802
+        self.reads.append(key)
+        return json.dumps(self.stored.get(key))
+
+    def storageSet(self, key: str, value: str) -> None:  # noqa: N802
+        self.stored[key] = value
+
+    def storageRemove(self, key: str) -> None:  # noqa: N802
+        self.stored.pop(key, None)
+
+    def pageContext(self) -> str:  # noqa: N802
+        return json.dumps({"path": "/", "referrer": "", "search": "", "title": "", "url": "u"})
+
+    def now(self) -> float:
+        return 1_700_000_000_000.0
+
+    def newId(self) -> str:  # noqa: N802
+        return f"id-{next(self.ids)}"
+
+    def lower(self, text: str) -> str:
+        return text.lower()
+
+
+SETTINGS = {"token": "t", "groupIdentifierTraits": ["company"]}
+
+
+def started(host: FakeHost) -> Any:
+    return bridge.start(host, wire.encode([SETTINGS])[1:-1])
+
+
+def test_start_inits_mixpanel_through_the_host_and_dispatch_tracks() -> None:
+    host = FakeHost()
+    dispatch = started(host)
+    dispatch("track", wire.encode(["Clicked", {"a": 1}]), "{}")
+    paths = [path for path, _ in host.calls]
+    assert paths[:2] == ["init", "register"] and "track" in paths
+    track_args = dict(host.calls)["track"]
+    assert track_args[0] == "Clicked" and track_args[1]["a"] == 1
+
+
+def test_a_group_call_crosses_as_one_dotted_path_with_its_handle_arguments_first() -> None:
+    host = FakeHost()
+    dispatch = started(host)
+    dispatch("identify", wire.encode(["u1"]), "{}")
+    dispatch("group", wire.encode(["g1", {"n": 2}]), "{}")
+    [(path, args)] = [c for c in host.calls if c[0].startswith("get_group")]
+    assert (path, args) == ("get_group.set_once", ["company", "g1", {"n": 2}])
+    assert surface.HANDLE_CALLS == {"get_group": 2}
+
+
+def test_identity_is_kept_in_host_storage_and_read_once_per_page() -> None:
+    host = FakeHost()
+    dispatch = started(host)
+    dispatch("identify", wire.encode(["u1"]), "{}")
+    dispatch("track", wire.encode(["E"]), "{}")
+    assert json.loads(host.stored[surface.STORAGE["user_id"]]) == "u1"
+    assert host.reads.count(surface.STORAGE["user_id"]) == 1  # cached for this page
+
+
+def test_bad_wire_input_is_one_line_naming_the_call_and_nothing_raises() -> None:
+    host = FakeHost()
+    dispatch = started(host)
+    assert dispatch("track", "not json", "{}") is None
+    assert host.lines[-1][0] == "error" and host.lines[-1][1].startswith("[analytics] track: ")
+
+
+def test_module_level_calls_go_to_the_instance_the_loader_started() -> None:
+    host = FakeHost()
+    started(host)
+    bridge.page_api().call("track", "From Python", properties={"k": 1})
+    [args] = [args for path, args in host.calls if path == "track"]
+    assert args[0] == "From Python" and args[1]["k"] == 1
