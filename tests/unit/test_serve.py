@@ -120,7 +120,7 @@ def test_package_zip_holds_the_integration_modules(base: str) -> None:
 
     with urllib.request.urlopen(base + "/integration.zip") as resp:
         names = zipfile.ZipFile(io.BytesIO(resp.read())).namelist()
-    assert "integration/bridge.py" in names and "integration/wire.py" in names
+    assert "integration/bridge/__init__.py" in names and "integration/bridge/wire.py" in names
 
 
 @pytest.mark.parametrize(
