@@ -182,7 +182,7 @@ def test_micropython_runs_the_precompiled_package_fetched_before_the_load_event(
     loaded = page.evaluate(
         "() => analytics.micropython.pyimport('sys').modules['integration.bridge'].__file__"
     )
-    assert loaded.endswith("bridge.mpy"), loaded
+    assert loaded.endswith("bridge/__init__.mpy"), loaded
 
 
 def _without_mpy(route: Any) -> None:
