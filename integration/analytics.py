@@ -14,7 +14,16 @@ import time
 
 from integration import arguments, messages, surface
 from integration.errors import InvalidCall, Reporter
-from integration.identity import ConsentStorage, Group, MemoryStorage, User, new_uuid, unstorable
+from integration.identity import (
+    ConsentStorage,
+    Group,
+    MemoryStorage,
+    User,
+    new_uuid,
+    remember_decision,
+    stored_decision,
+    unstorable,
+)
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -50,6 +59,16 @@ def _mixpanel_destination(lower: Callable[[str], str] | None) -> Callable[..., A
     return make
 
 
+def _with_stored_decision(settings: Any, decided: bool | None) -> Any:
+    """A visitor's stored consent decision wins over the ``consent`` setting, which is only
+    the default for visitors who have not decided (a copy: the caller's dict is not changed)."""
+    if decided is None or not isinstance(settings, dict):
+        return settings
+    chosen = dict(settings)
+    chosen["consent"] = decided
+    return chosen
+
+
 class Analytics:
     """analytics.js's public API in front of one destination (Mixpanel)."""
 
@@ -72,8 +91,11 @@ class Analytics:
         self._new_id = new_id or new_uuid
         self._page_context = page_context or _blank_page
         self._reporter = Reporter(self.console, strict)
+        backing = storage if storage is not None else MemoryStorage()
+        settings = _with_stored_decision(settings, stored_decision(backing))
         withheld = isinstance(settings, dict) and settings.get("consent") is False
-        store = ConsentStorage(storage if storage is not None else MemoryStorage(), not withheld)
+        self._backing = backing
+        store = ConsentStorage(backing, not withheld)
         self._store = store
         self._user = User(store, self._new_id)
         self._group_entity = Group(store)
@@ -113,7 +135,8 @@ class Analytics:
         self._guard("reset", self._reset)
 
     def consent(self, granted: Any) -> None:
-        """Give (True) or withdraw (False) consent to tracking; see the ``consent`` setting."""
+        """Give (True) or withdraw (False) consent to tracking. The decision is stored and wins
+        over the ``consent`` setting on every later page, until it is changed."""
         self._guard("consent", self._consent, granted)
 
     def user(self) -> User:
@@ -208,6 +231,7 @@ class Analytics:
         if not isinstance(granted, bool):
             got = arguments.type_name(granted)
             raise InvalidCall("consent", f"takes true or false, got {got}; nothing changed")
+        remember_decision(self._backing, granted)  # first, so it holds even if the rest fails
         self._store.consent(granted)
         if self._destination_ready():
             self._attempt("consent", "Mixpanel", self.destination.consent, granted)

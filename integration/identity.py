@@ -40,6 +40,7 @@ ANONYMOUS_ID = surface.STORAGE["anonymous_id"]
 USER_TRAITS = surface.STORAGE["user_traits"]
 GROUP_ID = surface.STORAGE["group_id"]
 GROUP_TRAITS = surface.STORAGE["group_traits"]
+CONSENT = surface.STORAGE["consent"]  # the visitor's decision, "1" or "0"; the stub reads it
 
 _UNSET: Any = object()
 
@@ -63,6 +64,17 @@ class MemoryStorage:
 IDENTITY_KEYS = (USER_ID, ANONYMOUS_ID, USER_TRAITS, GROUP_ID, GROUP_TRAITS)
 
 
+def stored_decision(storage: Storage) -> bool | None:
+    """The visitor's stored consent decision, or None while they have not decided."""
+    raw = storage.get(CONSENT)
+    return True if raw == "1" else False if raw == "0" else None
+
+
+def remember_decision(storage: Storage, granted: bool) -> None:
+    """Store the visitor's decision (`CONSENT`): it holds on every later page until changed."""
+    storage.set(CONSENT, "1" if granted else "0")
+
+
 class ConsentStorage:
     """Beyond analytics.js: while consent is withheld, identity lives in this page's memory only.
 
@@ -70,7 +82,7 @@ class ConsentStorage:
     localStorage; reads see the overlay first, then what was stored before. Consent given
     writes the overlay through; consent withdrawn moves the stored identity into the overlay
     and deletes it from the browser, so this page keeps its visitor and the browser keeps
-    nothing.
+    nothing. The decision itself is stored first-party by `remember_decision`.
     """
 
     def __init__(self, backing: Storage, persist: bool = True) -> None:

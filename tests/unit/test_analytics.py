@@ -8,7 +8,7 @@ import pytest
 
 from integration.analytics import Analytics
 from integration.errors import InvalidCall
-from integration.identity import USER_ID, USER_TRAITS, MemoryStorage
+from integration.identity import CONSENT, USER_ID, USER_TRAITS, MemoryStorage
 from tests.fakes import RecordingConsole, RecordingMixpanel
 
 T0 = 1_577_836_800_000.0  # 2020-01-01T00:00:00Z
@@ -477,10 +477,10 @@ def test_withdrawing_consent_deletes_the_identity_cookies():
     analytics.identify("u1", {"plan": "pro"})
     assert USER_ID in storage.data
     analytics.consent(False)
-    assert storage.data == {}
+    assert storage.data == {CONSENT: "0"}  # issue 12 item 9: only the decision is kept
     assert dest.received[-1] == ("consent", False)
     analytics.track("Still This Page")
-    assert dest.last()["userId"] == "u1" and storage.data == {}
+    assert dest.last()["userId"] == "u1" and storage.data == {CONSENT: "0"}
 
 
 def test_a_non_boolean_consent_changes_no_storage():
