@@ -348,7 +348,8 @@ def test_without_consent_mixpanel_js_stores_and_sends_nothing_until_consent(
 def _identity_storage(page: Any) -> dict[str, Any]:
     cookies = [c["name"] for c in page.context.cookies() if c["name"].startswith("ajs_")]
     local = page.evaluate(
-        "() => Object.keys(localStorage).filter(k => k.startsWith('ajs_')).sort()"
+        "() => Object.keys(localStorage).filter(k => k.startsWith('ajs_') && k !== 'ajs_consent')"
+        ".sort()"
     )
     return {"cookies": sorted(cookies), "localStorage": local}
 
