@@ -4,15 +4,22 @@ The fake mirrors mixpanel.js's API shape (attribute namespaces `people`, `cookie
 `get_group(...)` objects) so the destination code cannot tell it from the real library.
 Every call is recorded as a ``(name, args)`` tuple, e.g. ``("people.set", ({"a": 1},))``.
 A browser contract test checks every recorded name exists on the real ``window.mixpanel``.
+
+Portable on purpose (no runtime typing, no dataclasses, no unpacking in displays): the behaviour
+corpus runner (tests/portable/runner.py) uses these same fakes inside the browser's MicroPython.
+Set ``listener`` to also hear each call as it is recorded (the runner keeps one ordered log).
 """
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 
 class _Namespace:
-    def __init__(self, owner: RecordingMixpanel, prefix: str) -> None:
+    def __init__(self, owner: Any, prefix: str) -> None:
         self._owner = owner
         self._prefix = prefix
 
@@ -21,22 +28,22 @@ class _Namespace:
             raise AttributeError(name)
 
         def record(*args: Any) -> None:
-            self._owner.calls.append((self._prefix + name, args))
+            self._owner._record(self._prefix + name, *args)
 
         return record
 
 
 class _Group:
-    def __init__(self, owner: RecordingMixpanel, key: Any, group_id: Any) -> None:
+    def __init__(self, owner: Any, key: Any, group_id: Any) -> None:
         self._owner = owner
         self._key = key
         self._group_id = group_id
 
     def set_once(self, *args: Any) -> None:
-        self._owner.calls.append(("get_group.set_once", (self._key, self._group_id, *args)))
+        self._owner._record("get_group.set_once", self._key, self._group_id, *args)
 
     def set(self, *args: Any) -> None:
-        self._owner.calls.append(("get_group.set", (self._key, self._group_id, *args)))
+        self._owner._record("get_group.set", self._key, self._group_id, *args)
 
 
 class RecordingMixpanel:
@@ -48,9 +55,12 @@ class RecordingMixpanel:
         self.super_properties: dict[str, Any] = dict(super_properties)
         self.people = _Namespace(self, "people.")
         self.cookie = _Namespace(self, "cookie.")
+        self.listener: Callable[[str, tuple[Any, ...]], None] | None = None
 
     def _record(self, name: str, *args: Any) -> None:
         self.calls.append((name, args))
+        if self.listener is not None:
+            self.listener(name, args)
 
     def init(self, *args: Any) -> None:
         self._record("init", *args)
@@ -64,7 +74,7 @@ class RecordingMixpanel:
         self._record("name_tag", *args)
 
     def register(self, props: dict[str, Any], *rest: Any) -> None:
-        self._record("register", props, *rest)
+        self._record("register", props, *rest)  # a call, not a display: portable
         self.super_properties.update(props)
 
     def register_once(self, *args: Any) -> None:
@@ -127,18 +137,24 @@ class RecordingConsole:
 
     def __init__(self) -> None:
         self.lines: list[tuple[str, str]] = []
+        self.listener: Callable[[str, str], None] | None = None
+
+    def _line(self, level: str, message: str) -> None:
+        self.lines.append((level, message))
+        if self.listener is not None:
+            self.listener(level, message)
 
     def log(self, message: str) -> None:
-        self.lines.append(("log", message))
+        self._line("log", message)
 
     def info(self, message: str) -> None:
-        self.lines.append(("info", message))
+        self._line("info", message)
 
     def warn(self, message: str) -> None:
-        self.lines.append(("warn", message))
+        self._line("warn", message)
 
     def error(self, message: str) -> None:
-        self.lines.append(("error", message))
+        self._line("error", message)
 
     def at(self, level: str) -> list[str]:
         return [m for lvl, m in self.lines if lvl == level]

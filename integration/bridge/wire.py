@@ -126,6 +126,8 @@ def _other(value: Any) -> Any:
         return {MARK: "date", "v": (micros + 500) // 1000}
     if isinstance(value, (set, frozenset)):
         return _prepare(list(value))
+    if isinstance(value, JsFunction):  # a page function going back: its tag again
+        return {MARK: "fn", "v": value.fn_id}
     return str(value)
 
 

@@ -1,9 +1,9 @@
 """runtime 'micropython': the same `integration` package on PyScript's MicroPython.
 
 Wire tests go through the real mixpanel.js to the collector. The differential test runs the
-behaviour corpus (tests/mpy_corpus.py: every case of the mapping unit tests, replayed by the
-portable runner tests/mpy_runner.py) inside the page's MicroPython and compares every output
-with CPython's.
+behaviour corpus (tests/portable/corpus.py: every case of the mapping unit tests, replayed by
+the portable runner tests/portable/runner.py with tests/fakes.py) inside the page's MicroPython
+and compares every output with CPython's.
 """
 
 from __future__ import annotations
@@ -87,20 +87,22 @@ def test_micropython_early_track_keeps_its_property_and_call_time(tp: Any, colle
 def corpus(tmp_path_factory: Any) -> dict[str, Any]:
     """The behaviour corpus and CPython's results, made fresh from the unit tests."""
     out = tmp_path_factory.mktemp("corpus") / "corpus.json"
-    subprocess.run([sys.executable, "-m", "tests.mpy_corpus", str(out)], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "tests.portable.corpus", str(out)], cwd=ROOT, check=True)
     text = out.read_text(encoding="utf-8")
     return {"text": text, **json.loads(text)}
 
 
-RUN_CORPUS = """([runtime, runner, corpus]) => {
+RUN_CORPUS = """([runtime, runner, fakes, corpus]) => {
   const started = performance.now();
   let results;
   if (runtime === 'micropython') {
     const mp = analytics.micropython;
+    mp.FS.writeFile('/lib/fakes.py', fakes);
     mp.FS.writeFile('/lib/mpy_runner.py', runner);
     results = mp.pyimport('mpy_runner').run_all(corpus);
   } else {
     const py = analytics.pyodide;
+    py.FS.writeFile('/home/pyodide/fakes.py', fakes);
     py.FS.writeFile('/home/pyodide/mpy_runner.py', runner);
     const module = py.pyimport('mpy_runner');
     results = module.run_all(corpus);
@@ -129,8 +131,9 @@ def test_behaviour_corpus_gives_cpythons_results_in_the_browser(
 ) -> None:
     page = tp.open(f"corpus-{runtime}", settings={"runtime": runtime})
     assert tp.wait_ready()["status"] == "ready"
-    runner = (ROOT / "tests" / "mpy_runner.py").read_text(encoding="utf-8")
-    run = page.evaluate(RUN_CORPUS, [runtime, runner, corpus["text"]])
+    runner = (ROOT / "tests" / "portable" / "runner.py").read_text(encoding="utf-8")
+    fakes = (ROOT / "tests" / "fakes.py").read_text(encoding="utf-8")
+    run = page.evaluate(RUN_CORPUS, [runtime, runner, fakes, corpus["text"]])
     actual = json.loads(run["results"])
     expected = corpus["expected"]
     sessions = corpus["sessions"]

@@ -4,10 +4,11 @@ Runs the mapping unit tests (identify, track, page, alias/group/reset, settings,
 Analytics facade) with MixpanelDestination and Analytics wrapped, so every destination or
 facade a test builds becomes a *session*: its settings, the fake's starting state and each
 call's inputs (copied before the call). Sessions whose inputs have no JSON form (sets, objects,
-non-string keys) are left out and counted. Each session is then replayed on CPython by
-tests/mpy_runner.py for the expected results.
+non-string keys, non-finite numbers) are left out and counted. Inputs are written in the
+bridge's wire format (functions as callback tags). Each session is then replayed on CPython by
+tests/portable/runner.py for the expected results.
 
-    python -m tests.mpy_corpus [out.json]     writes {"sessions", "expected", "skipped"}
+    python -m tests.portable.corpus [out.json]     writes {"sessions", "expected", "skipped"}
 """
 
 from __future__ import annotations
@@ -23,10 +24,42 @@ from typing import Any
 import pytest
 
 from integration.analytics import Analytics
+from integration.bridge import wire
+from integration.dates import is_date
 from integration.mixpanel import MixpanelDestination
-from tests import mpy_runner
+from integration.sanitize import is_function
+from tests.portable import runner
 
-ROOT = Path(__file__).resolve().parent.parent
+
+class Unencodable(Exception):
+    """An input the wire format cannot carry faithfully: the session is left out."""
+
+
+def _faithful(value: Any) -> Any:
+    """`value` with functions as wire callbacks; raises Unencodable for what would change."""
+    if value is None or isinstance(value, (bool, str, int)) or is_date(value):
+        return value
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise Unencodable("a non-finite number")
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_faithful(item) for item in value]
+    if isinstance(value, dict):
+        if any(not isinstance(k, str) or k.startswith(wire.MARK) for k in value):
+            raise Unencodable("a key")
+        return {k: _faithful(v) for k, v in value.items()}
+    if is_function(value):
+        return wire.JsFunction(0, None)
+    raise Unencodable(type(value).__name__)
+
+
+def encode(value: Any) -> Any:
+    """The wire JSON (as a value) of a faithfully encodable input."""
+    return json.loads(wire.encode([_faithful(value)]))[0]
+
+
+ROOT = Path(__file__).resolve().parents[2]
 TEST_FILES = [
     "tests/unit/test_identify.py",
     "tests/unit/test_track.py",
@@ -48,13 +81,13 @@ class _Capture:
         try:
             session = {
                 "kind": kind,
-                "settings": mpy_runner.encode(settings),
+                "settings": encode(settings),
                 "strict": strict,
                 "distinct_id": getattr(mixpanel, "distinct_id", None),
-                "super": mpy_runner.encode(getattr(mixpanel, "super_properties", {})),
+                "super": encode(getattr(mixpanel, "super_properties", {})),
                 "steps": [],
             }
-        except mpy_runner.Unencodable:
+        except Unencodable:
             self.skipped += 1
             return None
         self.sessions.append(session)
@@ -64,10 +97,8 @@ class _Capture:
         if session is None or session.get("broken"):
             return
         try:
-            session["steps"].append(
-                [method, mpy_runner.encode(list(args)), mpy_runner.encode(dict(kwargs))]
-            )
-        except mpy_runner.Unencodable:
+            session["steps"].append([method, encode(list(args)), encode(dict(kwargs))])
+        except Unencodable:
             session["broken"] = True
 
 
@@ -140,7 +171,7 @@ def build() -> dict[str, Any]:
         else:
             sessions.append(session)
     text = json.dumps(sessions, ensure_ascii=False)
-    expected = json.loads(mpy_runner.run_all(text))
+    expected = json.loads(runner.run_all(text))
     return {"sessions": sessions, "expected": expected, "skipped": capture.skipped}
 
 
