@@ -17,6 +17,7 @@ import contextlib
 import functools
 import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,7 @@ class _Plugin:
 
 
 def build() -> dict[str, Any]:
+    os.environ["FULL_EXAMPLES"] = "1"  # tests/examples.py: every example makes sessions
     capture = _Capture()
     with contextlib.redirect_stdout(io.StringIO()):
         code = pytest.main(

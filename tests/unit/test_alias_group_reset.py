@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from integration.dates import INVALID_DATE, UTC
 from integration.mixpanel import MixpanelDestination
+from tests.examples import examples
 from tests.fakes import RecordingConsole, RecordingMixpanel
 
 MP_LIB = ("register", ({"mp_lib": "Segment: web"},))
@@ -228,7 +229,7 @@ ALL_ON = {
 }
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(message=messages, set_all=st.booleans(), existing=json_like)
 def test_no_json_like_input_makes_any_method_raise(
     message: Any, set_all: bool, existing: Any

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from integration import dates
 from integration import jsvalues as lookup
 from integration.mixpanel import events, traits
+from tests.examples import examples
 
 ISO = re.compile(
     r"([0-9]{4})(?:-?([0-9]{2})(?:-?([0-9]{2}))?)?"
@@ -36,7 +37,7 @@ WORDS = st.lists(
 EMAILS = st.text(alphabet="ab@.\n\r ", max_size=12)
 
 
-@settings(max_examples=3000)
+@settings(max_examples=examples(3000))
 @given(ISO_TEXT)
 def test_iso_matcher_is_the_isodate_pattern(text: str) -> None:
     found = ISO.fullmatch(text)
@@ -44,7 +45,7 @@ def test_iso_matcher_is_the_isodate_pattern(text: str) -> None:
     assert dates._strict_start(text) == bool(STRICT_START.match(text))
 
 
-@settings(max_examples=2000)
+@settings(max_examples=examples(2000))
 @given(NUMBER_TEXT | st.text(max_size=12))
 def test_number_scanners_are_the_patterns(text: str) -> None:
     leading = LEADING_INT.match(text)
@@ -57,13 +58,13 @@ def test_number_scanners_are_the_patterns(text: str) -> None:
     assert dates._longest_digit_run(text) == max(runs, default=0)
 
 
-@settings(max_examples=2000)
+@settings(max_examples=examples(2000))
 @given(WORDS)
 def test_order_completed_is_the_pattern(text: str) -> None:
     assert events.order_completed(text) == bool(ORDER_COMPLETED.match(text))
 
 
-@settings(max_examples=2000)
+@settings(max_examples=examples(2000))
 @given(EMAILS | st.text(max_size=10))
 def test_email_test_is_the_pattern(text: str) -> None:
     assert traits._looks_like_email(text) == bool(EMAIL.match(text))

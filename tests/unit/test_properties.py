@@ -25,6 +25,7 @@ from integration.bridge import wire
 from integration.dates import INVALID_DATE
 from integration.mixpanel import MixpanelDestination
 from integration.mixpanel.settings import init_config, read_settings
+from tests.examples import examples
 from tests.fakes import RecordingConsole, RecordingMixpanel
 
 METHODS = tuple(surface.METHODS)
@@ -101,7 +102,7 @@ def _check_calls(mixpanel: RecordingMixpanel) -> None:
         assert _walk(list(args)) == [], (name, args)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     settings_object=SETTINGS,
     calls=st.lists(st.tuples(st.sampled_from(METHODS), argument_lists), max_size=6),
@@ -115,7 +116,7 @@ def test_no_call_raises_and_every_payload_is_wire_safe(
     _check_calls(mixpanel)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     settings_object=SETTINGS,
     event=st.text(max_size=10),
