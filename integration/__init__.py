@@ -2,20 +2,26 @@
 
 Map of the package (each module says what it must not do):
 
-    bridge.py      the ONLY module that touches JavaScript (js / pyodide / pyscript). The loader
-                   (static/analytics.js) calls bridge.start(); PyScript pages use page_api().
-    wire.py        the JSON wire format between the loader and Python (Dates, callbacks, cycles).
+    surface.py     the contract as data: the calls and their argument order, the settings table,
+                   storage keys, runtime files. The only place that spells them out.
     analytics.py   the analytics.js facade: one method per call; never raises into the page.
+    errors.py      InvalidCall and the one Reporter: one console-line format, one strict flag.
     arguments.py   analytics.js argument overloading, as pure functions.
-    identity.py    user / group / anonymous id with analytics.js's merge rules, behind storage.
+    identity.py    user / group / anonymous id with analytics.js's merge rules, and the stored
+                   consent decision, behind storage.
     messages.py    Segment-shaped message dicts (messageId, timestamp, context, integrations).
     dates.py       ISO strings ⇄ datetimes, as Segment's facade and mixpanel.js expect them.
+    jsvalues.py    JavaScript value semantics, the one number test and the one nested walker.
     sanitize.py    values made safe for mixpanel.js before any call, with what was changed.
     mixpanel/      the destination: settings → init config; each call → mixpanel.js calls.
+    bridge/        the ONLY package that touches JavaScript (js / pyodide / pyscript): the host
+                   protocol, the wire format, the adapters, start/dispatch, PyScript forwarding.
+                   The loader (static/analytics.js) calls bridge.start(host, settings_json).
 
-Everything but bridge.py is plain Python that runs unchanged under CPython (unit tests) and in
-the browser. On a PyScript page, the module-level functions below forward to the page's one
-integration (window.analytics), so JS and Python calls share one queue and one identity:
+Everything but bridge/ is plain Python that runs unchanged under CPython (unit tests), Pyodide
+and MicroPython. On a PyScript page, the module-level functions (one per call of
+surface.METHODS) forward to the page's one integration (window.analytics), so JS and Python
+calls share one queue and one identity:
 
     import integration
     integration.track("Clicked", {"button": "buy"})

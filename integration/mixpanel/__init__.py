@@ -7,6 +7,10 @@ Package map:
 - `events`    track / page mapping (spec sections 6, 7)
 - `calls`     the only code that calls the mixpanel.js object; sanitizes payloads and
               reports each problem with one console.warn per call
+- `lookup`    an alias of integration/jsvalues.py, kept for branches written before the move
+
+The settings table itself (names, kinds, defaults, help) is integration/surface.py's; the
+JavaScript value semantics are integration/jsvalues.py.
 
 `MixpanelDestination(settings, mixpanel, console)` validates the settings, calls
 ``mixpanel.init(token, config)`` once and registers ``mp_lib``. Each public method takes one
