@@ -96,3 +96,5 @@ class JsMixpanel(_JsNamespace):
 
     def __init__(self, host: Host) -> None:
         super().__init__(host, "")
+        self.people = _JsNamespace(host, "people.")
+        self.cookie = _JsNamespace(host, "cookie.")

@@ -54,7 +54,7 @@ class FakeHost:
         return text.lower()
 
 
-SETTINGS = {"token": "t", "groupIdentifierTraits": ["company"]}
+SETTINGS = {"token": "t", "groupIdentifierTraits": ["company"], "people": True}
 
 
 def started(host: FakeHost) -> Any:
@@ -103,3 +103,13 @@ def test_module_level_calls_go_to_the_instance_the_loader_started() -> None:
     bridge.page_api().call("track", "From Python", properties={"k": 1})
     [args] = [args for path, args in host.calls if path == "track"]
     assert args[0] == "From Python" and args[1]["k"] == 1
+
+
+def test_people_calls_cross_as_people_paths_and_the_next_call_still_works() -> None:
+    host = FakeHost()
+    dispatch = started(host)
+    dispatch("identify", wire.encode(["u1", {"plan": "pro"}]), "{}")
+    dispatch("track", wire.encode(["After"]), "{}")
+    paths = [path for path, _ in host.calls]
+    assert "people.set" in paths and "track" in paths
+    assert [line for line in host.lines if line[0] == "error"] == []
