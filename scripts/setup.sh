@@ -38,7 +38,7 @@ vstamp=.venv/.pyproject-stamp
 if [ ! -f "$vstamp" ] || ! cmp -s pyproject.toml "$vstamp"; then
   echo "setup: installing the project into .venv"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[test]'
+  .venv/bin/python -m pip install -q -e '.[test,build]'
   cp pyproject.toml "$vstamp"
 fi
 
