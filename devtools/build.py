@@ -15,9 +15,10 @@
   server).
 - MANIFEST.json lists every file with its size and gzip size, the script tag with its SRI hash
   and a minimal Content-Security-Policy; the same summary is printed.
-- Write-key builds (Segment's snippet, unchanged but for its host) add
-  `analytics.js/v1/KEY/analytics.min.js` (the loader with that project's Mixpanel settings
-  baked in, root "../../../") and `v1/projects/KEY/settings` (the file given).
+- Write-key builds (Segment's snippet, unchanged but for its host: `<bundle URL>/segment`)
+  add `segment/analytics.js/v1/KEY/analytics.min.js` (the loader with that project's Mixpanel
+  settings baked in, root "../../../../") and `segment/v1/projects/KEY/settings` (the file
+  given). They sit in segment/ because `analytics.js` at the root is the loader, a file.
 
 Only what is stale is rebuilt: hashed files already in DIR are kept, the expensive parts
 (.mpy, trimmed stdlib, snapshot, wheel) are cached in .cache/, and `ensure_built()` (the dev
@@ -57,6 +58,16 @@ TAG_URL = "/analytics/analytics.js"  # where the README and the dev server mount
 GZIP_SUFFIXES = {".js", ".mjs", ".json", ".wasm", ".bin", ".map", ".svg", ".css", ".html"}
 GZIP_NAMES = (".mpy.zip",)  # stored zips compress well; deflated ones do not
 HASHED = re.compile(r"(?:^|/)[^/]*[.-][0-9a-f]{8}(?:[./]|$)")  # a path with a content hash
+# Stands in for https://cdn.segment.com in a site's Segment snippet. A folder of its own because
+# Segment's path starts with `analytics.js/`, which is our loader's (a file's) name at the root.
+SEGMENT_HOST = "segment"
+
+
+def is_hashed(path: str) -> bool:
+    """Whether a bundle path names content that never changes (sent immutable)."""
+    return not path.startswith(SEGMENT_HOST + "/") and bool(HASHED.search(path))
+
+
 KEY_CHARS = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
 
 # name -> (npm package, folder in it, files taken (flat), the file the `files` key points at)
@@ -356,12 +367,14 @@ class Options:
     make_snapshot: bool = False
     write_keys: list[tuple[str, Path]] = field(default_factory=list)
     root: Path = ROOT
-    node: Path | None = None
+    node: Path | None = None  # node_modules (default: root's)
+    wheel: bool = True
 
 
 def collect(opts: Options) -> tuple[Bundle, dict[str, Any]]:
     """Every file of the bundle, in memory (the caches keep this cheap)."""
     root, node = opts.root, opts.node or opts.root / "node_modules"
+    projects = [(key, path, mixpanel_settings(key, path)) for key, path in opts.write_keys]
     bundle = Bundle()
     surface = load_surface(root)
     add_boot(bundle, root)
@@ -379,15 +392,15 @@ def collect(opts: Options) -> tuple[Bundle, dict[str, Any]]:
     body = json.dumps(surface, indent=1).encode()
     bundle.out[f"surface.{h8(body)}.json"] = body
     bundle.files["surface"] = f"surface.{h8(body)}.json"
-    add_wheel(bundle, root)
+    if opts.wheel:
+        add_wheel(bundle, root)
     source = (root / "static" / "analytics.js").read_text()
     bundle.out["analytics.js"] = loader(source, contract(surface, bundle.files))
     bundle.out["snippet.js"] = (root / "static" / "snippet.js").read_bytes()
-    for wkey, settings_path in opts.write_keys:
-        settings = mixpanel_settings(wkey, settings_path)
-        stub = loader(source, contract(surface, bundle.files, "../../../", settings))
-        bundle.out[f"analytics.js/v1/{wkey}/analytics.min.js"] = stub
-        bundle.out[f"v1/projects/{wkey}/settings"] = settings_path.read_bytes()
+    for wkey, settings_path, settings in projects:
+        stub = loader(source, contract(surface, bundle.files, "../../../../", settings))
+        bundle.out[f"{SEGMENT_HOST}/analytics.js/v1/{wkey}/analytics.min.js"] = stub
+        bundle.out[f"{SEGMENT_HOST}/v1/projects/{wkey}/settings"] = settings_path.read_bytes()
     return bundle, {"snapshot_key": key}
 
 
@@ -400,7 +413,7 @@ def write(bundle: Bundle, opts: Options, fingerprint: str) -> dict[str, Any]:
     keep = {"MANIFEST.json"}
     for path, body in sorted(bundle.out.items()):
         target = out / path
-        hashed = bool(HASHED.search(path))
+        hashed = is_hashed(path)
         if not (hashed and target.is_file() and target.stat().st_size == len(body)):
             atomic_write(target, body)
         keep.add(path)

@@ -130,8 +130,10 @@ def content_type(path: Path) -> str:
 class Assets:
     """Resolves URL paths to files in the mounted folders; the bundle is rebuilt when stale."""
 
-    def __init__(self, dist: Path | None = None, rebuild: bool = True) -> None:
-        self.options = build.Options(out=dist or build.DIST, make_snapshot=False)
+    def __init__(
+        self, dist: Path | None = None, rebuild: bool = True, node: Path | None = None
+    ) -> None:
+        self.options = build.Options(out=dist or build.DIST, make_snapshot=False, node=node)
         self.rebuild = rebuild
         self.mounts: dict[str, Path] = {
             "/analytics/": self.options.out,
@@ -172,7 +174,7 @@ class Assets:
         ctype = content_type(file)
         if prefix == "/analytics/":
             rel = url_path[len(prefix) :]
-            cache = IMMUTABLE if build.HASHED.search(rel) else REVALIDATE
+            cache = IMMUTABLE if build.is_hashed(rel) else REVALIDATE
             twin = file.with_name(file.name + ".gz")
             if accept_gzip and twin.is_file():
                 return Asset(twin.read_bytes(), ctype, etag[:-1] + '-gz"', cache, True)
@@ -310,10 +312,16 @@ class Server(ThreadingHTTPServer):
 
 
 def make_server(
-    host: str = "127.0.0.1", port: int = 0, *, dist: Path | None = None, build: bool = True
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    dist: Path | None = None,
+    build: bool = True,
+    node: Path | None = None,
 ) -> ThreadingHTTPServer:
-    """A server on (host, port); with `build`, the bundle in `dist` is made up to date first."""
-    assets = Assets(dist, rebuild=build)
+    """A server on (host, port); with `build`, the bundle in `dist` is made up to date first
+    (and kept so); `node` stands in for node_modules (the unit tests give a missing folder)."""
+    assets = Assets(dist, rebuild=build, node=node)
     assets.ensure_built()
     handler = type("BoundHandler", (Handler,), {"collector": Collector(), "assets": assets})
     server = Server((host, port), handler)

@@ -95,7 +95,8 @@ def exercise(extra_json):
         m.__file__[len(prefix):] for m in list(sys.modules.values())
         if isinstance(getattr(m, "__file__", None), str) and m.__file__.startswith(prefix)
     })
-    return json.dumps({"problems": problems, "files": files})
+    builtins = sorted(sys.builtin_module_names)
+    return json.dumps({"problems": problems, "files": files, "builtins": builtins})
 """.replace("@PREFIX@", ZIP_PREFIX)
 
 NODE_SCRIPT = r"""
@@ -166,12 +167,20 @@ def _node(
     return result
 
 
+def cached_path(pyodide_dir: Path, package_zip: bytes, cache: Path) -> Path:
+    """Where the trimmed zip of this Pyodide and package is kept; the run's facts (files,
+    Pyodide's built-in modules, problems) are beside it as .json."""
+    version = json.loads((pyodide_dir / "package.json").read_text())["version"]
+    recipe = (EXERCISE + NODE_SCRIPT).encode()  # a changed recipe makes a new list
+    key = hashlib.sha256(f"{version}\0".encode() + recipe + package_zip).hexdigest()[:16]
+    return cache / f"python_stdlib-{version}-{key}.zip"
+
+
 def make(pyodide_dir: Path, package_zip: bytes, package_dir: Path, cache: Path) -> bytes:
     """The trimmed stdlib zip (cached by Pyodide version and package hash)."""
-    version = json.loads((pyodide_dir / "package.json").read_text())["version"]
-    key = hashlib.sha256(f"{version}\0".encode() + package_zip).hexdigest()[:16]
-    target = cache / f"python_stdlib-{version}-{key}.zip"
-    if target.is_file():
+    target = cached_path(pyodide_dir, package_zip, cache)
+    version = target.name.split("-")[1]
+    if target.is_file() and target.with_suffix(".json").is_file():
         return target.read_bytes()
     extra = package_stdlib_imports(package_dir)
     full = (pyodide_dir / "python_stdlib.zip").read_bytes()
