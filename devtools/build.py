@@ -353,8 +353,15 @@ def sri(body: bytes) -> str:
 
 
 def csp(api_host: str) -> str:
+    """The smallest Content-Security-Policy our loader runs under (a page's own inline
+    `analytics.load(...)` script also needs its hash or a nonce in script-src)."""
     connect = " ".join(dict.fromkeys(["'self'", api_host.rstrip("/")]))
-    return f"script-src 'self' 'wasm-unsafe-eval'; connect-src {connect}; worker-src 'self' blob:"
+    return f"script-src 'self' 'wasm-unsafe-eval'; connect-src {connect}"
+
+
+# What a PyScript page needs on top (seen in headless Chromium with PyScript 0.7.31): its core
+# runs a worker from a blob: URL and evaluates code.
+CSP_PYSCRIPT = "worker-src 'self' blob:; script-src adds 'unsafe-eval'"
 
 
 # -- the build -------------------------------------------------------------------------------
@@ -452,6 +459,7 @@ def write(bundle: Bundle, opts: Options, fingerprint: str) -> dict[str, Any]:
         "tag": f'<script src="{TAG_URL}" integrity="{sri(tag_body)}" crossorigin></script>',
         "integrity": sri(tag_body),
         "csp": csp(opts.api_host),
+        "cspPyScript": CSP_PYSCRIPT,
         "writeKeys": [k for k, _ in opts.write_keys],
         "notes": bundle.notes,
     }
@@ -587,6 +595,8 @@ def summary(manifest: dict[str, Any]) -> str:
         "",
         "script tag:  " + manifest["tag"],
         "CSP:         Content-Security-Policy: " + manifest["csp"],
+        "             (plus your inline load script's hash or nonce in script-src; PyScript "
+        "pages also: " + manifest["cspPyScript"] + ")",
     ]
     rows += ["note: " + n for n in manifest["notes"]]
     return "\n".join(rows)
