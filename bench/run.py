@@ -30,9 +30,9 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from devtools import chromium  # noqa: E402
 from bench.pages import write_pages  # noqa: E402
 from bench.report import write_report  # noqa: E402
+from devtools import chromium  # noqa: E402
 from devtools.build import bundle_urls  # noqa: E402
 
 CHROMIUM = chromium.EXECUTABLE
