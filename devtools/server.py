@@ -9,6 +9,7 @@ Mixpanel's API answers (/collector/events reads or, with DELETE, clears the reco
 replay's /mp/record/ is accepted and not kept).
 
     python serve.py [--host 127.0.0.1] [--port 8000]     (port 0 picks a free port)
+                    [--dist DIR] [--write-key KEY --settings FILE]...   (as the build's)
 
 Bundle files with a content hash in their name are sent immutable, everything else `no-cache`
 with an ETag (304 when it matches); gzip comes from the bundle's `.gz` twins. Nothing outside
@@ -318,10 +319,13 @@ def make_server(
     dist: Path | None = None,
     build: bool = True,
     node: Path | None = None,
+    write_keys: list[tuple[str, Path]] | None = None,
 ) -> ThreadingHTTPServer:
     """A server on (host, port); with `build`, the bundle in `dist` is made up to date first
-    (and kept so); `node` stands in for node_modules (the unit tests give a missing folder)."""
+    (and kept so); `node` stands in for node_modules (the unit tests give a missing folder);
+    `write_keys` adds Segment write-key builds, served under /analytics/segment/."""
     assets = Assets(dist, rebuild=build, node=node)
+    assets.options.write_keys = write_keys or []
     assets.ensure_built()
     handler = type("BoundHandler", (Handler,), {"collector": Collector(), "assets": assets})
     server = Server((host, port), handler)
@@ -333,10 +337,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--verbose", action="store_true", help="log every request")
+    parser.add_argument("--dist", type=Path, help="build the bundle there (default dist/)")
+    parser.add_argument("--write-key", action="append", default=[], metavar="KEY")
+    parser.add_argument("--settings", action="append", default=[], type=Path, metavar="FILE")
     args = parser.parse_args(argv)
+    if len(args.write_key) != len(args.settings):
+        parser.error("give --write-key KEY --settings FILE in pairs")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"WARNING: serving on {args.host}, reachable beyond this machine", file=sys.stderr)
-    server = make_server(args.host, args.port)
+    keys = list(zip(args.write_key, [p.resolve() for p in args.settings], strict=True))
+    server = make_server(args.host, args.port, dist=args.dist, write_keys=keys)
     Handler.quiet = not args.verbose
     host, port = str(server.server_address[0]), server.server_address[1]
     print(f"Serving on http://{host}:{port}/", flush=True)

@@ -206,6 +206,30 @@ def test_matching_etag_gets_304_with_no_body(base: str) -> None:
     assert (status, body) == (304, b"")
 
 
+def test_a_write_key_build_is_served_where_segments_snippet_asks(tmp_path: Path) -> None:
+    settings = tmp_path / "settings.json"
+    settings.write_text(json.dumps({"integrations": {"Mixpanel": {"token": "t-1"}}}))
+    server = serve.make_server(
+        "127.0.0.1",
+        0,
+        dist=tmp_path / "dist",
+        node=tmp_path / "none",
+        write_keys=[("KEY1", settings)],
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    at = f"http://127.0.0.1:{server.server_address[1]}/analytics/segment"
+    try:
+        status, headers, _ = fetch(at + "/analytics.js/v1/KEY1/analytics.min.js")
+        assert status == 200 and headers["Cache-Control"] == "no-cache"
+        status, headers, body = fetch(at + "/v1/projects/KEY1/settings")
+        assert status == 200 and headers["Content-Type"] == "application/json"
+        assert json.loads(body)["integrations"]["Mixpanel"] == {"token": "t-1"}
+        assert fetch(at + "/analytics.js/v1/OTHER/analytics.min.js")[0] == 404
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_the_console_and_its_scripts_are_served(base: str) -> None:
     status, headers, body = fetch(base + "/")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
