@@ -540,7 +540,7 @@ def fingerprint(opts: Options) -> str:
     return digest.hexdigest()[:16]
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 
 
 def build(opts: Options) -> dict[str, Any]:
@@ -561,12 +561,22 @@ def build(opts: Options) -> dict[str, Any]:
 
 
 def ensure_built(opts: Options) -> dict[str, Any]:
-    """The manifest of an up-to-date build in opts.out, building first only when stale."""
+    """The manifest of an up-to-date build in opts.out, building first only when stale (one
+    build at a time: requests that arrive meanwhile get its result)."""
+    manifest = _fresh(opts)
+    if manifest is not None:
+        return manifest
+    with _lock:
+        return _fresh(opts) or build(opts)
+
+
+def _fresh(opts: Options) -> dict[str, Any] | None:
     manifest = read_manifest(opts.out)
-    fresh = manifest is not None and manifest.get("fingerprint") == fingerprint(opts)
-    if fresh and all((opts.out / p).is_file() for p in (manifest or {}).get("written", [])):
-        return manifest or {}
-    return build(opts)
+    if manifest is None or manifest.get("fingerprint") != fingerprint(opts):
+        return None
+    if not all((opts.out / p).is_file() for p in manifest.get("written", [])):
+        return None
+    return manifest
 
 
 def bundle_urls(prefix: str = "/analytics/") -> dict[str, str]:
