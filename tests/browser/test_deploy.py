@@ -189,3 +189,86 @@ def test_nginx_sends_gzip_twins_wasm_type_and_the_caching_the_names_ask_for(
         with urllib.request.urlopen(nginx_base + PREFIX + stable) as resp:
             assert resp.headers["Cache-Control"] == "no-cache"
             assert resp.headers["Content-Type"].startswith("text/javascript")
+
+
+def inline_script_hashes(html: str) -> list[str]:
+    import base64
+    import hashlib
+    import re
+
+    bodies = re.findall(r"<script>(.*?)</script>", html, re.S)
+    return [
+        "'sha256-" + base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() + "'"
+        for b in bodies
+    ]
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+def test_the_manifests_content_security_policy_is_enough_for_the_loader(
+    behind_nginx: conftest.TestPage, collector: Any, server_url: str, runtime: str
+) -> None:
+    """The printed CSP, plus the hashes of the page's own inline scripts (its load call)."""
+    tp = behind_nginx
+    policy = json.loads((bundle_dir(server_url) / "MANIFEST.json").read_text())["csp"]
+    name = f"csp-{runtime}"
+    url = tp.build(
+        name,
+        loader=f'<script src="{PREFIX}analytics.js"></script>',
+        settings={"runtime": runtime},
+        head="<script>window.__violations = [];"
+        "document.addEventListener('securitypolicyviolation', function (e) {"
+        " window.__violations.push(e.violatedDirective + ' ' + e.blockedURI); });</script>",
+        script="analytics.track('Under CSP', {runtime: '" + runtime + "'});",
+    )
+    html = tp._pages[f"/t/{name}.html"]
+    hashes = " ".join(inline_script_hashes(html))
+    header = policy.replace("script-src 'self'", f"script-src 'self' {hashes}", 1)
+
+    def with_policy(route: Any) -> None:
+        route.fulfill(
+            status=200,
+            body=html,
+            content_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": header},
+        )
+
+    collector.clear()
+    tp.foreign.clear()
+    with tp.routed(url, with_policy):
+        tp.page.goto(url)
+        status = tp.wait_ready()
+    assert status["status"] == "ready", status
+    [event] = collector.wait_events(1, "Under CSP")
+    assert event["properties"]["runtime"] == runtime
+    assert tp.page.evaluate("() => window.__violations") == []
+    assert tp.foreign == []
+
+
+def test_session_replay_loads_its_recorder_bundle_from_the_bundle(
+    behind_nginx: conftest.TestPage, collector: Any, server_url: str
+) -> None:
+    """mixpanel.js fetches its lazy recorder from lib_base_path: the bundle's mixpanel folder."""
+    tp = behind_nginx
+    files = json.loads((bundle_dir(server_url) / "MANIFEST.json").read_text())["files"]
+    folder = tp.base + PREFIX + files["mixpanel"].rsplit("/", 1)[0] + "/"
+    collector.clear()
+    tp.foreign.clear()
+    config = {"batch_requests": False, "record_sessions_percent": 100, "lib_base_path": folder}
+    page = tp.open(
+        "replay",
+        loader=f'<script src="{PREFIX}analytics.js"></script>',
+        settings={"runtime": "micropython", "mixpanelConfig": config},
+        script="analytics.track('Replayed');",
+    )
+    collector.wait_events(1, "Replayed")
+    page.wait_for_function(
+        "() => performance.getEntriesByType('resource')"
+        ".some((r) => /mixpanel-recorder-[^/]*\\.min\\.js$/.test(r.name))"
+    )
+    recorder = page.evaluate(
+        "() => performance.getEntriesByType('resource').map((r) => r.name)"
+        ".filter((n) => n.includes('mixpanel-recorder'))"
+    )
+    assert recorder and all(url.startswith(folder) for url in recorder), recorder
+    assert tp.foreign == []
+    assert tp.page_errors == []
