@@ -107,7 +107,9 @@ def collector(server_url: str) -> Collector:
     return Collector(server_url)
 
 
-SNIPPET = (ROOT / "static" / "snippet.js").read_text().replace("/analytics/analytics.js", LOADER_URL)
+SNIPPET = (
+    (ROOT / "static" / "snippet.js").read_text().replace("/analytics/analytics.js", LOADER_URL)
+)
 
 DEFAULT_SETTINGS = {"token": "test-token", "mixpanelConfig": {"batch_requests": False}}
 

@@ -171,3 +171,23 @@ def test_files_of_an_older_build_are_removed(tmp_path: Path) -> None:
     build.write(bundle, opts, "other")
     assert not package.exists()
     assert (tmp_path / "dist" / "keep-me.txt").exists()  # only files a build wrote are removed
+
+
+def test_boot_modules_are_hashed_one_alone_or_together_in_one_folder(tmp_path: Path) -> None:
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "boot.mjs").write_text("import {unzip} from './unzip.mjs';\n")
+    bundle = build.Bundle()
+    build.add_boot(bundle, tmp_path)
+    [(name, _)] = bundle.out.items()
+    assert bundle.files["boot"] == name and build.is_hashed(name)
+    assert name.startswith("boot.") and name.endswith(".mjs")
+    (static / "unzip.mjs").write_text("export function unzip() {}\n")
+    bundle = build.Bundle()
+    build.add_boot(bundle, tmp_path)
+    folder = bundle.files["boot"].rsplit("/", 1)[0]
+    assert bundle.files["boot"] == folder + "/boot.mjs" and build.is_hashed(folder + "/")
+    assert sorted(bundle.out) == [
+        folder + "/boot.mjs",
+        folder + "/unzip.mjs",
+    ]  # relative imports hold
