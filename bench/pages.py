@@ -68,7 +68,7 @@ def shim(config: dict[str, object], runtime: str = "pyodide", snippet: bool = Fa
     settings = {"token": "bench-token", "mixpanelConfig": config}
     if runtime != "pyodide":
         settings["runtime"] = runtime
-    loader = '<script src="/static/analytics.js"></script>'
+    loader = '<script src="/analytics/analytics.js"></script>'
     if snippet:
         loader = "<script>" + (HERE.parent / "static" / "snippet.js").read_text() + "</script>"
     script = f"""{loader}

@@ -30,17 +30,17 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import chromium  # noqa: E402
 from bench.pages import write_pages  # noqa: E402
 from bench.report import write_report  # noqa: E402
-from serve_assets import Assets  # noqa: E402
+from devtools import chromium  # noqa: E402
+from devtools.build import bundle_urls  # noqa: E402
 
 CHROMIUM = chromium.EXECUTABLE
 ARGS = [*chromium.ARGS, "--enable-precise-memory-info"]
 LOAD_FACTS = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const res = performance.getEntriesByType('resource');
-  const runtime = res.filter((r) => /\\/vendor\\/|\\/integration\\.|\\/snapshots\\//.test(r.name));
+  const runtime = res.filter((r) => /\\/analytics\\//.test(r.name));
   const before = window.__longTasks.filter((t) => t[0] < nav.loadEventStart);
   return {
     ready: window.__readyAt, failed: window.__failed || null, load: nav.loadEventStart,
@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.quick:
         args.runs, args.calls, args.memory_calls = 1, 50, 500
-    pages = write_pages(Assets().urls | {"package": Assets().package_url()}, args.persistence)
+    pages = write_pages(bundle_urls(), args.persistence)
     server = Server()
     runs: list[dict[str, Any]] = []
     try:

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Idempotent set-up for a fresh machine: Debian packages (chromium, node/npm if missing), the
-# npm runtime files pinned by package-lock.json, and a virtual environment with the project and
-# its test extras. Each step is skipped when it is already done. Sourced by demo.sh and test.sh.
+# Idempotent set-up for a fresh machine: Debian packages (chromium and nginx for the tests,
+# node/npm if missing), the npm runtime files pinned by package-lock.json, a virtual environment
+# with the project and its test and build extras, and the bundle (dist/, with the Pyodide
+# snapshot when chromium is there). Each step is skipped when it is already done. Run by
+# demo.sh, test.sh and bench.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -17,7 +19,7 @@ apt_install() {
 }
 
 need_browser="${NEED_BROWSER:-1}"
-if [ "$need_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then apt_install chromium; fi
+if [ "$need_browser" = 1 ]; then apt_install chromium nginx; fi  # nginx: tests/browser/test_deploy.py
 if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
 
 # npm packages: reinstall only when package-lock.json changed since the last install.
@@ -38,12 +40,16 @@ vstamp=.venv/.pyproject-stamp
 if [ ! -f "$vstamp" ] || ! cmp -s pyproject.toml "$vstamp"; then
   echo "setup: installing the project into .venv"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e '.[test]'
+  .venv/bin/python -m pip install -q -e '.[test,build]'
   cp pyproject.toml "$vstamp"
 fi
 
-# Pyodide memory snapshot with the package imported (needs chromium; the loader boots without
-# one when it is missing or stale). Skipped when up to date.
+# The bundle, with the Pyodide memory snapshot when chromium is there (the loader boots without
+# one). Only what is stale is rebuilt; the dev server keeps it up to date afterwards.
 if [ "$need_browser" = 1 ]; then
-  .venv/bin/python scripts/make_snapshot.py
+  mkdir -p .cache
+  bash scripts/build.sh > .cache/build.log || { cat .cache/build.log; exit 1; }
+  tail -n 4 .cache/build.log | sed 's/^/setup: /'
+else
+  bash scripts/build.sh --no-snapshot > /dev/null
 fi

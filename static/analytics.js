@@ -26,13 +26,17 @@
   var MAX_QUEUE = 10000; // calls held before ready, and their wire size in characters:
   var MAX_QUEUE_CHARS = 8 * 1024 * 1024;
   var script = document.currentScript;
-  var base = new URL('../', (script && script.src) || location.href).href;
-  // serve.py writes the versioned (immutable) runtime URLs here; elsewhere the defaults apply.
-  var RUNTIME = /*@RUNTIME@*/null || {
-    pyodide: '/vendor/pyodide/', mixpanel: '/vendor/mixpanel/', package: '/integration.zip',
-    micropython: '/vendor/micropython/',
-  };
-  function runtimeUrl(name, file) { return base + RUNTIME[name].slice(1) + (file || ''); }
+  // The build (devtools/build.py) writes the bundle contract here: `files` are paths relative
+  // to this script's own directory plus `root`.
+  var BUNDLE = /*@BUNDLE@*/null || {root: '', files: {}};
+  var RUNTIME = BUNDLE.files;
+  var loaderSrc = (script && script.src) || location.href;
+  function runtimeUrl(name, file) {
+    var path = RUNTIME[name] || '';
+    if (file) path = path.slice(0, path.lastIndexOf('/') + 1) + file;
+    return new URL(BUNDLE.root + path, loaderSrc).href;
+  }
+  function stdlibOptions() { return RUNTIME.stdlib ? {stdLibURL: runtimeUrl('stdlib')} : {}; }
 
   var queue = [];
   var dropped = 0;
@@ -460,13 +464,14 @@
     return Promise.all([import(runtimeUrl('pyodide', 'pyodide.mjs')), snapshot]).then(function (got) {
       var mod = got[0];
       var indexURL = runtimeUrl('pyodide');
-      if (!got[1]) return mod.loadPyodide({indexURL: indexURL});
-      return mod.loadPyodide({indexURL: indexURL, _loadSnapshot: got[1]}).then(function (py) {
+      var base = Object.assign({indexURL: indexURL}, stdlibOptions());
+      if (!got[1]) return mod.loadPyodide(base);
+      return mod.loadPyodide(Object.assign({_loadSnapshot: got[1]}, base)).then(function (py) {
         timings.snapshot = true;
         return py;
       }, function (err) {
         console.warn(PREFIX + 'snapshot restore failed, booting normally: ' + (err && err.message));
-        return mod.loadPyodide({indexURL: indexURL});
+        return mod.loadPyodide(base);
       });
     });
   }
@@ -607,9 +612,9 @@
 
   function runtimeFiles(micro) {
     var files = micro ? microPythonFiles()
-      : ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip'].map(function (f) {
+      : ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm'].map(function (f) {
         return runtimeUrl('pyodide', f);
-      });
+      }).concat([RUNTIME.stdlib ? runtimeUrl('stdlib') : runtimeUrl('pyodide', 'python_stdlib.zip')]);
     return files.concat([runtimeUrl(packageName(micro)), runtimeUrl('mixpanel', 'mixpanel.min.js')]);
   }
 

@@ -1,9 +1,12 @@
 /* The non-blocking install: paste this inline in <head> instead of <script src=".../analytics.js">.
    It defines window.analytics as a queue that notes each call's time and page, and fetches the
-   loader only after the page's load event, so the page never waits for it. Set SRC to where
-   serve.py (or your copy of static/) is mounted. */
+   loader only after the page's load event, so the page never waits for it. Where the loader is:
+   included as a file (<script src=".../snippet.js">), analytics.js beside it in the bundle;
+   pasted inline, SRC below (the README's mount of the bundle): edit it if yours differs. */
 (function (w, d) {
-  var SRC = '/static/analytics.js';
+  var SRC = '/analytics/analytics.js';
+  var me = d.currentScript;
+  if (me && me.src) SRC = new URL('analytics.js', me.src).href;
   var a = w.analytics = w.analytics || [];
   if (!Array.isArray(a) || a.invoked) return;
   a.invoked = true;

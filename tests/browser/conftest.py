@@ -1,5 +1,8 @@
 """Browser test harness: Debian's Chromium, serve.py on a free port, pages built per test.
 
+Every page includes the loader from the bundle the dev server builds, at LOADER_URL (the
+README's tag); the inline snippet finds it there by its default SRC.
+
 Pyodide's cold boot costs seconds per new page, so the tests share one page per module and
 navigate it again (the renderer reuses the compiled wasm). Each test page is served on the same
 origin through Playwright routing, so no test page file needs to exist. Every request any page
@@ -20,12 +23,14 @@ from typing import Any
 
 import pytest
 
-import chromium
+from devtools import chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = chromium.EXECUTABLE
 ARGS = chromium.ARGS
 BOOT_TIMEOUT_MS = 90_000
+LOADER_URL = "/analytics/analytics.js"  # the bundle's loader, as the README's tag names it
+BLANK_URL = "/qa/blank.html"
 
 pytestmark = pytest.mark.browser
 
@@ -102,7 +107,9 @@ def collector(server_url: str) -> Collector:
     return Collector(server_url)
 
 
-SNIPPET = (ROOT / "static" / "snippet.js").read_text()
+SNIPPET = (
+    (ROOT / "static" / "snippet.js").read_text().replace("/analytics/analytics.js", LOADER_URL)
+)
 
 DEFAULT_SETTINGS = {"token": "test-token", "mixpanelConfig": {"batch_requests": False}}
 
@@ -156,7 +163,7 @@ class TestPage:
     def build(self, name: str, **parts: Any) -> str:
         settings = {**DEFAULT_SETTINGS, **parts.pop("settings", {})}
         local = parts.pop("local_api_host", True)
-        loader = '<script src="/static/analytics.js"></script>'
+        loader = f'<script src="{LOADER_URL}"></script>'
         if parts.pop("snippet", False):  # the inline, non-blocking install (static/snippet.js)
             loader = f"<script>{SNIPPET}</script>"
         base = "{apiHost: location.origin + '/mp'}" if local else "{}"
@@ -179,7 +186,7 @@ class TestPage:
         url = self.build(name, **parts)
         if fresh:
             self.page.context.clear_cookies()
-            self.page.goto(self.base + "/static/blank.html")
+            self.page.goto(self.base + BLANK_URL)
             self.page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
         self.console.clear()
         self.page_errors.clear()

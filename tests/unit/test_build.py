@@ -1,0 +1,193 @@
+"""devtools/build.py: the bundle's layout, manifest, write-key builds and wheel (no browser,
+no node_modules: the runtime files are left out, everything else is built)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import integration.surface
+from devtools import build
+
+SEGMENT_SETTINGS = {
+    "integrations": {
+        "Mixpanel": {"token": "project-token", "people": True, "trackAllPages": False},
+        "Google Analytics": {"trackingId": "UA-1"},
+    },
+    "plan": {"track": {}},
+}
+
+
+def options(tmp: Path, **extra: Any) -> build.Options:
+    return build.Options(out=tmp / "dist", node=tmp / "no-node-modules", **extra)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    tmp = tmp_path_factory.mktemp("build")
+    settings = tmp / "segment.json"
+    settings.write_text(json.dumps(SEGMENT_SETTINGS))
+    opts = options(tmp, write_keys=[("WRITE_KEY_1", settings)])
+    return opts.out, build.build(opts)
+
+
+def contract_of(loader: bytes) -> dict[str, Any]:
+    text = loader.decode()
+    start = text.index("var BUNDLE = ") + len("var BUNDLE = ")
+    found: dict[str, Any] = json.JSONDecoder().raw_decode(text[start:])[0]
+    return found
+
+
+def test_every_file_is_in_the_manifest_with_its_size_and_gzip_size(built: Any) -> None:
+    out, manifest = built
+    on_disk = {
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file() and p.name != "MANIFEST.json" and not p.name.endswith(".gz")
+    }
+    assert {e["path"] for e in manifest["entries"]} == on_disk
+    for entry in manifest["entries"]:
+        assert entry["size"] == (out / entry["path"]).stat().st_size
+        assert isinstance(entry["gzip"], int) and entry["gzip"] > 0
+
+
+def test_only_the_loader_snippet_and_write_key_files_have_stable_names(built: Any) -> None:
+    _, manifest = built
+    stable = sorted(e["path"] for e in manifest["entries"] if not e["immutable"])
+    assert stable == [
+        "analytics.js",
+        "segment/analytics.js/v1/WRITE_KEY_1/analytics.min.js",
+        "segment/v1/projects/WRITE_KEY_1/settings",
+        "snippet.js",
+    ]
+
+
+def test_the_loader_carries_the_contract_and_its_files_exist(built: Any) -> None:
+    out, manifest = built
+    contract = contract_of((out / "analytics.js").read_bytes())
+    surface = integration.surface.as_json()
+    assert (
+        contract["version"] == "0.1.0" and contract["root"] == "" and contract["settings"] is None
+    )
+    for key in ("methods", "stubMethods", "storage", "cookieKeys"):
+        assert contract[key] == surface[key], key
+    assert contract["files"] == manifest["files"]
+    for path in contract["files"].values():
+        assert (out / path).is_file(), path
+    assert "?" not in json.dumps(contract["files"])  # versions in paths, never query strings
+    assert json.loads((out / contract["files"]["surface"]).read_text()) == surface
+
+
+def test_the_package_zip_holds_the_integration_modules(built: Any) -> None:
+    out, manifest = built
+    names = zipfile.ZipFile(out / manifest["files"]["package"]).namelist()
+    sources = sorted(p.as_posix() for p in Path("integration").rglob("*.py"))
+    assert names == sources
+
+
+def test_the_script_tag_names_the_stable_loader_with_its_sri_hash(built: Any) -> None:
+    out, manifest = built
+    digest = base64.b64encode(hashlib.sha384((out / "analytics.js").read_bytes()).digest())
+    assert manifest["integrity"] == "sha384-" + digest.decode()
+    assert manifest["tag"].startswith('<script src="/analytics/analytics.js" integrity="sha384-')
+    assert "script-src 'self' 'wasm-unsafe-eval'" in manifest["csp"]
+    assert "connect-src 'self' https://api-js.mixpanel.com" in manifest["csp"]
+
+
+def test_text_files_have_gzip_twins(built: Any) -> None:
+    import gzip
+
+    out, _ = built
+    for name in ("analytics.js", "snippet.js"):
+        assert gzip.decompress((out / (name + ".gz")).read_bytes()) == (out / name).read_bytes()
+
+
+def test_a_write_key_build_bakes_the_projects_mixpanel_settings_in(built: Any) -> None:
+    out, manifest = built
+    stub = out / "segment" / "analytics.js" / "v1" / "WRITE_KEY_1" / "analytics.min.js"
+    contract = contract_of(stub.read_bytes())
+    assert contract["settings"] == SEGMENT_SETTINGS["integrations"]["Mixpanel"]
+    assert contract["root"] == "../../../../" and contract["files"] == manifest["files"]
+    settings = out / "segment" / "v1" / "projects" / "WRITE_KEY_1" / "settings"
+    assert json.loads(settings.read_text()) == SEGMENT_SETTINGS
+    # root resolves from the stub's folder back to the bundle root
+    assert (stub.parent / contract["root"] / contract["files"]["package"]).resolve().is_file()
+
+
+def test_settings_without_a_mixpanel_entry_fail_the_build_clearly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings = tmp_path / "no-mixpanel.json"
+    settings.write_text(json.dumps({"integrations": {"Google Analytics": {}}}))
+    argv = ["--out", str(tmp_path / "dist"), "--no-snapshot"]
+    code = build.main([*argv, "--write-key", "KEY2", "--settings", str(settings)])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "KEY2" in err and "no integrations.Mixpanel entry" in err
+    assert not (tmp_path / "dist").exists()  # nothing written
+
+
+def test_a_write_key_must_be_a_plain_path_segment(tmp_path: Path) -> None:
+    settings = tmp_path / "s.json"
+    settings.write_text(json.dumps(SEGMENT_SETTINGS))
+    with pytest.raises(build.BuildError, match="letters, digits"):
+        build.build(options(tmp_path, write_keys=[("../evil", settings)]))
+
+
+def test_the_wheel_is_pure_python_and_has_no_dependencies(built: Any) -> None:
+    out, manifest = built
+    wheel = out / manifest["files"]["wheel"]
+    assert wheel.name == "segment_mixpanel_py-0.1.0-py3-none-any.whl"
+    archive = zipfile.ZipFile(wheel)
+    metadata = archive.read("segment_mixpanel_py-0.1.0.dist-info/METADATA").decode()
+    requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
+    assert requires and all("extra ==" in line for line in requires), requires
+    assert "integration/surface.py" in archive.namelist()
+    assert not [n for n in archive.namelist() if n.startswith(("devtools/", "tests/"))]
+
+
+def test_an_unchanged_tree_is_not_rebuilt(built: Any) -> None:
+    out, manifest = built
+    opts = build.Options(out=out, node=out.parent / "no-node-modules")
+    opts.write_keys = [("WRITE_KEY_1", out.parent / "segment.json")]
+    mtime = (out / "MANIFEST.json").stat().st_mtime_ns
+    assert build.ensure_built(opts)["fingerprint"] == manifest["fingerprint"]
+    assert (out / "MANIFEST.json").stat().st_mtime_ns == mtime
+
+
+def test_files_of_an_older_build_are_removed(tmp_path: Path) -> None:
+    opts = options(tmp_path, wheel=False)
+    first = build.build(opts)
+    package = tmp_path / "dist" / first["files"]["surface"]
+    assert package.is_file()
+    (tmp_path / "dist" / "keep-me.txt").write_text("not ours")
+    bundle = build.Bundle(files={}, out={"analytics.js": b"x" * 300, "snippet.js": b"y"})
+    build.write(bundle, opts, "other")
+    assert not package.exists()
+    assert (tmp_path / "dist" / "keep-me.txt").exists()  # only files a build wrote are removed
+
+
+def test_boot_modules_are_hashed_one_alone_or_together_in_one_folder(tmp_path: Path) -> None:
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "boot.mjs").write_text("import {unzip} from './unzip.mjs';\n")
+    bundle = build.Bundle()
+    build.add_boot(bundle, tmp_path)
+    [(name, _)] = bundle.out.items()
+    assert bundle.files["boot"] == name and build.is_hashed(name)
+    assert name.startswith("boot.") and name.endswith(".mjs")
+    (static / "unzip.mjs").write_text("export function unzip() {}\n")
+    bundle = build.Bundle()
+    build.add_boot(bundle, tmp_path)
+    folder = bundle.files["boot"].rsplit("/", 1)[0]
+    assert bundle.files["boot"] == folder + "/boot.mjs" and build.is_hashed(folder + "/")
+    assert sorted(bundle.out) == [
+        folder + "/boot.mjs",
+        folder + "/unzip.mjs",
+    ]  # relative imports hold
