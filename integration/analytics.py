@@ -208,9 +208,10 @@ class Analytics:
         if not isinstance(granted, bool):
             got = arguments.type_name(granted)
             raise InvalidCall("consent", f"takes true or false, got {got}; nothing changed")
+        changed = granted != self._store.persist  # the decision in force before this call
         self._store.consent(granted)
         if self._destination_ready():
-            self._attempt("consent", "Mixpanel", self.destination.consent, granted)
+            self._attempt("consent", "Mixpanel", self.destination.consent, granted, changed)
 
     def _warn_unstorable(self, method: str, traits: Json | None) -> None:
         """Traits are kept as JSON, as analytics.js keeps them: functions cannot be. Say so."""
@@ -221,12 +222,12 @@ class Analytics:
             self.console.warn(f"{PREFIX}{method}: {where}{more}: a function is not kept; dropped")
 
     def _identify_returning_visitor(self) -> None:
-        """mixpanel.js holds People updates until identify runs in this page: run it first."""
+        """mixpanel.js holds People updates until identify runs in this page: run it first
+        (the id only; the cached traits were sent when they were set)."""
         user_id = self._user.id()
         if user_id is None or not self._destination_ready():
             return
-        msg = messages.identify(user_id, self._user.traits(), {}, self._stamp(None))
-        self._attempt("identify", "Mixpanel", self.destination.identify, msg)
+        self._attempt("identify", "Mixpanel", self.destination.returning_visitor, user_id)
 
     # -- shared steps -------------------------------------------------------------------------
 

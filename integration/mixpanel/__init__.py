@@ -22,7 +22,7 @@ from __future__ import annotations
 from integration.errors import InvalidCall
 from integration.mixpanel import alias_group, events, settings, traits
 from integration.mixpanel.calls import Calls, utc_now
-from integration.mixpanel.lookup import describe
+from integration.mixpanel.lookup import describe, truthy
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -72,6 +72,12 @@ class MixpanelDestination:
     def identify(self, message: Any) -> None:
         self._deliver("identify", traits.identify, message)
 
+    def returning_visitor(self, user_id: Any) -> None:
+        """A page load with a stored user id: ``mixpanel.identify(userId)`` only, so People
+        updates queued in mixpanel.js go out; no traits (issue 12: cached traits are stale)."""
+        if self.enabled and truthy(user_id):
+            self.calls.send("identify", user_id)
+
     def track(self, message: Any) -> None:
         self._deliver("track", events.track, message)
 
@@ -91,14 +97,19 @@ class MixpanelDestination:
             self.calls.send("reset")
             self.calls.send("register", MP_LIB)
 
-    def consent(self, granted: bool) -> None:
-        """Beyond the original: consent given → ``opt_in_tracking()`` (persistence back on);
+    def consent(self, granted: bool, changed: bool = True) -> None:
+        """Beyond the original: consent given → ``opt_in_tracking()`` (persistence back on,
+        one ``$opt_in`` event); given again while already given (``changed`` False) →
+        ``opt_in_tracking({track: false})``: mixpanel.js's opt-in flag and persistence are
+        written again, so they cannot drift from the decision, but no event is sent;
         withdrawn → ``opt_out_tracking`` (persistence cleared, nothing sent; the People
         profile is kept: erasing it is a separate request, not a consent switch)."""
         if not self.enabled:
             return
-        if granted:
+        if granted and changed:
             self.calls.send("opt_in_tracking")
+        elif granted:
+            self.calls.send("opt_in_tracking", {"track": False})
         else:
             self.calls.send("opt_out_tracking", {"delete_user": False})
 

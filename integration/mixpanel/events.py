@@ -5,7 +5,9 @@ RAW properties; then sourceName, reserved-key removal (case-sensitive), dates â†
 object-list inversion; then People increments / charge; then the event; then ``register``.
 Beyond the original, after those steps: ``time`` (message timestamp, epoch seconds),
 ``$insert_id`` (message id) and ``utm_*`` from ``context.campaign`` are added unless the
-caller already sent them, so they never take part in increments or picking.
+caller already sent them, so they never take part in increments or picking; ``track_links`` /
+``track_forms`` get neither ``time`` nor ``$insert_id`` (mixpanel.js copies the properties into
+every click, and Mixpanel would keep only the first).
 
 Must not import js/pyodide and must not touch mixpanel.js except through `Calls`.
 """
@@ -110,8 +112,13 @@ def track_event(
     props = prepared(raw, options)
     if options["people"]:
         _people(event, props, revenue, _now(message, calls), options, calls)
-    props.update({k: v for k, v in extras(message).items() if k not in props})
-    _send_event(event, props, calls)
+    query = _query(props)
+    added = extras(message)
+    if query is not None:  # mixpanel.js copies these into every click: each would be a duplicate
+        added.pop("time", None)
+        added.pop("$insert_id", None)
+    props.update({k: v for k, v in added.items() if k not in props})
+    _send_event(event, props, query, calls)
     if super_props:
         calls.send("register", super_props, label=f'track "{event}" â†’ register')
 
@@ -217,13 +224,21 @@ def extras(message: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-def _send_event(event: str, props: dict[str, Any], calls: Calls) -> None:
+def _query(props: dict[str, Any]) -> tuple[str, str] | None:
+    """(property, mixpanel.js method) of a truthy link_query, else form_query, else None."""
+    for query_key, method in (("link_query", "track_links"), ("form_query", "track_forms")):
+        if truthy(props.get(query_key)):
+            return query_key, method
+    return None
+
+
+def _send_event(
+    event: str, props: dict[str, Any], query: tuple[str, str] | None, calls: Calls
+) -> None:
     """link_query wins over form_query (which then stays in the properties)."""
     label = f'track "{event}"'
-    for query_key, method in (("link_query", "track_links"), ("form_query", "track_forms")):
-        query = props.get(query_key)
-        if truthy(query):
-            del props[query_key]
-            calls.send(method, query, event, props, label=label)
-            return
-    calls.send("track", event, props, label=label)
+    if query is None:
+        calls.send("track", event, props, label=label)
+        return
+    query_key, method = query
+    calls.send(method, props.pop(query_key), event, props, label=label)

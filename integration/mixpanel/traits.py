@@ -41,9 +41,24 @@ TRAIT_ALIASES = {
 }
 
 
+JS_LINE_BREAKS = "\n\r\u2028\u2029"  # where JavaScript's `.` stops
+
+
 def _looks_like_email(text: str) -> bool:
-    """The original's /.+@.+[.].+/ (``.`` stops at a line break, so only the first line counts)."""
-    line = text.split("\n", 1)[0]
+    """The original's /.+@.+[.].+/.test(id): true when any line has that shape."""
+    line: list[str] = []
+    for char in text + "\n":
+        if char not in JS_LINE_BREAKS:
+            line.append(char)
+        elif _email_line("".join(line)):
+            return True
+        else:
+            line = []
+    return False
+
+
+def _email_line(line: str) -> bool:
+    """One line: a character, "@", a character, ".", a character (in that order)."""
     at = line.find("@", 1)
     return at > 0 and line.rfind(".", 0, len(line) - 1) >= at + 2
 
