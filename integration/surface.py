@@ -21,6 +21,9 @@ METHODS: dict[str, tuple[str, ...]] = {
     "group": ("group_id", "traits", "options", "callback"),
     "reset": (),
     "consent": ("granted",),
+    "screen": ("category", "name", "properties", "options", "callback"),
+    "setAnonymousId": ("anonymous_id",),
+    "pageview": ("url",),
 }
 # Calls the stub answers itself (no queueing): boot, readiness, listeners, diagnostics.
 STUB_METHODS = ("load", "ready", "on", "once", "off", "debug", "user")

@@ -84,6 +84,10 @@ class MixpanelDestination:
     def page(self, message: Any) -> None:
         self._deliver("page", events.page, message)
 
+    def screen(self, message: Any) -> None:
+        """Beyond the original (web only): the page rules with "Screen" for "Page"."""
+        self._deliver("screen", events.screen, message)
+
     def alias(self, message: Any) -> None:
         self._deliver("alias", _alias, message)
 

@@ -3,8 +3,9 @@
 alias skips when mixpanel.js already knows the new id (its distinct id or people distinct
 id, compared with JavaScript ``===``), else calls ``alias(to, from)`` with ``from`` None when
 absent. Without a new id nothing is sent (the original sends ``alias(undefined, from)`` when
-``$people_distinct_id`` is set). group needs a group id, analytics.js's stored user id and configured group keys;
-traits go through ``set_once`` untouched (no dates converted, no renaming).
+``$people_distinct_id`` is set). group needs a group id, analytics.js's stored user id and
+configured group keys; traits go through ``set_once`` untouched (no dates converted, no
+renaming).
 
 Must not import js/pyodide and must not touch mixpanel.js except through `Calls`.
 """

@@ -84,22 +84,30 @@ def track(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> Non
     track_event(event, properties_of(message, "track"), message, options, calls)
 
 
-def page_event(message: dict[str, Any], options: dict[str, Any]) -> str | None:
-    """The one event name a page call becomes, or None (spec 7: first rule wins)."""
+def page_event(message: dict[str, Any], options: dict[str, Any], kind: str = "Page") -> str | None:
+    """The one event name a page (or screen) call becomes, or None (spec 7: first rule wins)."""
     category, name = message.get("category"), message.get("name")
     if options["consolidatedPageCalls"] or options["trackAllPages"]:
-        return "Loaded a Page"
+        return f"Loaded a {kind}"
     if options["trackCategorizedPages"] and truthy(category):
         full = f"{js_string(category)} {js_string(name)}" if truthy(name) else category
-        return f"Viewed {js_string(full)} Page"
+        return f"Viewed {js_string(full)} {kind}"
     if options["trackNamedPages"] and truthy(name):
-        return f"Viewed {js_string(name)} Page"
+        return f"Viewed {js_string(name)} {kind}"
     return None
 
 
 def page(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
     props = properties_of(message, "page")
     event = page_event(message, options)
+    if event is not None:
+        track_event(event, props, message, options, calls)
+
+
+def screen(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
+    """Beyond the original: screen follows the page rules, "Screen" for "Page"."""
+    props = properties_of(message, "screen")
+    event = page_event(message, options, "Screen")
     if event is not None:
         track_event(event, props, message, options, calls)
 

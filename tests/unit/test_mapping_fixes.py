@@ -69,7 +69,9 @@ def test_track_links_and_track_forms_carry_no_time_and_no_insert_id() -> None:
             "context": {"campaign": {"source": "mail"}},
         }
         dest.track(message)
-        assert mixpanel.calls == [(method, ("a.buy", "Clicked", {"plan": "pro", "utm_source": "mail"}))]
+        assert mixpanel.calls == [
+            (method, ("a.buy", "Clicked", {"plan": "pro", "utm_source": "mail"}))
+        ]
 
 
 def test_a_plain_track_still_carries_time_and_insert_id() -> None:
