@@ -60,7 +60,7 @@ class MixpanelDestination:
         self.enabled = self._initialise()
 
     def _initialise(self) -> bool:
-        config = settings.init_config(self.options)
+        config = settings.init_config(self.options, self.console.warn)
         try:
             self.calls.send("init", self.options["token"], config)
             self.calls.send("register", MP_LIB)
@@ -143,7 +143,14 @@ class MixpanelDestination:
 
 def _alias(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
     """As the original, then beyond it: a missing new id (which the original's guard skips
-    silently, as undefined === undefined) is reported."""
+    silently, as undefined === undefined) is reported; under ``identityMergeApi:
+    "simplified"`` nothing is sent, with one line saying why."""
+    if options["identityMergeApi"] == "simplified":
+        calls.console.warn(
+            '[analytics] alias: not sent: identityMergeApi is "simplified", where Mixpanel '
+            "links a visitor's ids at identify and alias would not merge them"
+        )
+        return
     alias_group.alias(message, options, calls)
     if message.get("userId") is None and message.get("to") is None:
         raise InvalidCall("alias", "user id is missing")

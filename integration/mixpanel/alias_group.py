@@ -42,8 +42,9 @@ def group(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> Non
     traits = traits_of(message, "group")
     if not (truthy(group_id) and truthy(message.get("userId")) and keys):
         return
+    method = options["groupTraitsMethod"]  # beyond the original: "set" updates them
     if traits:
         for key in keys:
-            calls.send("get_group.set_once", key, group_id, traits, label="group → set_once")
+            calls.send("get_group." + method, key, group_id, traits, label=f"group → {method}")
     for key in keys:
         calls.send("set_group", key, [group_id])

@@ -31,6 +31,8 @@ PAYLOAD_CALLS = (
     "people.increment",
     "people.track_charge",
     "get_group.set_once",
+    "get_group.set",
+    "people.set_once",
     "name_tag",
 )
 EVENT_CALLS = ("track", "track_links", "track_forms")
@@ -54,8 +56,9 @@ class Calls:
         """Call ``mixpanel.<name>(*args)``; `name` may be dotted (``people.set``)."""
         if name in PAYLOAD_CALLS:
             args = self._clean(name, args, label or name)
-        if name == "get_group.set_once":
-            self.mixpanel.get_group(args[0], args[1]).set_once(*args[2:])
+        if name.startswith("get_group."):
+            group = self.mixpanel.get_group(args[0], args[1])
+            getattr(group, name[len("get_group.") :])(*args[2:])
             return
         self._method(name)(*args)
 

@@ -27,6 +27,7 @@ from integration.mixpanel.lookup import (
     parse_float,
     truthy,
 )
+from integration.mixpanel.settings import template_parts
 from integration.mixpanel.traits import pick
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
@@ -89,12 +90,34 @@ def page_event(message: dict[str, Any], options: dict[str, Any], kind: str = "Pa
     category, name = message.get("category"), message.get("name")
     if options["consolidatedPageCalls"] or options["trackAllPages"]:
         return f"Loaded a {kind}"
+    if options["useUserDefinedPageEventName"]:  # replaces the categorized and named rules
+        template = options[f"userDefined{kind}EventTemplate"]
+        return rendered(template, {"category": category, "name": name}) or None
     if options["trackCategorizedPages"] and truthy(category):
         full = f"{js_string(category)} {js_string(name)}" if truthy(name) else category
         return f"Viewed {js_string(full)} {kind}"
     if options["trackNamedPages"] and truthy(name):
         return f"Viewed {js_string(name)} {kind}"
     return None
+
+
+def rendered(template: str, values: dict[str, Any]) -> str:
+    """The template with each placeholder's value (empty when falsy), single-spaced, trimmed."""
+    parts = template_parts(template) or [template]
+    text = "".join(
+        (js_string(values[part]) if truthy(values[part]) else "") if index % 2 else part
+        for index, part in enumerate(parts)
+    )
+    return " ".join(word for word in text.split(" ") if word)
+
+
+def filtered(event: str, options: dict[str, Any]) -> bool:
+    """eventFilteringOption: the exact (trimmed) name Mixpanel would receive, listed or not."""
+    mode = options["eventFilteringOption"]
+    if mode == "disable":
+        return False
+    listed = event.strip() in options[mode]
+    return listed if mode == "blacklistedEvents" else not listed
 
 
 def page(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
@@ -115,6 +138,13 @@ def screen(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> No
 def track_event(
     event: str, raw: dict[str, Any], message: dict[str, Any], options: dict[str, Any], calls: Calls
 ) -> None:
+    if filtered(event, options):
+        kind = message.get("type") if message.get("type") in ("page", "screen") else "track"
+        mode = options["eventFilteringOption"]
+        calls.console.info(
+            f'[analytics] {kind} "{event}": filtered ({mode}); nothing sent to Mixpanel'
+        )
+        return
     revenue = revenue_of(event, raw)
     super_props = pick(options["superProperties"], raw)
     props = prepared(raw, options)

@@ -211,10 +211,15 @@ def identify(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> 
             break
     mapped = mapped_traits(traits, user_id)
     to_set, to_union = split_traits(mapped, calls)
+    once = pick(special_names(options["setOnceProperties"]), to_set)
+    for key in once:  # beyond the original: these go to people.set_once instead
+        del to_set[key]
     if options["setAllTraitsByDefault"]:
         _send_all(mapped, to_set, to_union, options, calls)
     else:
         _send_picked(mapped, to_set, to_union, options, calls)
+    if options["people"] and once:
+        calls.send("people.set_once", once, label="identify → people.set_once")
 
 
 def _send_all(
