@@ -4,7 +4,10 @@
 own keys (`dataResidency`, `apiHost`, `mixpanelConfig`, `runtime`, …), reports every problem on
 the console and returns a complete options dict: defaults copied (never shared), wrong types
 replaced by the default, increment lists lower-cased. `init_config` builds the second argument of
-``mixpanel.init`` from those options (spec section 3).
+``mixpanel.init`` from those options (spec section 3). Beyond Segment, `PEER_DEFAULTS` holds the
+options peers offer, under RudderStack's names (issue 12), each checked by its `_PEER_CHECKS`
+entry; `_bundle` is the loader's (where the bundle's mixpanel folder is, for the replay
+recorder).
 
 Deliberate difference from the original (issue text wins over reproducing a crash): a
 wrongly typed setting is reported with what it expects and the default is used. The
