@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     Json = dict[str, Any]
 
 EVENTS = surface.EVENTS
+# Calls dispatched by their analytics.js name that are not one message of their own.
+FACADE_CALLS = surface.FACADE_CALLS
 
 
 class _StderrConsole:
@@ -121,6 +123,18 @@ class Analytics:
         """page([category], [name], [properties], [options], [callback])."""
         self._guard("page", self._page, args, kwargs, None)
 
+    def screen(self, *args: Any, **kwargs: Any) -> None:
+        """screen([category], [name], [properties], [options], [callback]) (analytics-next)."""
+        self._guard("screen", self._screen, args, kwargs, None)
+
+    def set_anonymous_id(self, anonymous_id: Any = None) -> None:
+        """setAnonymousId(id): store the anonymous id later calls carry."""
+        self._guard("setAnonymousId", self._set_anonymous_id, anonymous_id)
+
+    def pageview(self, url: Any = None) -> None:
+        """pageview(url): analytics.js's page({path: url}) (page() when url is empty)."""
+        self._guard("pageview", self._pageview, url)
+
     def alias(self, *args: Any, **kwargs: Any) -> None:
         """alias(user_id, [previous_id], [options], [callback])."""
         self._guard("alias", self._alias, args, kwargs, None)
@@ -149,11 +163,15 @@ class Analytics:
             return self.reset()
         if method == "consent":
             return self._guard("consent", self._consent, *args)
-        if method not in EVENTS:
+        if method not in EVENTS and method not in FACADE_CALLS:
             return self._report(method, InvalidCall(method, "unknown method"))
         if not isinstance(args, (list, tuple)):
             problem = f"arguments must be a list, got {type(args).__name__}"
             return self._report(method, InvalidCall(method, problem))
+        if method == "setAnonymousId":
+            return self._guard(method, self._set_anonymous_id, *args[:1])
+        if method == "pageview":
+            return self._guard(method, self._pageview, args[0] if args else None, meta or {})
         return self._guard(method, getattr(self, "_" + method), tuple(args), {}, meta or {})
 
     # -- listeners ----------------------------------------------------------------------------
@@ -204,6 +222,24 @@ class Analytics:
         resolved = (a.category, a.name, msg["properties"], a.options)
         self._finish("page", msg, a.callback, *resolved)
 
+    def _screen(self, args: Sequence[Any], kwargs: Json, meta: Json | None) -> None:
+        a = arguments.screen(args, kwargs)
+        msg = messages.screen(a.category, a.name, a.properties, a.options, self._stamp(meta))
+        self._finish("screen", msg, a.callback, a.category, a.name, msg["properties"], a.options)
+
+    def _set_anonymous_id(self, anonymous_id: Any = None) -> None:
+        number = isinstance(anonymous_id, (int, float)) and not isinstance(anonymous_id, bool)
+        if not (isinstance(anonymous_id, str) or number):
+            got = arguments.type_name(anonymous_id)
+            raise InvalidCall("setAnonymousId", f"anonymous id must be a string, got {got}")
+        self._user.anonymous_id(anonymous_id)
+
+    def _pageview(self, url: Any = None, meta: Json | None = None) -> None:
+        if url is not None and not isinstance(url, str):
+            got = arguments.type_name(url)
+            raise InvalidCall("pageview", f"url must be a string, got {got}")
+        self._page(({"path": url} if url else {},), {}, meta)
+
     def _alias(self, args: Sequence[Any], kwargs: Json, meta: Json | None) -> None:
         a = arguments.alias(args, kwargs)
         msg = messages.alias(a.user_id, a.previous_id, a.options, self._stamp(meta))
@@ -231,10 +267,11 @@ class Analytics:
         if not isinstance(granted, bool):
             got = arguments.type_name(granted)
             raise InvalidCall("consent", f"takes true or false, got {got}; nothing changed")
+        changed = granted != self._store.persist  # the decision in force before this call
         remember_decision(self._backing, granted)  # first, so it holds even if the rest fails
         self._store.consent(granted)
         if self._destination_ready():
-            self._attempt("consent", "Mixpanel", self.destination.consent, granted)
+            self._attempt("consent", "Mixpanel", self.destination.consent, granted, changed)
 
     def _warn_unstorable(self, method: str, traits: Json | None) -> None:
         """Traits are kept as JSON, as analytics.js keeps them: functions cannot be. Say so."""
@@ -245,12 +282,12 @@ class Analytics:
             self._reporter.warn(method, f"{where}{more}: a function is not kept; dropped")
 
     def _identify_returning_visitor(self) -> None:
-        """mixpanel.js holds People updates until identify runs in this page: run it first."""
+        """mixpanel.js holds People updates until identify runs in this page: run it first
+        (the id only; the cached traits were sent when they were set)."""
         user_id = self._user.id()
         if user_id is None or not self._destination_ready():
             return
-        msg = messages.identify(user_id, self._user.traits(), {}, self._stamp(None))
-        self._attempt("identify", "Mixpanel", self.destination.identify, msg)
+        self._attempt("identify", "Mixpanel", self.destination.returning_visitor, user_id)
 
     # -- shared steps -------------------------------------------------------------------------
 

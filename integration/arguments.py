@@ -223,7 +223,16 @@ def track(args: Sequence[Any], kwargs: Json) -> TrackArgs:
 
 def page(args: Sequence[Any], kwargs: Json) -> PageArgs:
     """page([category], [name], [properties], [options], [callback]), spec 4.3 steps 1-4."""
-    slots = _Slots("page", PageArgs.names, args, kwargs)
+    return _page_like("page", args, kwargs)
+
+
+def screen(args: Sequence[Any], kwargs: Json) -> PageArgs:
+    """screen([category], [name], [properties], [options], [callback]): page's overloading."""
+    return _page_like("screen", args, kwargs)
+
+
+def _page_like(method: str, args: Sequence[Any], kwargs: Json) -> PageArgs:
+    slots = _Slots(method, PageArgs.names, args, kwargs)
     _callbacks_first(slots, "options", "properties", "name")
     if slots.is_positional("category", _is_object):
         slots.move("name", "options")

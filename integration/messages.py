@@ -69,6 +69,17 @@ def page(
     return msg
 
 
+def screen(
+    category: str | None, name: str | None, properties: Json, options: Json, stamp: Stamp
+) -> Json:
+    """The screen message (analytics-next): the given properties plus a truthy name/category;
+    no page defaults in the properties (context.page is filled as for every call)."""
+    props = page_properties(category, name, properties, {}, defaults=False)
+    msg = _base("screen", options, stamp)
+    msg.update({"category": category, "name": name, "properties": _convert(props)})
+    return msg
+
+
 def alias(user_id: Any, previous_id: Any, options: Json, stamp: Stamp) -> Json:
     msg = _base("alias", options, stamp)
     msg["userId"] = user_id
@@ -85,7 +96,11 @@ def group(group_id: Any, traits: Json, options: Json, stamp: Stamp) -> Json:
 
 
 def page_properties(
-    category: str | None, name: str | None, properties: Json, page_context: Json
+    category: str | None,
+    name: str | None,
+    properties: Json,
+    page_context: Json,
+    defaults: bool = True,
 ) -> Json:
     """Spec 4.3 steps 5-6: caller values win; a truthy name/category is written in."""
     props = dict(properties)
@@ -93,7 +108,7 @@ def page_properties(
         props["name"] = name
     if category:
         props["category"] = category
-    for key in PAGE_KEYS:
+    for key in PAGE_KEYS if defaults else ():
         props.setdefault(key, page_context.get(key, ""))
     return props
 

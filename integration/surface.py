@@ -21,9 +21,14 @@ METHODS: dict[str, tuple[str, ...]] = {
     "group": ("group_id", "traits", "options", "callback"),
     "reset": (),
     "consent": ("granted",),
+    "screen": ("category", "name", "properties", "options", "callback"),
+    "setAnonymousId": ("anonymous_id",),
+    "pageview": ("url",),
 }
-# The calls listeners can follow (on/once/off): all but consent, which changes state only.
-EVENTS = tuple(name for name in METHODS if name != "consent")
+# Calls that change state only and make no message of their own (pageview is a page call).
+FACADE_CALLS = ("consent", "setAnonymousId", "pageview")
+# The calls listeners can follow (on/once/off): the ones that make a message, and reset.
+EVENTS = tuple(name for name in METHODS if name not in FACADE_CALLS)
 # Calls the stub answers itself (no queueing): boot, readiness, listeners, diagnostics.
 STUB_METHODS = ("load", "ready", "on", "once", "off", "debug", "user")
 
@@ -68,7 +73,7 @@ SEGMENT_SETTINGS: tuple[tuple[str, str, Any, str], ...] = (
     ("groupIdentifierTraits", "list", [], "Mixpanel group keys for group(): get_group(key, id).set_once(traits), set_group(key, [id]). Empty: group() sends nothing."),
     ("sourceName", "string", "", "When set, every event carries it as the property segment_source_name."),
     ("enableEuropeanUnionEndpoint", "bool", False, "Send to api-eu.mixpanel.com (apiHost and dataResidency win over it)."),
-    ("persistence", "select:cookie|localStorage", "cookie", "Where mixpanel.js keeps its distinct id and super properties."),
+    ("persistence", "select:cookie|localStorage|none", "cookie", "Where mixpanel.js keeps its distinct id and super properties; none: disable_persistence (nothing stored)."),
     ("cookieName", "string", "", "mixpanel.js cookie_name (empty: mixpanel.js names it mp_<token>_mixpanel)."),
     ("crossSubdomainCookie", "bool", False, "mixpanel.js cross_subdomain_cookie (Segment sends false; mixpanel.js alone defaults to true)."),
     ("secureCookie", "bool", False, "mixpanel.js secure_cookie: the cookie is sent over https only."),
@@ -81,9 +86,28 @@ OWN_SETTINGS: tuple[tuple[str, str, Any, str], ...] = (
     ("mixpanelConfig", "json", {}, 'Any other mixpanel.init option, applied last. The console starts with {"batch_requests": false} so sends are immediate.'),
     ("consent", "bool", True, "Off: mixpanel.js starts opted out and stores and sends nothing. Only the default: a visitor's stored decision wins."),
     ("ignoreDnt", "bool", False, "mixpanel.js ignore_dnt: send even when the browser says Do Not Track."),
-    ("runtime", "select:|pyodide|micropython", None, "Which Python runs the integration (read by the loader): Pyodide (default) or MicroPython (about 0.2 MB of wasm)."),
+    ("runtime", "select:|auto|micropython|pyodide", None, "Which Python runs the integration (read by the loader). Empty or auto: the page's PyScript interpreter, else MicroPython; or force one."),
 )  # fmt: skip
-SETTINGS = SEGMENT_SETTINGS + OWN_SETTINGS
+# Peers' options, under RudderStack's Mixpanel setting names (issue 12); defaults change nothing.
+PEER_SETTINGS: tuple[tuple[str, str, Any, str], ...] = (
+    ("setOnceProperties", "list", [], "Traits (or {property} objects) sent with people.set_once and left out of people.set (people on)."),
+    ("identityMergeApi", "select:original|simplified", "original", "Mixpanel project's ID merge API; simplified: alias() is dropped with one console line."),
+    ("useUserDefinedPageEventName", "bool", False, "Page/screen event names from the templates below (consolidatedPageCalls and trackAllPages still win)."),
+    ("userDefinedPageEventTemplate", "string", "Viewed {{ category }} {{ name }} Page", "Page event name; {{ category }} and {{ name }} filled in, empty parts and doubled spaces removed."),
+    ("userDefinedScreenEventTemplate", "string", "Viewed {{ category }} {{ name }} Screen", "The same for screen() calls (ours: RudderStack has no screen template)."),
+    ("eventFilteringOption", "select:disable|whitelistedEvents|blacklistedEvents", "disable", "Send only the whitelisted events, or all but the blacklisted ones (page and screen names included)."),
+    ("whitelistedEvents", "list", [], "Event names (or {eventName} objects), matched exactly after trimming, when filtering by whitelist."),
+    ("blacklistedEvents", "list", [], "Event names (or {eventName} objects), matched exactly after trimming, when filtering by blacklist."),
+    ("groupTraitsMethod", "select:set_once|set", "set_once", "How group() sends group traits: get_group().set_once (Segment) or set (updates them)."),
+    ("persistenceType", "select:|cookie|localStorage|none", None, "RudderStack's name for persistence (persistence wins when both are set and differ)."),
+    ("cookieDomain", "string", "", "mixpanel.js cookie_domain: the domain mixpanel.js's cookie is written for (empty: its own choice)."),
+    ("cookieExpiration", "number", None, "mixpanel.js cookie_expiration, in days (empty: mixpanel.js's 365)."),
+    ("crossSiteCookie", "bool", False, "mixpanel.js cross_site_cookie: SameSite=None; Secure, for pages embedded on other sites."),
+    ("sessionReplayPercentage", "number", 0, "mixpanel.js record_sessions_percent (0-100); the recorder loads from this bundle, never cdn.mxpnl.com."),
+)  # fmt: skip
+SETTINGS = SEGMENT_SETTINGS + OWN_SETTINGS + PEER_SETTINGS
+# Set by the loader, not by users: where the bundle's mixpanel folder is ({"mixpanel": url/}).
+LOADER_SETTINGS = ("_bundle",)
 # Keys Segment stores for Mixpanel that are never read in the browser: accepted silently.
 SEGMENT_ONLY_SETTINGS = ("increments", "apiKey", "secret", "apiSecret")
 

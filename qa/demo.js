@@ -184,6 +184,10 @@
       }
     }
     if (row[2] === null && raw === '') return {value: null};
+    if (kind === 'number') {
+      var number = raw === '' ? row[2] : Number(raw);
+      return typeof number === 'number' && isNaN(number) ? {error: 'A number, like 30.'} : {value: number};
+    }
     return {value: input.value};
   }
 

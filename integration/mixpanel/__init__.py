@@ -7,7 +7,6 @@ Package map:
 - `events`    track / page mapping (spec sections 6, 7)
 - `calls`     the only code that calls the mixpanel.js object; sanitizes payloads and
               reports each problem with one console.warn per call
-- `lookup`    an alias of integration/jsvalues.py, kept for branches written before the move
 
 The settings table itself (names, kinds, defaults, help) is integration/surface.py's; the
 JavaScript value semantics are integration/jsvalues.py.
@@ -25,7 +24,7 @@ from __future__ import annotations
 
 from integration import errors
 from integration.errors import InvalidCall
-from integration.jsvalues import describe, is_number
+from integration.jsvalues import describe, is_number, truthy
 from integration.mixpanel import alias_group, events, settings, traits
 from integration.mixpanel.calls import Calls, utc_now
 
@@ -67,7 +66,7 @@ class MixpanelDestination:
         self.enabled = self._initialise()
 
     def _initialise(self) -> bool:
-        config = settings.init_config(self.options)
+        config = settings.init_config(self.options, self.report.console.warn)
         try:
             self.calls.send("init", self.options["token"], config)
             self.calls.send("register", MP_LIB)
@@ -79,11 +78,21 @@ class MixpanelDestination:
     def identify(self, message: Any) -> None:
         self._deliver("identify", traits.identify, message)
 
+    def returning_visitor(self, user_id: Any) -> None:
+        """A page load with a stored user id: ``mixpanel.identify(userId)`` only, so People
+        updates queued in mixpanel.js go out; no traits (issue 12: cached traits are stale)."""
+        if self.enabled and truthy(user_id):
+            self.calls.send("identify", user_id)
+
     def track(self, message: Any) -> None:
         self._deliver("track", events.track, message)
 
     def page(self, message: Any) -> None:
         self._deliver("page", events.page, message)
+
+    def screen(self, message: Any) -> None:
+        """Beyond the original (web only): the page rules with "Screen" for "Page"."""
+        self._deliver("screen", events.screen, message)
 
     def alias(self, message: Any) -> None:
         self._deliver("alias", _alias, message)
@@ -98,14 +107,19 @@ class MixpanelDestination:
             self.calls.send("reset")
             self.calls.send("register", MP_LIB)
 
-    def consent(self, granted: bool) -> None:
-        """Beyond the original: consent given → ``opt_in_tracking()`` (persistence back on);
+    def consent(self, granted: bool, changed: bool = True) -> None:
+        """Beyond the original: consent given → ``opt_in_tracking()`` (persistence back on,
+        one ``$opt_in`` event); given again while already given (``changed`` False) →
+        ``opt_in_tracking({track: false})``: mixpanel.js's opt-in flag and persistence are
+        written again, so they cannot drift from the decision, but no event is sent;
         withdrawn → ``opt_out_tracking`` (persistence cleared, nothing sent; the People
         profile is kept: erasing it is a separate request, not a consent switch)."""
         if not self.enabled:
             return
-        if granted:
+        if granted and changed:
             self.calls.send("opt_in_tracking")
+        elif granted:
+            self.calls.send("opt_in_tracking", {"track": False})
         else:
             self.calls.send("opt_out_tracking", {"delete_user": False})
 
@@ -133,7 +147,15 @@ class MixpanelDestination:
 
 def _alias(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
     """As the original, then beyond it: a missing new id (which the original's guard skips
-    silently, as undefined === undefined) is reported."""
+    silently, as undefined === undefined) is reported; under ``identityMergeApi:
+    "simplified"`` nothing is sent, with one line saying why."""
+    if options["identityMergeApi"] == "simplified":
+        calls.report.warn(
+            "alias",
+            'not sent: identityMergeApi is "simplified", where Mixpanel '
+            "links a visitor's ids at identify and alias would not merge them",
+        )
+        return
     alias_group.alias(message, options, calls)
     if message.get("userId") is None and message.get("to") is None:
         raise InvalidCall("alias", "user id is missing")

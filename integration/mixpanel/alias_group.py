@@ -2,8 +2,10 @@
 
 alias skips when mixpanel.js already knows the new id (its distinct id or people distinct
 id, compared with JavaScript ``===``), else calls ``alias(to, from)`` with ``from`` None when
-absent. group needs a group id, analytics.js's stored user id and configured group keys;
-traits go through ``set_once`` untouched (no dates converted, no renaming).
+absent. Without a new id nothing is sent (the original sends ``alias(undefined, from)`` when
+``$people_distinct_id`` is set). group needs a group id, analytics.js's stored user id and
+configured group keys; traits go through ``set_once`` untouched (no dates converted, no
+renaming).
 
 Must not import js/pyodide and must not touch mixpanel.js except through `Calls`.
 """
@@ -25,6 +27,8 @@ def alias(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> Non
     to = message.get("userId") if truthy(message.get("userId")) else message.get("to")
     previous = message.get("previousId")
     previous = previous if truthy(previous) else message.get("from")
+    if to is None:  # beyond the original (issue 12): no new id, nothing sent, whatever is stored
+        return
     if strict_equal(calls.read("get_distinct_id"), to):
         return
     if strict_equal(calls.read("get_property", "$people_distinct_id"), to):
@@ -38,8 +42,9 @@ def group(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> Non
     traits = traits_of(message, "group")
     if not (truthy(group_id) and truthy(message.get("userId")) and keys):
         return
+    method = options["groupTraitsMethod"]  # beyond the original: "set" updates them
     if traits:
         for key in keys:
-            calls.send("get_group.set_once", key, group_id, traits, label="group → set_once")
+            calls.send("get_group." + method, key, group_id, traits, label=f"group → {method}")
     for key in keys:
         calls.send("set_group", key, [group_id])

@@ -34,6 +34,8 @@ PAYLOAD_CALLS = (
     "people.increment",
     "people.track_charge",
     "get_group.set_once",
+    "get_group.set",
+    "people.set_once",
     "name_tag",
 )
 EVENT_CALLS = ("track", "track_links", "track_forms")

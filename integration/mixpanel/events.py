@@ -5,7 +5,9 @@ RAW properties; then sourceName, reserved-key removal (case-sensitive), dates â†
 object-list inversion; then People increments / charge; then the event; then ``register``.
 Beyond the original, after those steps: ``time`` (message timestamp, epoch seconds),
 ``$insert_id`` (message id) and ``utm_*`` from ``context.campaign`` are added unless the
-caller already sent them, so they never take part in increments or picking.
+caller already sent them, so they never take part in increments or picking; ``track_links`` /
+``track_forms`` get neither ``time`` nor ``$insert_id`` (mixpanel.js copies the properties into
+every click, and Mixpanel would keep only the first).
 
 Must not import js/pyodide and must not touch mixpanel.js except through `Calls`.
 """
@@ -25,6 +27,7 @@ from integration.jsvalues import (
     parse_float,
     truthy,
 )
+from integration.mixpanel.settings import template_parts
 from integration.mixpanel.traits import pick
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
@@ -82,17 +85,39 @@ def track(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> Non
     track_event(event, properties_of(message, "track"), message, options, calls)
 
 
-def page_event(message: dict[str, Any], options: dict[str, Any]) -> str | None:
-    """The one event name a page call becomes, or None (spec 7: first rule wins)."""
+def page_event(message: dict[str, Any], options: dict[str, Any], kind: str = "Page") -> str | None:
+    """The one event name a page (or screen) call becomes, or None (spec 7: first rule wins)."""
     category, name = message.get("category"), message.get("name")
     if options["consolidatedPageCalls"] or options["trackAllPages"]:
-        return "Loaded a Page"
+        return f"Loaded a {kind}"
+    if options["useUserDefinedPageEventName"]:  # replaces the categorized and named rules
+        template = options[f"userDefined{kind}EventTemplate"]
+        return rendered(template, {"category": category, "name": name}) or None
     if options["trackCategorizedPages"] and truthy(category):
         full = f"{js_string(category)} {js_string(name)}" if truthy(name) else category
-        return f"Viewed {js_string(full)} Page"
+        return f"Viewed {js_string(full)} {kind}"
     if options["trackNamedPages"] and truthy(name):
-        return f"Viewed {js_string(name)} Page"
+        return f"Viewed {js_string(name)} {kind}"
     return None
+
+
+def rendered(template: str, values: dict[str, Any]) -> str:
+    """The template with each placeholder's value (empty when falsy), single-spaced, trimmed."""
+    parts = template_parts(template) or [template]
+    text = "".join(
+        (js_string(values[part]) if truthy(values[part]) else "") if index % 2 else part
+        for index, part in enumerate(parts)
+    )
+    return " ".join(word for word in text.split(" ") if word)
+
+
+def filtered(event: str, options: dict[str, Any]) -> bool:
+    """eventFilteringOption: the exact (trimmed) name Mixpanel would receive, listed or not."""
+    mode = options["eventFilteringOption"]
+    if mode == "disable":
+        return False
+    listed = event.strip() in options[mode]
+    return listed if mode == "blacklistedEvents" else not listed
 
 
 def page(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
@@ -102,16 +127,34 @@ def page(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None
         track_event(event, props, message, options, calls)
 
 
+def screen(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
+    """Beyond the original: screen follows the page rules, "Screen" for "Page"."""
+    props = properties_of(message, "screen")
+    event = page_event(message, options, "Screen")
+    if event is not None:
+        track_event(event, props, message, options, calls)
+
+
 def track_event(
     event: str, raw: dict[str, Any], message: dict[str, Any], options: dict[str, Any], calls: Calls
 ) -> None:
+    if filtered(event, options):
+        kind = message.get("type") if message.get("type") in ("page", "screen") else "track"
+        mode = options["eventFilteringOption"]
+        calls.report.info(kind, f'"{event}": filtered ({mode}); nothing sent to Mixpanel')
+        return
     revenue = revenue_of(event, raw)
     super_props = pick(options["superProperties"], raw)
     props = prepared(raw, options)
     if options["people"]:
         _people(event, props, revenue, _now(message, calls), options, calls)
-    props.update({k: v for k, v in extras(message).items() if k not in props})
-    _send_event(event, props, calls)
+    query = _query(props)
+    added = extras(message)
+    if query is not None:  # mixpanel.js copies these into every click: each would be a duplicate
+        added.pop("time", None)
+        added.pop("$insert_id", None)
+    props.update({k: v for k, v in added.items() if k not in props})
+    _send_event(event, props, query, calls)
     if super_props:
         calls.send("register", super_props, label=f'track "{event}" â†’ register')
 
@@ -217,13 +260,21 @@ def extras(message: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
-def _send_event(event: str, props: dict[str, Any], calls: Calls) -> None:
+def _query(props: dict[str, Any]) -> tuple[str, str] | None:
+    """(property, mixpanel.js method) of a truthy link_query, else form_query, else None."""
+    for query_key, method in (("link_query", "track_links"), ("form_query", "track_forms")):
+        if truthy(props.get(query_key)):
+            return query_key, method
+    return None
+
+
+def _send_event(
+    event: str, props: dict[str, Any], query: tuple[str, str] | None, calls: Calls
+) -> None:
     """link_query wins over form_query (which then stays in the properties)."""
     label = f'track "{event}"'
-    for query_key, method in (("link_query", "track_links"), ("form_query", "track_forms")):
-        query = props.get(query_key)
-        if truthy(query):
-            del props[query_key]
-            calls.send(method, query, event, props, label=label)
-            return
-    calls.send("track", event, props, label=label)
+    if query is None:
+        calls.send("track", event, props, label=label)
+        return
+    query_key, method = query
+    calls.send(method, props.pop(query_key), event, props, label=label)

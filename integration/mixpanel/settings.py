@@ -4,7 +4,10 @@
 own keys (`dataResidency`, `apiHost`, `mixpanelConfig`, `runtime`, …), reports every problem on
 the console and returns a complete options dict: defaults copied (never shared), wrong types
 replaced by the default, increment lists lower-cased. `init_config` builds the second argument of
-``mixpanel.init`` from those options (spec section 3).
+``mixpanel.init`` from those options (spec section 3). Beyond Segment, `PEER_DEFAULTS` holds the
+options peers offer, under RudderStack's names (issue 12), each checked by its `_PEER_CHECKS`
+entry; `_bundle` is the loader's (where the bundle's mixpanel folder is, for the replay
+recorder).
 
 Deliberate difference from the original (issue text wins over reproducing a crash): a
 wrongly typed setting is reported with what it expects and the default is used. The
@@ -29,6 +32,11 @@ if TYPE_CHECKING:
 DEFAULTS: dict[str, Any] = {row[0]: row[2] for row in surface.SEGMENT_SETTINGS}
 OWN_DEFAULTS: dict[str, Any] = {row[0]: row[2] for row in surface.OWN_SETTINGS}
 KINDS: dict[str, str] = {row[0]: row[1] for row in surface.SETTINGS}
+# Peers' options, under RudderStack's Mixpanel setting names (issue 12); defaults change nothing.
+PEER_DEFAULTS: dict[str, Any] = {row[0]: row[2] for row in surface.PEER_SETTINGS}
+LOADER_DEFAULTS: dict[str, Any] = dict.fromkeys(surface.LOADER_SETTINGS)
+RECORDER_FILE = "mixpanel-recorder.min.js"  # mixpanel-browser's dist/, copied into the bundle
+PLACEHOLDERS = ("category", "name")
 # Stored by Segment but never read in the browser: accepted silently, never passed on.
 IGNORED = surface.SEGMENT_ONLY_SETTINGS
 RENAMED = {
@@ -61,16 +69,177 @@ def read_settings(
         report(line(f"Mixpanel settings must be an object, got {describe(settings)}"))
         settings = {}
     options = {key: _copy(value) for key, value in DEFAULTS.items()}
-    for key, value in OWN_DEFAULTS.items():
-        options[key] = _copy(value)
+    for defaults in (OWN_DEFAULTS, PEER_DEFAULTS, LOADER_DEFAULTS):
+        for key, value in defaults.items():
+            options[key] = _copy(value)
     for key, value in settings.items():
-        if key in options:
+        if key in _PEER_CHECKS:
+            options[key] = _peer_checked(key, value, report)
+        elif key in options:
             options[key] = _checked(key, value, report)
         elif key not in IGNORED:
             warn(line("Mixpanel settings", f'unknown setting "{key}" ignored'))
     for key in LOWER_CASED:
         options[key] = [js_lower(js_string(name), lower) for name in options[key]]
+    _persistence_type(options, settings, report)
+    if options["eventFilteringOption"] == "whitelistedEvents" and not options["whitelistedEvents"]:
+        warn(
+            line(
+                'Mixpanel setting "whitelistedEvents" is empty while '
+                'eventFilteringOption is "whitelistedEvents": every event is filtered'
+            )
+        )
     return options
+
+
+def _persistence_type(
+    options: dict[str, Any], settings: dict[str, Any], report: Callable[[str], None]
+) -> None:
+    """RudderStack's persistenceType is another name for persistence; persistence wins."""
+    chosen = options["persistenceType"]
+    if chosen is None:
+        return
+    given = settings.get("persistence")
+    if given is not None and given != chosen:
+        report(
+            line(
+                'Mixpanel setting "persistenceType" and "persistence" disagree '
+                f"({json.dumps(chosen)} and {json.dumps(options['persistence'])}); "
+                'using "persistence"'
+            )
+        )
+        return
+    options["persistence"] = chosen
+
+
+# --- peers' settings: each check returns the value to use or raises ValueError(wanted) -----
+
+
+def _choice(*allowed: str) -> Callable[[Any], Any]:
+    def check(value: Any) -> Any:
+        if value in allowed and isinstance(value, str):
+            return value
+        raise ValueError(" or ".join(json.dumps(a) for a in allowed))
+
+    return check
+
+
+def _bool(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    raise ValueError("true or false")
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    raise ValueError("a string")
+
+
+def _names(field: str) -> Callable[[Any], Any]:
+    """A list of strings or {field: string} objects → trimmed names, empty ones left out."""
+    wanted = f'a list of names or {{"{field}": name}} objects'
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, list):
+            raise ValueError(wanted)
+        names: list[str] = []
+        for entry in value:
+            name = entry.get(field) if isinstance(entry, dict) else entry
+            if not isinstance(name, str):
+                raise ValueError(wanted)
+            if name.strip():
+                names.append(name.strip())
+        return names
+
+    return check
+
+
+def template_parts(template: str) -> list[str] | None:
+    """Literal text at even indexes, placeholder names at odd ones; None when a ``{{`` is not
+    closed or names anything but category / name."""
+    parts: list[str] = []
+    rest = template
+    while True:
+        start = rest.find("{{")
+        if start < 0:
+            parts.append(rest)
+            return parts
+        end = rest.find("}}", start + 2)
+        name = rest[start + 2 : end].strip() if end >= 0 else ""
+        if name not in PLACEHOLDERS:
+            return None
+        parts.append(rest[:start])
+        parts.append(name)
+        rest = rest[end + 2 :]
+
+
+def _template(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() and template_parts(value) is not None:
+        return value
+    raise ValueError("a text using only {{ category }} and {{ name }}")
+
+
+def _days(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        return value
+    raise ValueError("a number of days above 0")
+
+
+def _percent(value: Any) -> Any:
+    number = value
+    if isinstance(value, str) and value.strip():
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+    if isinstance(number, (int, float)) and not isinstance(number, bool) and 0 <= number <= 100:
+        return number
+    raise ValueError("a number from 0 to 100")
+
+
+def _bundle(value: Any) -> Any:
+    url = value.get("mixpanel") if isinstance(value, dict) else None
+    absolute = isinstance(url, str) and (url[:8] == "https://" or url[:7] == "http://")
+    if absolute and isinstance(url, str) and url.endswith("/"):
+        return url
+    raise ValueError('{"mixpanel": an absolute URL ending in "/"}')
+
+
+_PEER_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "setOnceProperties": _names("property"),
+    "identityMergeApi": _choice("original", "simplified"),
+    "useUserDefinedPageEventName": _bool,
+    "userDefinedPageEventTemplate": _template,
+    "userDefinedScreenEventTemplate": _template,
+    "eventFilteringOption": _choice("disable", "whitelistedEvents", "blacklistedEvents"),
+    "whitelistedEvents": _names("eventName"),
+    "blacklistedEvents": _names("eventName"),
+    "groupTraitsMethod": _choice("set_once", "set"),
+    "persistenceType": _choice("cookie", "localStorage", "none"),
+    "cookieDomain": _text,
+    "cookieExpiration": _days,
+    "crossSiteCookie": _bool,
+    "sessionReplayPercentage": _percent,
+    "_bundle": _bundle,
+}
+
+
+def _peer_checked(key: str, value: Any, report: Callable[[str], None]) -> Any:
+    """The checked value; null is the default, silently (exported configs hold nulls)."""
+    default = PEER_DEFAULTS.get(key, LOADER_DEFAULTS.get(key))
+    if value is None:
+        return _copy(default)
+    try:
+        return _PEER_CHECKS[key](value)
+    except ValueError as exc:
+        report(
+            line(
+                f'Mixpanel setting "{key}" must be {exc}, '
+                f"got {describe(value)}; using the default {json.dumps(default)}"
+            )
+        )
+        return _copy(default)
 
 
 def _copy(value: Any) -> Any:
@@ -102,8 +271,11 @@ def _residency(value: Any, report: Callable[[str], None]) -> Any:
     return None
 
 
-def init_config(options: dict[str, Any]) -> dict[str, Any]:
-    """Second argument of ``mixpanel.init``: every Segment option, three renamed, plus hosts.
+def init_config(
+    options: dict[str, Any], warn: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """Second argument of ``mixpanel.init``: every Segment option, three renamed, plus hosts,
+    the peers' cookie / persistence / replay options; `warn` gets what cannot work as asked.
 
     No ``loaded`` callback: the destination registers ``mp_lib`` itself right after init.
     """
@@ -118,8 +290,65 @@ def init_config(options: dict[str, Any]) -> dict[str, Any]:
         config["opt_out_persistence_by_default"] = True
     if options["ignoreDnt"]:
         config["ignore_dnt"] = True
+    _peer_config(config, options)
     config.update(options["mixpanelConfig"])
+    _replay(config, options, warn or _silent)
+    _double_counting(options, warn or _silent)
     return config
+
+
+def _silent(message: str) -> None:
+    return None
+
+
+def _peer_config(config: dict[str, Any], options: dict[str, Any]) -> None:
+    """The peers' settings as mixpanel.init options, each only when it changes something."""
+    if options["persistence"] == "none":
+        del config["persistence"]  # mixpanel.js would log "Unknown persistence type"
+        config["disable_persistence"] = True
+    if options["cookieDomain"]:
+        config["cookie_domain"] = options["cookieDomain"]
+    if options["cookieExpiration"] is not None:
+        config["cookie_expiration"] = options["cookieExpiration"]
+    if options["crossSiteCookie"]:
+        config["cross_site_cookie"] = True
+    if options["sessionReplayPercentage"]:
+        config["record_sessions_percent"] = options["sessionReplayPercentage"]
+
+
+def _replay(config: dict[str, Any], options: dict[str, Any], warn: Callable[[str], None]) -> None:
+    """Replay on (from either setting): the recorder comes from the bundle on our own origin,
+    never from cdn.mxpnl.com; a recorder_src the page set itself is kept."""
+    percent = config.get("record_sessions_percent")
+    on = isinstance(percent, (int, float)) and not isinstance(percent, bool) and percent > 0
+    if not on or config.get("recorder_src"):
+        return
+    if options["_bundle"]:
+        config["recorder_src"] = options["_bundle"] + RECORDER_FILE
+        return
+    config["record_sessions_percent"] = 0
+    warn(
+        line(
+            "Mixpanel: session replay is off: the recorder bundle's location "
+            "(settings._bundle, set by the loader) is missing, and it is not loaded from "
+            "cdn.mxpnl.com"
+        )
+    )
+
+
+def _double_counting(options: dict[str, Any], warn: Callable[[str], None]) -> None:
+    page_events = options["consolidatedPageCalls"] or options["trackAllPages"]
+    for key in ("track_pageview", "trackPageview"):
+        value = options["mixpanelConfig"].get(key)
+        if page_events and value not in (None, False, "", 0):
+            warn(
+                line(
+                    f"Mixpanel: mixpanelConfig.{key} with consolidatedPageCalls or "
+                    'trackAllPages counts every page view twice ($mp_web_page_view and "Loaded '
+                    'a Page"); turn one of them off'
+                )
+            )
+            return
 
 
 def _api_host(options: dict[str, Any]) -> str | None:

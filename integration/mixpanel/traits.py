@@ -41,9 +41,24 @@ TRAIT_ALIASES = {
 }
 
 
+JS_LINE_BREAKS = "\n\r\u2028\u2029"  # where JavaScript's `.` stops
+
+
 def _looks_like_email(text: str) -> bool:
-    """The original's /.+@.+[.].+/ (``.`` stops at a line break, so only the first line counts)."""
-    line = text.split("\n", 1)[0]
+    """The original's /.+@.+[.].+/.test(id): true when any line has that shape."""
+    line: list[str] = []
+    for char in text + "\n":
+        if char not in JS_LINE_BREAKS:
+            line.append(char)
+        elif _email_line("".join(line)):
+            return True
+        else:
+            line = []
+    return False
+
+
+def _email_line(line: str) -> bool:
+    """One line: a character, "@", a character, ".", a character (in that order)."""
     at = line.find("@", 1)
     return at > 0 and line.rfind(".", 0, len(line) - 1) >= at + 2
 
@@ -196,10 +211,15 @@ def identify(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> 
             break
     mapped = mapped_traits(traits, user_id)
     to_set, to_union = split_traits(mapped, calls)
+    once = pick(special_names(options["setOnceProperties"]), to_set)
+    for key in once:  # beyond the original: these go to people.set_once instead
+        del to_set[key]
     if options["setAllTraitsByDefault"]:
         _send_all(mapped, to_set, to_union, options, calls)
     else:
         _send_picked(mapped, to_set, to_union, options, calls)
+    if options["people"] and once:
+        calls.send("people.set_once", once, label="identify → people.set_once")
 
 
 def _send_all(

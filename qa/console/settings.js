@@ -4,7 +4,7 @@
   'use strict';
   var QA = (window.QA = window.QA || {});
 
-  // [name, kind, default, one-line explanation]; kind: bool | string | list | select:<a|b> | json
+  // [name, kind, default, one-line explanation]; kind: bool | string | number | list | select:<a|b> | json
   var SEGMENT = [
     ['token', 'string', '', 'Mixpanel project token: first argument of mixpanel.init, sent on every event.'],
     ['people', 'bool', false, 'Use Mixpanel People: identify traits go to people.set / people.union; enables increments and track_charge.'],
@@ -20,7 +20,7 @@
     ['groupIdentifierTraits', 'list', [], 'Mixpanel group keys for group(): get_group(key, id).set_once(traits), set_group(key, [id]). Empty: group() sends nothing.'],
     ['sourceName', 'string', '', 'When set, every event carries it as the property segment_source_name.'],
     ['enableEuropeanUnionEndpoint', 'bool', false, 'Send to api-eu.mixpanel.com (apiHost and dataResidency win over it).'],
-    ['persistence', 'select:cookie|localStorage', 'cookie', 'Where mixpanel.js keeps its distinct id and super properties.'],
+    ['persistence', 'select:cookie|localStorage|none', 'cookie', 'Where mixpanel.js keeps its distinct id and super properties; none: disable_persistence (nothing stored).'],
     ['cookieName', 'string', '', 'mixpanel.js cookie_name (empty: mixpanel.js names it mp_<token>_mixpanel).'],
     ['crossSubdomainCookie', 'bool', false, 'mixpanel.js cross_subdomain_cookie (Segment sends false; mixpanel.js alone defaults to true).'],
     ['secureCookie', 'bool', false, 'mixpanel.js secure_cookie: the cookie is sent over https only.'],
@@ -34,6 +34,21 @@
     ['consent', 'bool', true, 'Off: mixpanel.js starts opted out and stores and sends nothing.'],
     ['ignoreDnt', 'bool', false, 'mixpanel.js ignore_dnt: send even when the browser says Do Not Track.'],
     ['runtime', 'select:|pyodide|micropython', null, 'Which Python runs the integration (read by the loader): Pyodide (default) or MicroPython (about 0.2 MB of wasm).'],
+    // Peers' options, under RudderStack's Mixpanel setting names.
+    ['setOnceProperties', 'list', [], 'Traits (or {property} objects) sent with people.set_once and left out of people.set (people on).'],
+    ['identityMergeApi', 'select:original|simplified', 'original', 'Mixpanel project\'s ID merge API; simplified: alias() is dropped with one console line.'],
+    ['useUserDefinedPageEventName', 'bool', false, 'Page/screen event names from the templates below (consolidatedPageCalls and trackAllPages still win).'],
+    ['userDefinedPageEventTemplate', 'string', 'Viewed {{ category }} {{ name }} Page', 'Page event name; {{ category }} and {{ name }} filled in, empty parts and doubled spaces removed.'],
+    ['userDefinedScreenEventTemplate', 'string', 'Viewed {{ category }} {{ name }} Screen', 'The same for screen() calls (ours: RudderStack has no screen template).'],
+    ['eventFilteringOption', 'select:disable|whitelistedEvents|blacklistedEvents', 'disable', 'Send only the whitelisted events, or all but the blacklisted ones (page and screen names included).'],
+    ['whitelistedEvents', 'list', [], 'Event names (or {eventName} objects), matched exactly after trimming, when filtering by whitelist.'],
+    ['blacklistedEvents', 'list', [], 'Event names (or {eventName} objects), matched exactly after trimming, when filtering by blacklist.'],
+    ['groupTraitsMethod', 'select:set_once|set', 'set_once', 'How group() sends group traits: get_group().set_once (Segment) or set (updates them).'],
+    ['persistenceType', 'select:|cookie|localStorage|none', null, 'RudderStack\'s name for persistence (persistence wins when both are set and differ).'],
+    ['cookieDomain', 'string', '', 'mixpanel.js cookie_domain: the domain mixpanel.js\'s cookie is written for (empty: its own choice).'],
+    ['cookieExpiration', 'number', null, 'mixpanel.js cookie_expiration, in days (empty: mixpanel.js\'s 365).'],
+    ['crossSiteCookie', 'bool', false, 'mixpanel.js cross_site_cookie: SameSite=None; Secure, for pages embedded on other sites.'],
+    ['sessionReplayPercentage', 'number', 0, 'mixpanel.js record_sessions_percent (0-100); the recorder loads from this bundle, never cdn.mxpnl.com.'],
   ];
   var ALL = SEGMENT.concat(OURS);
   var BY_NAME = {};

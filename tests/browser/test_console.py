@@ -90,7 +90,7 @@ def test_settings_form_applies_restarts_and_keeps_the_set_up_in_the_url(
     }
     # Every setting, Segment's and ours, has a row with its default and an explanation.
     rows = page.locator("#settings-form .setting")
-    assert rows.count() == 26
+    assert rows.count() == 40
     for name in ("token", "people", "superProperties", "persistence", "apiHost", "runtime"):
         hint = page.locator(f"#set-{name}-hint")
         expect(hint).to_contain_text("default")

@@ -34,6 +34,9 @@ class FakeDestination:
     def identify(self, msg):
         self._record("identify", msg)
 
+    def returning_visitor(self, user_id):
+        self._record("returning_visitor", user_id)
+
     def track(self, msg):
         self._record("track", msg)
 
@@ -49,7 +52,7 @@ class FakeDestination:
     def reset(self):
         self._record("reset")
 
-    def consent(self, granted):
+    def consent(self, granted, changed=True):
         self._record("consent", granted)
 
     def methods(self):
@@ -104,12 +107,11 @@ def test_default_destination_is_the_mixpanel_integration():
     assert ("track", "Clicked") in [(n, a[0]) for n, a in mixpanel.calls if a]
 
 
-def test_returning_visitor_is_identified_first_with_stored_id_and_traits():
+def test_returning_visitor_is_identified_first_with_the_stored_id_only():
+    # Issue 12 overrides the old "identify from cached traits": the destination gets the id.
     storage = MemoryStorage({USER_ID: '"u9"', USER_TRAITS: '{"plan": "pro"}'})
     analytics, dest, _ = make(storage)
-    assert dest.methods() == ["identify"]
-    msg = dest.last()
-    assert (msg["userId"], msg["traits"], msg["type"]) == ("u9", {"plan": "pro"}, "identify")
+    assert dest.received == [("returning_visitor", "u9")]
 
 
 def test_new_visitor_is_not_identified_on_construction():
@@ -305,8 +307,8 @@ def test_dispatch_replays_every_method_in_order():
 
 def test_dispatch_unknown_method_is_reported():
     analytics, dest, console = make()
-    analytics.dispatch("screen", [], {})
-    assert console.at("error") == ["[analytics] screen: unknown method"]
+    analytics.dispatch("fly", [], {})
+    assert console.at("error") == ["[analytics] fly: unknown method"]
     assert dest.received == []
 
 
@@ -438,7 +440,7 @@ def test_off_removes_one_listener_or_all():
 
 def test_unknown_listener_event_is_reported():
     analytics, _, console = make()
-    analytics.on("screen", print)
+    analytics.on("fly", print)
     assert console.at("error")[0].startswith("[analytics] on: event must be one of identify")
 
 
