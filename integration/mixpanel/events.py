@@ -139,7 +139,7 @@ def track_event(
     event: str, raw: dict[str, Any], message: dict[str, Any], options: dict[str, Any], calls: Calls
 ) -> None:
     if filtered(event, options):
-        kind = message.get("type") if message.get("type") in ("page", "screen") else "track"
+        kind = str(message.get("type")) if message.get("type") in ("page", "screen") else "track"
         mode = options["eventFilteringOption"]
         calls.report.info(kind, f'"{event}": filtered ({mode}); nothing sent to Mixpanel')
         return

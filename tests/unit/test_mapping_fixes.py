@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from integration import wire
+from integration.bridge import wire
 from integration.analytics import Analytics
 from integration.dates import UTC
 from integration.identity import USER_ID, USER_TRAITS, MemoryStorage

@@ -181,8 +181,8 @@ def test_blacklisted_events_send_nothing_and_say_filtered() -> None:
     assert [name for name, _ in mixpanel.without_getters()] == ["track"]
     assert event_names(mixpanel) == ["Secret2"]
     assert console.at("info") == [
-        '[analytics] track "Secret": filtered (blacklistedEvents); nothing sent to Mixpanel',
-        '[analytics] page "Loaded a Page": filtered (blacklistedEvents); nothing sent to Mixpanel',
+        '[analytics] track: "Secret": filtered (blacklistedEvents); nothing sent to Mixpanel',
+        '[analytics] page: "Loaded a Page": filtered (blacklistedEvents); nothing sent to Mixpanel',
     ]
 
 

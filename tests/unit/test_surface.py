@@ -21,14 +21,20 @@ from tests.fakes import RecordingConsole, RecordingMixpanel
 FACADE_ONLY = {"dispatch"}
 
 
+def snake(name: str) -> str:
+    """A surface call's Python name: analytics.js's camelCase in snake_case."""
+    return "".join("_" + c.lower() if c.isupper() else c for c in name)
+
+
 def public_methods(cls: type) -> set[str]:
     return {name for name, _ in inspect.getmembers(cls, callable) if not name.startswith("_")}
 
 
 def test_the_facade_has_one_method_per_call_and_otherwise_only_stub_answered_ones() -> None:
     methods = public_methods(Analytics)
-    assert set(surface.METHODS) <= methods
-    assert methods - set(surface.METHODS) <= set(surface.STUB_METHODS) | FACADE_ONLY
+    calls = {snake(name) for name in surface.METHODS}
+    assert calls <= methods
+    assert methods - calls <= set(surface.STUB_METHODS) | FACADE_ONLY
 
 
 def test_every_call_of_the_surface_is_dispatched_and_nothing_else() -> None:
@@ -43,7 +49,7 @@ def test_every_call_of_the_surface_is_dispatched_and_nothing_else() -> None:
 
 @pytest.mark.parametrize("method", list(surface.METHODS))
 def test_the_facade_signature_documents_the_surface_argument_order(method: str) -> None:
-    fn = getattr(Analytics, method)
+    fn = getattr(Analytics, snake(method))
     described = (inspect.getdoc(fn) or "") + " ".join(inspect.signature(fn).parameters)
     assert all(arg in described for arg in surface.METHODS[method])
 
@@ -77,7 +83,8 @@ def test_each_module_level_function_forwards_its_own_call(monkeypatch: Any) -> N
 def test_settings_reader_defaults_are_the_surface_table() -> None:
     console = RecordingConsole()
     options = mp_settings.read_settings({}, console.warn, console.error)
-    assert options == {name: default for name, _, default, _ in surface.SETTINGS}
+    expected = {name: default for name, _, default, _ in surface.SETTINGS}
+    assert options == {**expected, **dict.fromkeys(surface.LOADER_SETTINGS)}
     assert console.lines == []
 
 
@@ -89,7 +96,7 @@ def test_every_setting_of_the_surface_is_known_and_segment_only_keys_are_silent(
     assert console.lines == []
 
 
-WRONG = {"bool": "yes", "string": 5, "list": "a", "json": [], "select": 5}
+WRONG = {"bool": "yes", "string": 5, "list": "a", "json": [], "select": 5, "number": "many"}
 
 
 @pytest.mark.parametrize("row", surface.SETTINGS, ids=lambda row: row[0])
@@ -111,7 +118,7 @@ def test_the_init_config_carries_exactly_segments_declared_settings() -> None:
 
 
 def test_each_setting_row_is_complete_and_its_default_fits_its_kind() -> None:
-    types = {"bool": bool, "string": str, "list": list, "json": dict, "select": str}
+    types = {"bool": bool, "string": str, "list": list, "json": dict, "select": str, "number": int}
     names = [row[0] for row in surface.SETTINGS]
     assert len(names) == len(set(names))
     for name, kind, default, help_text in surface.SETTINGS:
