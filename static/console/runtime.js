@@ -77,7 +77,8 @@
     if (!b || !b.files) return;
     bundleFiles = Object.keys(b.files).filter(function (k) { return typeof b.files[k] === 'string'; }).map(function (k) {
       var url = new URL((b.root || '') + b.files[k], loaderSrc).href;
-      return {key: k, url: url, prefix: prefixOf(b.files[k], url)};
+      var prefix = prefixOf(b.files[k], url);
+      return {key: k, url: url, prefix: prefix, exact: prefix === url && !/\/$/.test(url)};
     });
     listExpected(surface);
   }
@@ -112,7 +113,7 @@
     if (bundleFiles) {
       var best = null;
       bundleFiles.forEach(function (f) {
-        var hit = f.prefix === f.url ? href.split('?')[0] === f.url : href.indexOf(f.prefix) === 0;
+        var hit = f.exact ? href.split('?')[0] === f.url : href.indexOf(f.prefix) === 0;
         if (hit && (!best || f.prefix.length > best.prefix.length)) best = f;
       });
       return best ? addRow(best.key, analytics._bundle.files[best.key]) : null;
@@ -154,8 +155,19 @@
 
   if (window.PerformanceObserver) {
     try { performance.setResourceTimingBufferSize(2000); } catch (e) { /* older browsers */ }
+    // The console's own tags are all parsed by DOMContentLoaded (the preload scanner may fetch
+    // them sooner): entries seen before then wait, so they are told apart from the runtime's.
+    var early = [];
+    document.addEventListener('DOMContentLoaded', function () { take(early); early = null; });
     new PerformanceObserver(function (list) {
-      list.getEntries().forEach(function (entry) {
+      if (early) early = early.concat(list.getEntries());
+      else take(list.getEntries());
+    }).observe({type: 'resource', buffered: true});
+  }
+
+  function take(entries) {
+    if (entries.length) {
+      entries.forEach(function (entry) {
         var row = rowOf(entry.name);
         if (!row || !entry.encodedBodySize) return; // HEAD probes have no body
         row.seen = true;
@@ -166,7 +178,7 @@
         row.downloaded = row.downloaded || entry.transferSize > 0;
       });
       showBoot();
-    }).observe({type: 'resource', buffered: true});
+    }
   }
 
   analytics.ready(function (s) {

@@ -454,6 +454,44 @@ def test_no_hand_kept_method_list_or_settings_table_in_the_console() -> None:
         assert "/vendor/" not in text and "pyodide.asm" not in text, file.name
 
 
+# For a loader that predates the bundle object, the test gives it one naming only the surface.
+NAMED_BUNDLE = """
+;if (!analytics._bundle) analytics._bundle = {root: '', files: {surface: 'surface.0123abcd.json'}};
+if (!analytics.runtime) analytics.runtime = {name: 'pyodide', reason: 'named by the test'};
+"""
+
+
+def test_a_loader_that_names_its_bundle_and_runtime_is_followed(
+    qa: Any, tp: Any, server_url: str
+) -> None:
+    page = qa
+    fetched: list[str] = []
+
+    def loader(route: Any) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text() + NAMED_BUNDLE)
+
+    def seen(request: Any) -> None:
+        if "surface" in request.url:
+            fetched.append(request.url)
+
+    page.on("request", seen)
+    try:
+        with tp.routed("**/analytics.js", loader):
+            page.reload()
+            wait_ready(page)
+    finally:
+        page.remove_listener("request", seen)
+    bundle = page.evaluate("() => analytics._bundle")
+    want = urljoin(loader_src(page), bundle["root"] + bundle["files"]["surface"])
+    assert fetched == [want]
+    assert page.evaluate("() => QA.surfaceSource") == {"url": want, "fromBundle": True}
+    runtime = page.evaluate("() => analytics.runtime")
+    expect(page.locator("#runtime-name")).to_have_text(runtime["name"])
+    expect(page.locator("#runtime-reason")).to_have_text(runtime["reason"])
+    expect(page.locator("#settings-form .setting")).to_have_count(len(SURFACE["settings"]))
+
+
 def test_pasted_segment_settings_json_applies(qa: Any, tp: Any, collector: Any) -> None:
     page = qa
     pasted = {
