@@ -1,6 +1,7 @@
 // QA console: which Python runtime the loader chose and why (analytics.runtime), a switch that
 // restarts the console on another one, and the boot status: the runtime files as they arrive.
-// The file list comes from the bundle (analytics._bundle.files) and the surface's runtimeFiles;
+// The file list comes from the bundle (QA.bundle: analytics._bundle or the bundle's manifest)
+// and the surface's runtimeFiles;
 // a loader without a bundle object gets the files it was seen fetching.
 (function () {
   'use strict';
@@ -73,10 +74,10 @@
   }
 
   function readBundle(surface) {
-    var b = window.analytics && analytics._bundle;
-    if (!b || !b.files) return;
+    var b = QA.bundle;
+    if (!b) return;
     bundleFiles = Object.keys(b.files).filter(function (k) { return typeof b.files[k] === 'string'; }).map(function (k) {
-      var url = new URL((b.root || '') + b.files[k], loaderSrc).href;
+      var url = new URL(b.root + b.files[k], b.base).href;
       var prefix = prefixOf(b.files[k], url);
       return {key: k, url: url, prefix: prefix, exact: prefix === url && !/\/$/.test(url)};
     });
@@ -91,7 +92,7 @@
     if (!bundleFiles) return;
     keys.forEach(function (k) {
       var f = bundleFiles.filter(function (x) { return x.key === k; })[0];
-      if (f) addRow(k, analytics._bundle.files[k]);
+      if (f) addRow(k, QA.bundle.files[k]);
     });
     showBoot();
   }
@@ -100,7 +101,7 @@
   function ownRequest(url) {
     var path = url.pathname;
     return url.origin !== location.origin || path === location.pathname || /^\/(mp|collector)\//.test(path) ||
-      url.href === loaderSrc || url.href === QA.surfaceSource.url ||
+      url.href === loaderSrc || /\/MANIFEST\.json$/.test(path) || (QA.surfaceSource && url.href === QA.surfaceSource.url) ||
       [].some.call(document.querySelectorAll('script[data-qa], link[data-qa]'), function (n) {
         return (n.src || n.href) === url.href;
       });
@@ -116,7 +117,7 @@
         var hit = f.exact ? href.split('?')[0] === f.url : href.indexOf(f.prefix) === 0;
         if (hit && (!best || f.prefix.length > best.prefix.length)) best = f;
       });
-      return best ? addRow(best.key, analytics._bundle.files[best.key]) : null;
+      return best ? addRow(best.key, QA.bundle.files[best.key]) : null;
     }
     var base = url.pathname.slice(url.pathname.lastIndexOf('/') + 1);
     return base ? addRow(base, url.pathname) : null;

@@ -18,25 +18,42 @@
     return all[all.length - 1] || null;
   }
 
-  // The bundle names its files relative to its root, which is relative to the loader's URL
-  // (integration.surface.as_json(), written by the build as files.surface). A loader that
-  // predates the bundle object: a surface.json beside it.
-  function surfaceUrl() {
-    var script = loaderScript();
-    var base = (script && script.src) || location.href;
-    var bundle = window.analytics && window.analytics._bundle;
-    if (bundle && bundle.files && bundle.files.surface) {
-      return {url: new URL((bundle.root || '') + bundle.files.surface, base).href, fromBundle: true};
-    }
-    return {url: new URL('surface.json', base).href, fromBundle: false};
+  // The bundle names its files relative to its root, which is relative to the loader's URL:
+  // files.surface is integration.surface.as_json(), written by the build. The loader lends its
+  // bundle object as analytics._bundle; a loader that does not is asked about through the
+  // bundle's MANIFEST.json beside it (the same `files` map), and a loader that predates the
+  // bundle through a surface.json beside it.
+  var loaderSrc = (loaderScript() || {}).src || location.href;
+
+  function fromBundle(b, base, how) {
+    QA.bundle = {root: b.root || '', files: b.files, base: base, how: how};
+    QA.surfaceSource = {url: new URL(QA.bundle.root + b.files.surface, base).href, fromBundle: true};
+    return QA.surfaceSource.url;
   }
 
-  var where = surfaceUrl();
-  QA.surfaceSource = where;
-  QA.surface = fetch(where.url).then(function (r) {
-    if (!r.ok) throw new Error('HTTP ' + r.status);
-    return r.json();
-  }).then(function (s) {
+  function getJson(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status + ' for ' + url);
+      return r.json();
+    });
+  }
+
+  function surfaceUrl() {
+    var bundle = window.analytics && window.analytics._bundle;
+    if (bundle && bundle.files && bundle.files.surface) return Promise.resolve(fromBundle(bundle, loaderSrc, 'analytics._bundle'));
+    var manifest = new URL('MANIFEST.json', loaderSrc).href;
+    return getJson(manifest).then(function (m) {
+      if (m && m.files && m.files.surface) return fromBundle({root: '', files: m.files}, manifest, 'MANIFEST.json');
+      throw new Error('no files.surface');
+    }).catch(function () {
+      QA.surfaceSource = {url: new URL('surface.json', loaderSrc).href, fromBundle: false};
+      return QA.surfaceSource.url;
+    });
+  }
+
+  QA.bundle = null; // {root, files, base, how} once known
+  QA.surfaceSource = null;
+  QA.surface = surfaceUrl().then(getJson).then(function (s) {
     if (!s || typeof s !== 'object' || !s.methods) throw new Error('not a surface (no "methods")');
     s.settings = Array.isArray(s.settings) ? s.settings : [];
     QA.surfaceData = s;
@@ -44,7 +61,7 @@
     return s;
   });
   QA.surface.catch(function (e) {
-    QA.surfaceError = 'Could not read the integration\'s surface from ' + where.url + ' (' + e.message + '): ' +
+    QA.surfaceError = 'Could not read the integration\'s surface (' + e.message + '): ' +
       'the method list and the settings rows come from it.';
   });
   // Runs fn(surface) once it is read; never throws into the page.

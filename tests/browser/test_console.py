@@ -173,9 +173,9 @@ def test_boot_status_shows_the_runtime_files_and_the_time_to_ready(qa: Any, tp: 
     files = page.locator("#boot-files li")
     names = files.locator("code").all_text_contents()
     assert any("mixpanel" in name for name in names), names
-    bundle = page.evaluate("() => analytics._bundle || null")
-    if bundle is not None:  # the runtime's files, by their key in the bundle
-        runtime = page.evaluate("() => analytics.runtime.name")
+    bundle = page.evaluate("() => QA.bundle")
+    runtime = page.evaluate("() => (analytics.runtime || {}).name || null")
+    if bundle is not None and runtime is not None:  # the runtime's files, by their bundle key
         wanted = [k for k in SURFACE["runtimeFiles"][runtime] if k in bundle["files"]]
         assert set(wanted) <= set(names)
     # Every runtime file (a memory snapshot too, when the loader fetches one) was seen arriving.
@@ -186,11 +186,14 @@ def test_boot_status_shows_the_runtime_files_and_the_time_to_ready(qa: Any, tp: 
 def test_the_surface_is_read_from_the_bundle_the_loader_names(qa: Any, tp: Any) -> None:
     page = qa
     source = page.evaluate("() => QA.surfaceSource")
-    bundle = page.evaluate("() => analytics._bundle || null")
-    if bundle is not None:
-        want = urljoin(loader_src(page), bundle["root"] + bundle["files"]["surface"])
+    bundle = page.evaluate("() => QA.bundle")
+    if page.evaluate("() => !!analytics._bundle"):
+        assert bundle["how"] == "analytics._bundle"
+        assert bundle["base"] == loader_src(page)
+    if bundle is not None:  # the loader's bundle object, else the bundle's MANIFEST.json
+        want = urljoin(bundle["base"], bundle["root"] + bundle["files"]["surface"])
         assert source == {"url": want, "fromBundle": True}
-    else:  # a loader without the bundle object: surface.json beside it
+    else:  # a loader that predates the bundle: surface.json beside it
         assert source == {"url": urljoin(loader_src(page), "surface.json"), "fromBundle": False}
     fetched = page.evaluate(
         "() => performance.getEntriesByType('resource').map(e => e.name)"
@@ -486,6 +489,7 @@ def test_a_loader_that_names_its_bundle_and_runtime_is_followed(
     want = urljoin(loader_src(page), bundle["root"] + bundle["files"]["surface"])
     assert fetched == [want]
     assert page.evaluate("() => QA.surfaceSource") == {"url": want, "fromBundle": True}
+    assert page.evaluate("() => QA.bundle.how") == "analytics._bundle"
     runtime = page.evaluate("() => analytics.runtime")
     expect(page.locator("#runtime-name")).to_have_text(runtime["name"])
     expect(page.locator("#runtime-reason")).to_have_text(runtime["reason"])
