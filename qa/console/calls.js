@@ -1,11 +1,14 @@
 // QA console call panel: one form per analytics method, JSON editors with inline validation,
 // a preview of the exact call, and presets from Segment's public Mixpanel doc.
+// Which methods exist comes from the surface JSON (QA.surface: methods and their argument
+// order). The hand-written forms below only add labels and hints where they help; a method
+// without one gets a form made from its argument names.
 (function () {
   'use strict';
   var QA = window.QA;
   var el = QA.el;
 
-  // [field, kind, label, required, hint]
+  // Labels and hints by method: [field, kind, label, required, hint]
   var FORMS = {
     identify: [['userId', 'text', 'User id', false, 'Optional: without it the traits go to the current (anonymous) user.'],
       ['traits', 'json', 'Traits', false], ['options', 'json', 'Options', false, 'e.g. {"context": {"ip": 0}}']],
@@ -17,9 +20,19 @@
     alias: [['userId', 'text', 'New user id', true], ['previousId', 'text', 'Previous id', false, 'Optional: mixpanel.js uses its own distinct id.'],
       ['options', 'json', 'Options', false]],
     group: [['groupId', 'text', 'Group id', true], ['traits', 'json', 'Group traits', false], ['options', 'json', 'Options', false]],
-    reset: [],
   };
-  var METHODS = Object.keys(FORMS);
+  var METHODS = []; // the surface's, in its order
+  var ARGS = {}; // method -> the surface's argument names
+  var OBJECT_ARGS = /^(traits|properties|options|context)$/;
+
+  // A form from the surface's argument names: objects as JSON editors, the rest read as JSON
+  // when they parse (true, 42, null) and as text otherwise; callbacks are left out.
+  function generatedForm(args) {
+    return args.filter(function (a) { return a !== 'callback'; }).map(function (a) {
+      var label = a.replace(/_/g, ' ').replace(/^./, function (c) { return c.toUpperCase(); });
+      return OBJECT_ARGS.test(a) ? [a, 'json', label, false] : [a, 'value', label, false, 'Text, or a JSON value (true, 42, null, [..]).'];
+    });
+  }
 
   var CAMPAIGN = {name: 'TPS Innovation Newsletter', source: 'Newsletter', medium: 'email', term: 'tps reports', content: 'image link'};
   var PRESETS = [
@@ -89,8 +102,16 @@
       case 'group':
         return [v.groupId].concat(v.traits || opts ? [v.traits || {}] : [], opts ? [opts] : []);
       default:
-        return [];
+        return positional(method, v);
     }
+  }
+
+  // A generated form's call: its fields in the surface's order, trailing empty ones left out.
+  function positional(method, v) {
+    var specs = FORMS[method] || [];
+    var out = specs.map(function (spec) { return v[spec[0]] === undefined ? null : v[spec[0]]; });
+    while (out.length && out[out.length - 1] === null && v[specs[out.length - 1][0]] === undefined) out.pop();
+    return out;
   }
 
   function call(method, values) {
@@ -121,6 +142,8 @@
         } catch (e) {
           errors[name] = 'Not valid JSON: ' + e.message;
         }
+      } else if (spec[1] === 'value' && raw.trim()) {
+        try { values[name] = JSON.parse(raw); } catch (e) { values[name] = raw; }
       } else if (raw.trim()) {
         values[name] = raw;
       } else if (spec[3]) {
@@ -186,7 +209,8 @@
       inputs[m] = {};
       var box = el('div', {id: 'call-fields-' + m, class: 'fields', hidden: true});
       if (!FORMS[m].length) {
-        box.appendChild(el('p', {class: 'muted', text: 'reset() takes no arguments: it forgets the user id, traits and mixpanel.js\'s ids.'}));
+        box.appendChild(el('p', {class: 'muted', text: m + '() takes no arguments' +
+          (m === 'reset' ? ': it forgets the user id, traits and mixpanel.js\'s ids.' : '.')}));
       }
       FORMS[m].forEach(function (spec) {
         var id = fieldId(m, spec[0]);
@@ -205,13 +229,15 @@
       });
       QA.$('call-fields').appendChild(box);
     });
-    inputs.track.event.value = 'Button Clicked';
-    inputs.track.properties.value = '{"source": "qa console"}';
+    if (inputs.track && inputs.track.event) {
+      inputs.track.event.value = 'Button Clicked';
+      inputs.track.properties.value = '{"source": "qa console"}';
+    }
     QA.$('call-form').addEventListener('submit', function (ev) { ev.preventDefault(); send(); });
     QA.$('call-form').addEventListener('keydown', function (ev) {
       if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); send(); }
     });
-    show('track');
+    if (METHODS.length) show(METHODS.indexOf('track') >= 0 ? 'track' : METHODS[0]);
   }
 
   // -- presets -------------------------------------------------------------------------------
@@ -234,6 +260,11 @@
   function selected() {
     var id = QA.$('preset').value;
     return PRESETS.filter(function (p) { return p.id === id; })[0] || null;
+  }
+
+  // A preset is offered only when the surface has every method it calls.
+  function available(p) {
+    return p.steps.every(function (s) { return METHODS.indexOf(s.method) >= 0; });
   }
 
   function describePreset() {
@@ -263,6 +294,7 @@
   function buildPresets() {
     var select = QA.$('preset');
     select.appendChild(el('option', {value: '', text: 'Choose a preset…'}));
+    PRESETS = PRESETS.filter(available);
     PRESETS.forEach(function (p) { select.appendChild(el('option', {value: p.id, text: p.title})); });
     select.addEventListener('change', describePreset);
     QA.$('preset-fill').addEventListener('click', function () {
@@ -284,7 +316,17 @@
     describePreset();
   }
 
-  buildForms();
-  buildPresets();
-  QA.calls = {show: show, fill: fill, call: call, presets: PRESETS, argsFor: argsFor};
+  QA.withSurface(function (s) {
+    METHODS = Object.keys(s.methods);
+    METHODS.forEach(function (m) {
+      ARGS[m] = s.methods[m] || [];
+      if (!FORMS[m]) FORMS[m] = generatedForm(ARGS[m]);
+    });
+    Object.keys(FORMS).forEach(function (m) { if (METHODS.indexOf(m) < 0) delete FORMS[m]; });
+    buildForms();
+    buildPresets();
+    QA.calls.presets = PRESETS;
+    QA.calls.methods = METHODS;
+  });
+  QA.calls = {show: show, fill: fill, call: call, presets: PRESETS, argsFor: argsFor, methods: METHODS};
 })();

@@ -2,12 +2,13 @@
 // each analytics call ('call' event) → the mixpanel.js calls it caused ('mixpanel' events, by
 // callId) → what the collector received (polled; track payloads matched by $insert_id = the
 // call's messageId, everything else by type and time). Console lines the integration writes
-// ("[analytics] …") are kept with the call being delivered.
+// ("[analytics] …") are kept with the call being delivered. The methods (filter chips, delivery
+// events) come from the surface JSON (QA.surface), never from a list written here.
 (function () {
   'use strict';
   var QA = (window.QA = window.QA || {});
-  var METHODS = ['identify', 'track', 'page', 'alias', 'group', 'reset'];
-  var TYPES = METHODS.concat(['start-up']);
+  var TYPES = ['start-up']; // the surface's methods are put before it once read
+  var FILTERED = /\bfiltered\b/i; // the integration's console line for a call it filtered out
   var POLL_MS = 500;
   var FRESH_MS = 5000; // a mixpanel.js call older than this no longer claims a record first
 
@@ -17,8 +18,7 @@
   var listEl = null;
   var dirty = [];
   var scheduled = false;
-  var active = {};
-  TYPES.forEach(function (t) { active[t] = true; });
+  var active = {}; // type -> false when hidden by its filter chip
   var seen = 0; // collector records already read
   var lastKey = ''; // the last of them, to notice that the collector was emptied
   var baseline = null; // collector records that predate this page
@@ -33,7 +33,7 @@
   function newEntry(id, method, args, meta) {
     var e = {id: id, method: method, args: args || [], meta: meta || null,
       time: meta ? meta.timestamp : Date.now(), mixpanel: [], collector: [], lines: [],
-      delivered: false, cleared: false, el: null};
+      delivered: false, filtered: false, cleared: false, el: null};
     entries.push(e);
     if (id) byId[id] = e;
     touch(e);
@@ -77,17 +77,26 @@
     counts.mixpanel++;
     var e = (d.callId && byId[d.callId]) || startup;
     if (e === startup) takeLines(startup);
+    else e.delivered = true;
     e.mixpanel.push({method: d.method, args: QA.plain(d.args), at: Date.now(), used: {}});
     touch(e);
   });
-  METHODS.forEach(function (method) {
-    analytics.on(method, function (d) {
-      var e = byId[d.callId];
-      if (!e) return;
-      e.delivered = true;
-      takeLines(e);
-      touch(e);
+  // A filtered call reaches no mixpanel.js call; the integration says so on the console (or in
+  // the delivery event's detail).
+  function delivered(d) {
+    var e = d && byId[d.callId];
+    if (!e) return;
+    e.delivered = true;
+    takeLines(e);
+    e.filtered = e.filtered || d.filtered === true;
+    touch(e);
+  }
+  QA.withSurface(function (s) {
+    TYPES = Object.keys(s.methods).concat(['start-up']);
+    TYPES.forEach(function (method) {
+      if (method !== 'start-up') analytics.on(method, delivered);
     });
+    buildFilters();
   });
   analytics.on('status', function () { takeLines(startup); });
 
@@ -281,6 +290,9 @@
   }
 
   function renderEntry(e) {
+    if (!e.filtered && e.delivered && !e.mixpanel.length) {
+      e.filtered = e.lines.some(function (l) { return FILTERED.test(l.text); });
+    }
     var callText = e.method === 'start-up' || e.method === 'other' ? null : QA.callText('analytics.', e.method, e.args);
     var callBody = el('div', {}, [
       callText ? el('pre', {class: 'code', text: callText}) : el('p', {class: 'muted', text: e.method === 'other' ? 'No matching call.' : 'Page load and analytics.load().'}),
@@ -295,7 +307,9 @@
       ? el('ol', {class: 'calls'}, e.mixpanel.map(function (c) {
         return el('li', {}, el('pre', {class: 'code', text: QA.callText('mixpanel.', c.method, c.args)}));
       }))
-      : el('p', {class: 'muted', text: e.delivered || e.method === 'other' ? 'none: this call maps to no mixpanel.js call with these settings' : '—'});
+      : el('p', {class: e.filtered ? 'filtered-note' : 'muted', text: e.filtered
+        ? 'filtered: the event filter (eventFilteringOption) kept this call from mixpanel.js'
+        : e.delivered || e.method === 'other' ? 'none: this call maps to no mixpanel.js call with these settings' : '—'});
     var colBody = e.collector.length
       ? el('ol', {class: 'calls'}, e.collector.map(function (c) {
         return el('li', {}, [
@@ -315,9 +329,11 @@
         QA.log.lastCopied = text;
         QA.copy(text).then(function () { QA.flash(ev.target, 'Copied'); });
       }});
-    var node = el('article', {class: 'entry', 'data-method': typeOf(e), 'data-call-id': e.id || e.method}, [
+    var node = el('article', {class: 'entry' + (e.filtered ? ' is-filtered' : ''), 'data-method': typeOf(e),
+      'data-call-id': e.id || e.method, 'data-filtered': e.filtered ? 'true' : null}, [
       el('header', {}, [
         el('span', {class: 'badge ' + typeOf(e), text: e.method}),
+        e.filtered ? el('span', {class: 'badge filtered', text: 'filtered'}) : null,
         el('time', {text: QA.time(e.time)}),
         el('span', {class: 'summary', text: summary(e)}),
         copy,
@@ -328,7 +344,7 @@
         column('→ Collector', e.collector.length, colBody, 'c-col'),
       ]),
     ]);
-    node.hidden = !active[typeOf(e)];
+    node.hidden = active[typeOf(e)] === false;
     if (e.el) e.el.replaceWith(node);
     else listEl.insertBefore(node, listEl.firstChild);
     e.el = node;
@@ -351,18 +367,25 @@
       counts.received + ' received' + (hiddenOther ? ' · ' + hiddenOther + ' from other tokens not shown' : '');
   }
 
-  function setup() {
-    listEl = QA.$('log');
+  // One chip per type; built again once the surface names the methods.
+  function buildFilters() {
     var filters = QA.$('log-filters');
+    if (!filters) return; // before DOMContentLoaded: setup() builds them
+    QA.clear(filters);
     TYPES.forEach(function (t) {
       filters.appendChild(el('label', {class: 'chip'}, [
-        el('input', {type: 'checkbox', checked: true, value: t, onchange: function (ev) {
+        el('input', {type: 'checkbox', checked: active[t] !== false, value: t, onchange: function (ev) {
           active[t] = ev.target.checked;
-          entries.forEach(function (e) { if (e.el) e.el.hidden = !active[typeOf(e)]; });
+          entries.forEach(function (e) { if (e.el) e.el.hidden = active[typeOf(e)] === false; });
         }}),
         ' ' + t,
       ]));
     });
+  }
+
+  function setup() {
+    listEl = QA.$('log');
+    buildFilters();
     QA.$('log-compact').checked = compact;
     QA.$('log-compact').addEventListener('change', function (ev) {
       compact = ev.target.checked;

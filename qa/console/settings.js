@@ -1,60 +1,91 @@
-// QA console: every integration setting (Segment's and ours), kept in the URL as ?settings=JSON.
-// Loaded in <head>: the page's boot script reads QA.settings.current before analytics.load().
+// QA console: the integration's surface (methods, settings table, runtime files) read as JSON
+// from the bundle, and the console's settings, kept in the URL as ?settings=JSON.
+// Loaded in <head> right after the loader: the page's boot script reads QA.settings.current
+// before analytics.load(); the panels wait for QA.surface (a Promise of the surface JSON).
+// Nothing here spells out a method or a setting: every list comes from the surface.
 (function () {
   'use strict';
   var QA = (window.QA = window.QA || {});
 
-  // [name, kind, default, one-line explanation]; kind: bool | string | number | list | select:<a|b> | json
-  var SEGMENT = [
-    ['token', 'string', '', 'Mixpanel project token: first argument of mixpanel.init, sent on every event.'],
-    ['people', 'bool', false, 'Use Mixpanel People: identify traits go to people.set / people.union; enables increments and track_charge.'],
-    ['setAllTraitsByDefault', 'bool', true, 'Register every identify trait as a super property (and a People property when people is on).'],
-    ['superProperties', 'list', [], 'Traits (setAllTraitsByDefault off) and event properties (always) to register as super properties.'],
-    ['peopleProperties', 'list', [], 'With setAllTraitsByDefault off: traits to people.set; the eight special traits always go.'],
-    ['eventIncrements', 'list', [], 'Events (any case) that people.increment a counter and set "Last <event>" (people on).'],
-    ['propIncrements', 'list', [], 'Event properties (any case) whose value is added with people.increment(name, value) (people on).'],
-    ['consolidatedPageCalls', 'bool', true, 'Every page() becomes one "Loaded a Page" event; the three below are then not read.'],
-    ['trackAllPages', 'bool', false, 'Every page() becomes "Loaded a Page" (checked after the consolidated switch).'],
-    ['trackCategorizedPages', 'bool', false, 'page() with a category becomes "Viewed <category> [<name>] Page".'],
-    ['trackNamedPages', 'bool', false, 'page() with a name becomes "Viewed <name> Page".'],
-    ['groupIdentifierTraits', 'list', [], 'Mixpanel group keys for group(): get_group(key, id).set_once(traits), set_group(key, [id]). Empty: group() sends nothing.'],
-    ['sourceName', 'string', '', 'When set, every event carries it as the property segment_source_name.'],
-    ['enableEuropeanUnionEndpoint', 'bool', false, 'Send to api-eu.mixpanel.com (apiHost and dataResidency win over it).'],
-    ['persistence', 'select:cookie|localStorage|none', 'cookie', 'Where mixpanel.js keeps its distinct id and super properties; none: disable_persistence (nothing stored).'],
-    ['cookieName', 'string', '', 'mixpanel.js cookie_name (empty: mixpanel.js names it mp_<token>_mixpanel).'],
-    ['crossSubdomainCookie', 'bool', false, 'mixpanel.js cross_subdomain_cookie (Segment sends false; mixpanel.js alone defaults to true).'],
-    ['secureCookie', 'bool', false, 'mixpanel.js secure_cookie: the cookie is sent over https only.'],
-    ['nameTag', 'bool', true, 'In Segment\'s list but never read: name_tag is always called.'],
-    ['pageview', 'bool', false, 'In Segment\'s list but never read: copied into the init config only.'],
-  ];
-  var OURS = [
-    ['apiHost', 'string', null, 'Where mixpanel.js sends. Empty in this console: its own collector at <origin>/mp (nothing leaves this machine).'],
-    ['dataResidency', 'select:|us|eu|in', null, 'Mixpanel data centre: api-js / api-eu / api-in.mixpanel.com (apiHost wins over it).'],
-    ['mixpanelConfig', 'json', {}, 'Any other mixpanel.init option, applied last. The console starts with {"batch_requests": false} so sends are immediate.'],
-    ['consent', 'bool', true, 'Off: mixpanel.js starts opted out and stores and sends nothing.'],
-    ['ignoreDnt', 'bool', false, 'mixpanel.js ignore_dnt: send even when the browser says Do Not Track.'],
-    ['runtime', 'select:|pyodide|micropython', null, 'Which Python runs the integration (read by the loader): Pyodide (default) or MicroPython (about 0.2 MB of wasm).'],
-    // Peers' options, under RudderStack's Mixpanel setting names.
-    ['setOnceProperties', 'list', [], 'Traits (or {property} objects) sent with people.set_once and left out of people.set (people on).'],
-    ['identityMergeApi', 'select:original|simplified', 'original', 'Mixpanel project\'s ID merge API; simplified: alias() is dropped with one console line.'],
-    ['useUserDefinedPageEventName', 'bool', false, 'Page/screen event names from the templates below (consolidatedPageCalls and trackAllPages still win).'],
-    ['userDefinedPageEventTemplate', 'string', 'Viewed {{ category }} {{ name }} Page', 'Page event name; {{ category }} and {{ name }} filled in, empty parts and doubled spaces removed.'],
-    ['userDefinedScreenEventTemplate', 'string', 'Viewed {{ category }} {{ name }} Screen', 'The same for screen() calls (ours: RudderStack has no screen template).'],
-    ['eventFilteringOption', 'select:disable|whitelistedEvents|blacklistedEvents', 'disable', 'Send only the whitelisted events, or all but the blacklisted ones (page and screen names included).'],
-    ['whitelistedEvents', 'list', [], 'Event names (or {eventName} objects), matched exactly after trimming, when filtering by whitelist.'],
-    ['blacklistedEvents', 'list', [], 'Event names (or {eventName} objects), matched exactly after trimming, when filtering by blacklist.'],
-    ['groupTraitsMethod', 'select:set_once|set', 'set_once', 'How group() sends group traits: get_group().set_once (Segment) or set (updates them).'],
-    ['persistenceType', 'select:|cookie|localStorage|none', null, 'RudderStack\'s name for persistence (persistence wins when both are set and differ).'],
-    ['cookieDomain', 'string', '', 'mixpanel.js cookie_domain: the domain mixpanel.js\'s cookie is written for (empty: its own choice).'],
-    ['cookieExpiration', 'number', null, 'mixpanel.js cookie_expiration, in days (empty: mixpanel.js\'s 365).'],
-    ['crossSiteCookie', 'bool', false, 'mixpanel.js cross_site_cookie: SameSite=None; Secure, for pages embedded on other sites.'],
-    ['sessionReplayPercentage', 'number', 0, 'mixpanel.js record_sessions_percent (0-100); the recorder loads from this bundle, never cdn.mxpnl.com.'],
-  ];
-  var ALL = SEGMENT.concat(OURS);
+  // -- the surface -----------------------------------------------------------------------------
+  // The loader's own <script> (index.html marks it), else the last script named analytics*.js.
+  function loaderScript() {
+    var marked = document.querySelector('script[data-qa-loader]');
+    if (marked) return marked;
+    var all = [].slice.call(document.querySelectorAll('script[src]')).filter(function (s) {
+      return /\/analytics(\.min)?\.js(\?|$)/.test(s.src);
+    });
+    return all[all.length - 1] || null;
+  }
+
+  // The bundle names its files relative to its root, which is relative to the loader's URL:
+  // files.surface is integration.surface.as_json(), written by the build. The loader lends its
+  // bundle object as analytics._bundle; a loader that does not is asked about through the
+  // bundle's MANIFEST.json beside it (the same `files` map), and a loader that predates the
+  // bundle through a surface.json beside it.
+  var loaderSrc = (loaderScript() || {}).src || location.href;
+
+  function fromBundle(b, base, how) {
+    QA.bundle = {root: b.root || '', files: b.files, base: base, how: how};
+    QA.surfaceSource = {url: new URL(QA.bundle.root + b.files.surface, base).href, fromBundle: true};
+    return QA.surfaceSource.url;
+  }
+
+  function getJson(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error('HTTP ' + r.status + ' for ' + url);
+      return r.json();
+    });
+  }
+
+  function surfaceUrl() {
+    var bundle = window.analytics && window.analytics._bundle;
+    if (bundle && bundle.files && bundle.files.surface) return Promise.resolve(fromBundle(bundle, loaderSrc, 'analytics._bundle'));
+    var manifest = new URL('MANIFEST.json', loaderSrc).href;
+    return getJson(manifest).then(function (m) {
+      if (m && m.files && m.files.surface) return fromBundle({root: '', files: m.files}, manifest, 'MANIFEST.json');
+      throw new Error('no files.surface');
+    }).catch(function () {
+      QA.surfaceSource = {url: new URL('surface.json', loaderSrc).href, fromBundle: false};
+      return QA.surfaceSource.url;
+    });
+  }
+
+  QA.bundle = null; // {root, files, base, how} once known
+  QA.surfaceSource = null;
+  QA.surface = surfaceUrl().then(getJson).then(function (s) {
+    if (!s || typeof s !== 'object' || !s.methods) throw new Error('not a surface (no "methods")');
+    s.settings = Array.isArray(s.settings) ? s.settings : [];
+    QA.surfaceData = s;
+    setRows(s.settings, s.segmentOnlySettings);
+    return s;
+  });
+  QA.surface.catch(function (e) {
+    QA.surfaceError = 'Could not read the integration\'s surface (' + e.message + '): ' +
+      'the method list and the settings rows come from it.';
+  });
+  // Runs fn(surface) once it is read; never throws into the page.
+  QA.withSurface = function (fn) {
+    QA.surface.then(function (s) {
+      try { fn(s); } catch (e) { console.error('[qa console] ' + e.message); }
+    }, function () { /* reported by the page's alert */ });
+  };
+
+  // -- the settings rows -----------------------------------------------------------------------
+  // A row: {name, kind, default, help[, segment]}; kind bool | string | list | json |
+  // number | select:<a|b|…> (an empty option means "not set").
+  var ROWS = [];
   var BY_NAME = {};
-  ALL.forEach(function (row) { BY_NAME[row[0]] = row; });
-  // Keys Segment stores for Mixpanel that this integration accepts but does not use.
-  var SEGMENT_ONLY = ['increments', 'apiKey', 'secret', 'apiSecret'];
+  var SEGMENT_ONLY = [];
+
+  function setRows(rows, segmentOnly) {
+    ROWS = rows.filter(function (r) { return r && typeof r.name === 'string'; });
+    BY_NAME = {};
+    ROWS.forEach(function (row) { BY_NAME[row.name] = row; });
+    SEGMENT_ONLY = Array.isArray(segmentOnly) ? segmentOnly : [];
+    QA.settings.rows = ROWS;
+    QA.settings.segmentOnly = SEGMENT_ONLY;
+  }
 
   var START = {token: 'demo-token', people: true, mixpanelConfig: {batch_requests: false}};
   var PARAM = 'settings';
@@ -66,7 +97,7 @@
     var out = {};
     Object.keys(settings).forEach(function (key) {
       var row = BY_NAME[key];
-      if (!row || !same(settings[key], row[2])) out[key] = settings[key];
+      if (!row || !same(settings[key], row.default)) out[key] = settings[key];
     });
     return out;
   }
@@ -96,9 +127,7 @@
   var current = loaded.settings;
 
   QA.settings = {
-    rows: ALL,
-    segmentRows: SEGMENT,
-    ourRows: OURS,
+    rows: ROWS,
     start: START,
     current: current,
     urlError: loaded.error,
@@ -110,9 +139,12 @@
       if (!s.apiHost) s.apiHost = location.origin + '/mp';
       return s;
     },
+    // The set-up's value, else the surface's default (undefined before the surface is read).
     value: function (name) {
-      return Object.prototype.hasOwnProperty.call(current, name) ? current[name] : BY_NAME[name][2];
+      if (Object.prototype.hasOwnProperty.call(current, name)) return current[name];
+      return BY_NAME[name] ? BY_NAME[name].default : undefined;
     },
+    row: function (name) { return BY_NAME[name] || null; },
     urlFor: urlFor,
     // Apply: reload the page with the settings in the URL (a restart of the integration).
     apply: function (settings, extra) {

@@ -2,7 +2,13 @@
 
 The module shares one page (each boot costs seconds): the `qa` fixture opens the console with a
 fresh browser identity and applies a set-up through the settings form; the tests then run in
-file order on that page. The last tests reload it (pasted Segment JSON, a failed boot).
+file order on that page. The last tests reload it (runtime switch, pasted Segment JSON, a failed
+boot).
+
+The console reads the integration's surface (methods, settings table, runtime files) as JSON from
+the bundle. The page is given SURFACE, made here from integration.surface.as_json(): when the
+surface's settings table is still empty, rows derived from the integration's settings defaults
+stand in, and one row only this fixture has shows that a new setting gets its row by itself.
 """
 
 from __future__ import annotations
@@ -11,14 +17,59 @@ import json
 import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+from integration import surface
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
 BOOT_MS = 90_000
 XSS = "<img src=x onerror=alert(1)>"
+SURFACE_ROUTE = "**/surface*.json"
+FIXTURE_ROW = {
+    "name": "qaFixtureOnly",
+    "kind": "select:one|two",
+    "default": "one",
+    "help": "A setting only this test's surface has: its row appears without any console change.",
+}
+
+
+def _kind(default: Any) -> str:
+    if isinstance(default, bool):
+        return "bool"
+    if isinstance(default, list):
+        return "list"
+    if isinstance(default, dict):
+        return "json"
+    return "string"
+
+
+def surface_json() -> dict[str, Any]:
+    """The surface as the bundle serves it, with a settings table that has rows."""
+    data = surface.as_json()
+    rows = list(data["settings"])
+    if not rows:  # the table is still in integration/mixpanel/settings.py
+        from integration.mixpanel import settings as table
+
+        for segment, defaults in ((True, table.DEFAULTS), (False, table.OWN_DEFAULTS)):
+            rows += [
+                {"name": n, "kind": _kind(d), "default": d, "segment": segment, "help": f"{n}: "
+                 "a row of the test surface, made from the integration's own defaults."}
+                for n, d in defaults.items()
+            ]  # fmt: skip
+        data.setdefault("segmentOnlySettings", list(table.IGNORED))
+    data["settings"] = [*rows, {**FIXTURE_ROW, "segment": False}]
+    return data
+
+
+SURFACE = surface_json()
+
+
+def serve_surface(route: Any) -> None:
+    route.fulfill(status=200, body=json.dumps(SURFACE), content_type="application/json")
 
 
 def wait_ready(page: Any) -> None:
@@ -49,10 +100,11 @@ def send(page: Any, method: str, **fields: Any) -> None:
 def qa(shared: Any, server_url: str) -> Any:
     """The console, fresh identity, with a set-up applied through the settings form."""
     page = shared.page
+    page.route(SURFACE_ROUTE, serve_surface)
     shared.dialogs = []
     page.on("dialog", lambda d: (shared.dialogs.append(d.message), d.dismiss()))
     page.context.clear_cookies()
-    page.goto(server_url + "/qa/blank.html")
+    page.goto(server_url + "/static/blank.html")
     page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
     page.goto(server_url + "/")
     wait_ready(page)
@@ -71,7 +123,13 @@ def qa(shared: Any, server_url: str) -> Any:
     with page.expect_navigation():
         page.click("#settings-apply")
     wait_ready(page)
-    return page
+    yield page
+    page.unroute(SURFACE_ROUTE)
+
+
+def loader_src(page: Any) -> str:
+    src: str = page.evaluate("() => document.querySelector('script[data-qa-loader]').src")
+    return src
 
 
 def test_settings_form_applies_restarts_and_keeps_the_set_up_in_the_url(
@@ -88,13 +146,18 @@ def test_settings_form_applies_restarts_and_keeps_the_set_up_in_the_url(
         "sourceName": "qa-source",
         "mixpanelConfig": {"batch_requests": False},
     }
-    # Every setting, Segment's and ours, has a row with its default and an explanation.
-    rows = page.locator("#settings-form .setting")
-    assert rows.count() == 40
-    for name in ("token", "people", "superProperties", "persistence", "apiHost", "runtime"):
-        hint = page.locator(f"#set-{name}-hint")
+    # Every row of the surface's settings table has a row with its default and its help, and
+    # nothing else has one (a new setting, like the fixture's own row, appears by itself).
+    names = page.locator("#settings-form .setting").evaluate_all(
+        "rows => rows.map(r => r.dataset.setting)"
+    )
+    assert names == [row["name"] for row in SURFACE["settings"]]
+    for row in SURFACE["settings"]:
+        hint = page.locator(f"#set-{row['name']}-hint")
         expect(hint).to_contain_text("default")
-        assert len(hint.text_content() or "") > 40
+        expect(hint).to_contain_text(row["help"])
+    expect(page.locator("#set-qaFixtureOnly option")).to_have_text(["one", "two"])
+    expect(page.locator("#set-qaFixtureOnly")).to_have_value("one")
     expect(page.locator("#set-token")).to_have_value("qa-token")
     expect(page.locator("#set-trackCategorizedPages")).to_be_checked()
     # The restarted integration was initialised with them (start-up entry of the log).
@@ -106,13 +169,53 @@ def test_settings_form_applies_restarts_and_keeps_the_set_up_in_the_url(
 def test_boot_status_shows_the_runtime_files_and_the_time_to_ready(qa: Any, tp: Any) -> None:
     page = qa
     expect(page.locator("#status")).to_have_text(re.compile(r"^ready in \d+ ms$"))
-    expect(page.locator("#boot-bytes")).to_contain_text("MB runtime")
+    expect(page.locator("#boot-bytes")).to_contain_text(re.compile(r"B runtime in \d+ files"))
     files = page.locator("#boot-files li")
     names = files.locator("code").all_text_contents()
-    assert {"pyodide.asm.wasm", "mixpanel.min.js", "integration.zip"} <= set(names)
-    # Every runtime file (a memory snapshot too, when serve.py offers one) was seen arriving.
+    assert any("mixpanel" in name for name in names), names
+    bundle = page.evaluate("() => QA.bundle")
+    runtime = page.evaluate("() => (analytics.runtime || {}).name || null")
+    if bundle is not None and runtime is not None:  # the runtime's files, by their bundle key
+        wanted = [k for k in SURFACE["runtimeFiles"][runtime] if k in bundle["files"]]
+        assert set(wanted) <= set(names)
+    # Every runtime file (a memory snapshot too, when the loader fetches one) was seen arriving.
     expect(page.locator("#boot-files li.ok")).to_have_count(files.count())
-    assert "?" not in (page.locator("#boot-files").text_content() or "")
+    assert "waiting" not in (page.locator("#boot-files").text_content() or "")
+
+
+def test_the_surface_is_read_from_the_bundle_the_loader_names(qa: Any, tp: Any) -> None:
+    page = qa
+    source = page.evaluate("() => QA.surfaceSource")
+    bundle = page.evaluate("() => QA.bundle")
+    if page.evaluate("() => !!analytics._bundle"):
+        assert bundle["how"] == "analytics._bundle"
+        assert bundle["base"] == loader_src(page)
+    if bundle is not None:  # the loader's bundle object, else the bundle's MANIFEST.json
+        want = urljoin(bundle["base"], bundle["root"] + bundle["files"]["surface"])
+        assert source == {"url": want, "fromBundle": True}
+    else:  # a loader that predates the bundle: surface.json beside it
+        assert source == {"url": urljoin(loader_src(page), "surface.json"), "fromBundle": False}
+    fetched = page.evaluate(
+        "() => performance.getEntriesByType('resource').map(e => e.name)"
+        ".filter(n => /surface[^/]*\\.json/.test(n))"
+    )
+    assert fetched == [source["url"]]
+    # The call form's methods are the surface's, in its order.
+    methods = page.locator("input[name=call-method]").evaluate_all("els => els.map(e => e.value)")
+    assert methods == list(SURFACE["methods"])
+
+
+def test_the_runtime_panel_shows_the_loaders_choice(qa: Any, tp: Any) -> None:
+    page = qa
+    runtime = page.evaluate("() => analytics.runtime || null")
+    if runtime is None:
+        expect(page.locator("#runtime-name")).to_have_text("unknown")
+    else:
+        expect(page.locator("#runtime-name")).to_have_text(runtime["name"])
+        expect(page.locator("#runtime-reason")).to_have_text(runtime["reason"])
+    options = page.locator("#runtime-choice option").evaluate_all("os => os.map(o => o.value)")
+    assert options == ["auto", *SURFACE["runtimeFiles"]]
+    expect(page.locator("#runtime-choice")).to_have_value("auto")
 
 
 def test_each_call_from_the_forms_shows_its_mixpanel_calls_and_collector_payloads(
@@ -272,19 +375,16 @@ def test_log_filters_copies_and_clears(qa: Any, tp: Any, server_url: str) -> Non
     expect(page.locator("#log .entry")).to_have_count(1)
 
 
-def test_python_panel_calls_the_integration_from_pyscript(qa: Any, tp: Any, collector: Any) -> None:
+def test_python_panel_links_to_the_examples_and_starts_no_second_runtime(qa: Any, tp: Any) -> None:
     page = qa
-    expect(page.locator("#py-code")).to_contain_text('integration.track("From Python"')
-    page.click("#py-start")
-    expect(page.locator("#py-send")).to_be_enabled(timeout=BOOT_MS)
-    page.click("#py-send")
-    [event] = collector.wait_events(1, "From Python")
-    assert event["properties"]["lang"] == "py"
-    assert event["properties"]["token"] == "qa-token"
-    expect(page.locator("#py-out")).to_have_text("Sent from Python: see the live log.")
-    e = entry(page, "track", '"From Python"')
-    expect(e.locator(".c-col")).to_contain_text("matched by $insert_id")
-    assert page.locator(".py-error").count() == 0
+    expect(page.locator("#py-example-pyodide")).to_have_attribute("href", "examples/pyscript.html")
+    expect(page.locator("#py-example-mpy")).to_have_attribute("href", "examples/pyscript-mpy.html")
+    expect(page.locator("#py-code")).to_contain_text("import integration")
+    # No PyScript on the console's page: no py/mpy script for the loader to wait for, no core.
+    assert page.locator("script[type=py], script[type=mpy], py-script").count() == 0
+    fetched = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+    assert [url for url in fetched if "pyscript" in url] == []
+    assert page.evaluate("() => typeof window.pyscript") == "undefined"
 
 
 def test_screenshots_at_1280_and_375_in_light_and_dark(qa: Any, tp: Any) -> None:
@@ -306,6 +406,94 @@ def test_screenshots_at_1280_and_375_in_light_and_dark(qa: Any, tp: Any) -> None
     finally:
         page.emulate_media(color_scheme="light")
         page.set_viewport_size(size)
+
+
+def test_switching_the_runtime_restarts_on_the_chosen_one(qa: Any, tp: Any) -> None:
+    page = qa
+    before = url_settings(page)
+    page.select_option("#runtime-choice", "micropython")
+    with page.expect_navigation():
+        page.click("#runtime-switch")
+    wait_ready(page)
+    assert url_settings(page) == {**before, "runtime": "micropython"}
+    expect(page.locator("#runtime-choice")).to_have_value("micropython")
+    expect(page.locator("#runtime-asked")).to_have_text("asked for: micropython")
+    runtime = page.evaluate("() => analytics.runtime || null")
+    if runtime is not None:
+        assert runtime["name"] == "micropython"
+        expect(page.locator("#runtime-name")).to_have_text("micropython")
+    fetched = page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+    assert any("micropython" in url for url in fetched), fetched
+    assert not any("pyodide.asm" in url for url in fetched), fetched
+    # Back to the loader's own choice: the runtime key leaves the link.
+    page.select_option("#runtime-choice", "auto")
+    with page.expect_navigation():
+        page.click("#runtime-switch")
+    wait_ready(page)
+    assert url_settings(page) == before
+    expect(page.locator("#runtime-choice")).to_have_value("auto")
+
+
+STRING = r"'([^'\\]*)'|\"([^\"\\]*)\""
+STR = r"(?:'[^'\\]*'|\"[^\"\\]*\")"
+
+
+def test_no_hand_kept_method_list_or_settings_table_in_the_console() -> None:
+    files = sorted({*(ROOT / "static" / "console").glob("*.js"), *(ROOT / "qa").rglob("*.js")})
+    files += [f for f in (ROOT / "static" / "demo.js", ROOT / "qa" / "demo.js") if f.exists()]
+    assert {"calls.js", "log.js", "settings.js", "demo.js"} <= {f.name for f in files}
+    methods = set(SURFACE["methods"]) | set(SURFACE["stubMethods"])
+    settings = {row["name"] for row in SURFACE["settings"]}
+    for file in files:
+        text = file.read_text()
+        literals = {a or b for a, b in re.findall(STRING, text)}
+        # Arrays of bare strings (the shape of a method list; presets' steps are objects).
+        for body in re.findall(rf"\[\s*{STR}(?:\s*,\s*{STR})+\s*,?\s*\]", text):
+            names = {a or b for a, b in re.findall(STRING, body)}
+            assert len(names & methods) < 2, f"{file.name}: methods {sorted(names & methods)}"
+        # A setting may be named where the console treats it specially (token, apiHost, runtime);
+        # a copy of the table would name them all.
+        assert len(literals & settings) <= 3, f"{file.name}: settings {sorted(literals & settings)}"
+        assert "/vendor/" not in text and "pyodide.asm" not in text, file.name
+
+
+# For a loader that predates the bundle object, the test gives it one naming only the surface.
+NAMED_BUNDLE = """
+;if (!analytics._bundle) analytics._bundle = {root: '', files: {surface: 'surface.0123abcd.json'}};
+if (!analytics.runtime) analytics.runtime = {name: 'pyodide', reason: 'named by the test'};
+"""
+
+
+def test_a_loader_that_names_its_bundle_and_runtime_is_followed(
+    qa: Any, tp: Any, server_url: str
+) -> None:
+    page = qa
+    fetched: list[str] = []
+
+    def loader(route: Any) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text() + NAMED_BUNDLE)
+
+    def seen(request: Any) -> None:
+        if "surface" in request.url:
+            fetched.append(request.url)
+
+    page.on("request", seen)
+    try:
+        with tp.routed("**/analytics.js", loader):
+            page.reload()
+            wait_ready(page)
+    finally:
+        page.remove_listener("request", seen)
+    bundle = page.evaluate("() => analytics._bundle")
+    want = urljoin(loader_src(page), bundle["root"] + bundle["files"]["surface"])
+    assert fetched == [want]
+    assert page.evaluate("() => QA.surfaceSource") == {"url": want, "fromBundle": True}
+    assert page.evaluate("() => QA.bundle.how") == "analytics._bundle"
+    runtime = page.evaluate("() => analytics.runtime")
+    expect(page.locator("#runtime-name")).to_have_text(runtime["name"])
+    expect(page.locator("#runtime-reason")).to_have_text(runtime["reason"])
+    expect(page.locator("#settings-form .setting")).to_have_count(len(SURFACE["settings"]))
 
 
 def test_pasted_segment_settings_json_applies(qa: Any, tp: Any, collector: Any) -> None:
@@ -347,8 +535,7 @@ def test_pasted_segment_settings_json_applies(qa: Any, tp: Any, collector: Any) 
 
 def test_a_failed_boot_says_so_clearly(qa: Any, tp: Any, server_url: str) -> None:
     page = qa
-    page.route("**/mixpanel.min.js", lambda route: route.abort())
-    try:
+    with tp.failing("**/mixpanel.min.js", "abort"):
         page.goto(server_url + "/")
         page.wait_for_function("() => analytics.status === 'failed'", timeout=BOOT_MS)
         expect(page.locator("#status")).to_have_text("failed")
@@ -356,5 +543,3 @@ def test_a_failed_boot_says_so_clearly(qa: Any, tp: Any, server_url: str) -> Non
         expect(alert).to_be_visible()
         expect(alert).to_contain_text("The integration did not start.")
         expect(alert).to_contain_text("could not start")
-    finally:
-        page.unroute("**/mixpanel.min.js")
