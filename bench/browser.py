@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
@@ -203,7 +204,5 @@ class Probe:
         return {"js_heap_mb": used / 1e6, "wasm_mb": None if wasm is None else wasm / 1e6}
 
     def detach(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # the page may be gone
             self.cdp.detach()
-        except Exception:  # noqa: BLE001 - the page may be gone
-            pass

@@ -37,16 +37,22 @@ window.__quiet = __q.has('quiet');
 // Every wasm memory the page instantiates (either runtime, any loader layout), for the report.
 window.__wasmMemories = [];
 (function (W) {{
-  function add(m) {{ if (m instanceof W.Memory && __wasmMemories.indexOf(m) < 0) __wasmMemories.push(m); }}
+  var all = window.__wasmMemories;
+  function add(m) {{ if (m instanceof W.Memory && all.indexOf(m) < 0) all.push(m); }}
   function seen(result) {{
-    try {{ var ex = (result.instance || result).exports; for (var k in ex) add(ex[k]); }} catch (e) {{}}
+    try {{
+      var ex = (result.instance || result).exports;
+      for (var k in ex) add(ex[k]);
+    }} catch (e) {{}}
     return result;
   }}
   ['instantiate', 'instantiateStreaming'].forEach(function (name) {{
     var original = W[name];
     if (!original) return;
     W[name] = function (source, imports) {{
-      try {{ for (var m in imports || {{}}) for (var k in imports[m]) add(imports[m][k]); }} catch (e) {{}}
+      try {{
+        for (var m in imports || {{}}) for (var k in imports[m]) add(imports[m][k]);
+      }} catch (e) {{}}
       return original.apply(W, arguments).then(seen);
     }};
   }});

@@ -11,6 +11,9 @@ Measured in the page (broadband, warm tab, nothing edited in the product), per c
   our overhead);
 - `python_noop_host`: the Python side alone, `integration.bridge.start(fakeHost)`'s dispatch
   with a host whose `call` does nothing (stub and mixpanel.js left out), and `host_calls`;
+- `mixpanel_after_python`: that direct call with our args, each right after a no-op-host
+  Python dispatch (does running the interpreter between calls slow mixpanel.js down?);
+- on Pyodide, cProfile of the dispatch loop (tottime by module);
 - a CDP sampling profile (100 us) of the same loop, self time by the script it ran in (native
   frames such as JSON.parse or document.cookie are charged to the script that called them).
 """
@@ -24,25 +27,53 @@ from typing import Any
 from bench.browser import ARGS, CHROMIUM, Server
 from bench.run import CALL_LOOP, visit
 
-PROBE = """async (n) => {
+# Python's own profile of the dispatch loop: tottime grouped by module (and the top functions).
+PY_PROFILE = r"""
+import cProfile, json, pstats
+_p = cProfile.Profile()
+_p.enable()
+for _i in range(300):
+    __bench_dispatch('track', __bench_args, __bench_meta)
+_p.disable()
+_st = pstats.Stats(_p).stats
+_mods, _fns = {}, []
+for (_file, _line, _name), (_cc, _nc, _tt, _ct, _callers) in _st.items():
+    _key = _file.split('/integration/')[-1] if '/integration/' in _file else (
+        'stdlib ' + _file.rsplit('/', 1)[-1] if _file.startswith('/') else _file + ' ' + _name)
+    _mods[_key] = _mods.get(_key, 0.0) + _tt
+    _fns.append((_tt, _key + ':' + _name))
+_total = sum(_mods.values()) or 1.0
+json.dumps({
+    'modules': sorted(([k, v / _total] for k, v in _mods.items()), key=lambda kv: -kv[1])[:10],
+    'functions': [[n, t / _total] for t, n in sorted(_fns, reverse=True)[:10]],
+})
+"""
+
+PROBE = """async ([n, PY_PROFILE]) => {
+  // Interleaved rounds (shim block, direct block, ...) so the machine's noise hits both alike;
+  // each figure is the median over rounds of a block's per-call time (us).
+  const ROUNDS = 9, m = Math.max(10, Math.floor(n / ROUNDS));
   const mp = window.mixpanel;
   const props = (i) => ({i: i, plan: 'pro', tags: ['a', 'b']});
-  const out = {calls: {}, shimTrackArgs: null};
+  const med = (xs) => { const v = xs.slice().sort((a, b) => a - b); return v[v.length >> 1]; };
+  const out = {calls: {}, shimTrackArgs: null, rounds: ROUNDS, block: m};
   if (!window.__track || !mp) return out;
   for (let i = 0; i < 50; i++) window.__track('Bench Call', props(i));  // warm-up
-  let t0 = performance.now();
-  for (let i = 0; i < n; i++) window.__track('Bench Call', props(i));
-  out.total = (performance.now() - t0) * 1000 / n;
+  const block = (fn) => { const t0 = performance.now(); for (let i = 0; i < m; i++) fn(i);
+                          return (performance.now() - t0) * 1000 / m; };
 
   const names = [];
   for (const k in mp) if (typeof mp[k] === 'function' && k !== 'push') names.push(k);
   const own = {};
-  let depth = 0, inside = 0;
+  let depth = 0, inside = 0, wrapOn = false;
   names.forEach((k) => {
     const f = mp[k];
     own[k] = Object.prototype.hasOwnProperty.call(mp, k) ? f : null;
     mp[k] = function () {
-      if (depth++ > 0) { try { return f.apply(this, arguments); } finally { depth--; } }
+      if (!wrapOn || depth++ > 0) {
+        if (!wrapOn) return f.apply(this, arguments);
+        try { return f.apply(this, arguments); } finally { depth--; }
+      }
       const s = performance.now();
       try { return f.apply(this, arguments); } finally {
         inside += performance.now() - s; depth--;
@@ -54,39 +85,46 @@ PROBE = """async (n) => {
       }
     };
   });
-  t0 = performance.now();
-  for (let i = 0; i < n; i++) window.__track('Bench Call', props(i));
-  out.wrapped_total = (performance.now() - t0) * 1000 / n;
-  out.in_mixpanel = inside * 1000 / n;
+  const shimT = [], inMp = [], direct = [], directShim = [];
+  const track = own.track || Object.getPrototypeOf(mp).track;
+  for (let r = 0; r < ROUNDS; r++) {
+    inside = 0; wrapOn = true;
+    shimT.push(block((i) => window.__track('Bench Call', props(i))));
+    wrapOn = false;
+    inMp.push(inside * 1000 / m);
+    direct.push(block((i) => mp.track('Bench Call', props(i))));
+    if (out.shimTrackArgs) {
+      directShim.push(block(() => mp.track.apply(mp, JSON.parse(out.shimTrackArgs))));
+    }
+  }
   names.forEach((k) => { if (own[k]) mp[k] = own[k]; else delete mp[k]; });
-  Object.keys(out.calls).forEach((k) => { out.calls[k] = out.calls[k] / n; });
-
-  t0 = performance.now();
-  for (let i = 0; i < n; i++) mp.track('Bench Call', props(i));
-  out.direct_same_props = (performance.now() - t0) * 1000 / n;
-  if (out.shimTrackArgs) {
-    const args = JSON.parse(out.shimTrackArgs);
-    out.shimTrackProps = Object.keys(args[1] || {}).length;
-    t0 = performance.now();
-    for (let i = 0; i < n; i++) mp.track.apply(mp, JSON.parse(out.shimTrackArgs));
-    out.direct_shim_args = (performance.now() - t0) * 1000 / n;
+  Object.keys(out.calls).forEach((k) => { out.calls[k] = out.calls[k] / (m * ROUNDS); });
+  out.total = med(shimT);
+  out.in_mixpanel = med(inMp);
+  out.direct_same_props = med(direct);
+  out.ratio_rounds = med(shimT.map((t, i) => t / direct[i]));
+  if (directShim.length) {
+    out.direct_shim_args = med(directShim);
+    out.shimTrackProps = Object.keys(JSON.parse(out.shimTrackArgs)[1] || {}).length;
   }
 
   const a = window.analytics || {};
   const rt = a.micropython || a.pyodide;
   if (rt && rt.pyimport) {
-    let hostCalls = 0, hostTime = 0;
+    const counts = {};
     const store = {};
+    const count = (name, fn) => function () { counts[name] = (counts[name] || 0) + 1;
+                                              return fn.apply(null, arguments); };
     const fake = {
-      call: (path, argsJson) => { hostCalls++; const s = performance.now(); JSON.parse(argsJson);
-                                  hostTime += performance.now() - s; return 'null'; },
-      invoke: () => {}, log: () => {},
-      storageGet: (k) => JSON.stringify(k in store ? store[k] : null),
-      storageSet: (k, v) => { store[k] = v; }, storageRemove: (k) => { delete store[k]; },
-      pageContext: () => JSON.stringify({path: location.pathname, referrer: '', search: '',
-                                         title: document.title, url: location.href}),
-      now: () => Date.now(), newId: () => crypto.randomUUID(),
-      lower: (t) => String(t).toLowerCase(),
+      call: count('call', (path, argsJson) => { JSON.parse(argsJson); return 'null'; }),
+      invoke: count('invoke', () => {}), log: count('log', () => {}),
+      storageGet: count('storageGet', (k) => JSON.stringify(k in store ? store[k] : null)),
+      storageSet: count('storageSet', (k, v) => { store[k] = v; }),
+      storageRemove: count('storageRemove', (k) => { delete store[k]; }),
+      pageContext: count('pageContext', () => JSON.stringify({path: location.pathname,
+        referrer: '', search: '', title: document.title, url: location.href})),
+      now: count('now', () => Date.now()), newId: count('newId', () => crypto.randomUUID()),
+      lower: count('lower', (t) => String(t).toLowerCase()),
     };
     try {
       const settings = {token: 'bench-token', apiHost: location.origin + '/mp',
@@ -95,13 +133,34 @@ PROBE = """async (n) => {
       const page = JSON.parse(fake.pageContext());
       const meta = () => JSON.stringify({timestamp: Date.now(), messageId: crypto.randomUUID(),
                                          page: page});
-      for (let i = 0; i < 50; i++) dispatch('track', JSON.stringify(['Bench Call', props(i)]), meta());
-      hostCalls = 0; hostTime = 0;
-      t0 = performance.now();
-      for (let i = 0; i < n; i++) dispatch('track', JSON.stringify(['Bench Call', props(i)]), meta());
-      out.python_noop_host = (performance.now() - t0) * 1000 / n;
-      out.host_calls = hostCalls / n;
-      out.host_parse = hostTime * 1000 / n;
+      const one = (i) => dispatch('track', JSON.stringify(['Bench Call', props(i)]), meta());
+      for (let i = 0; i < 50; i++) one(i);
+      Object.keys(counts).forEach((k) => { delete counts[k]; });
+      const py = [];
+      for (let r = 0; r < ROUNDS; r++) py.push(block(one));
+      out.python_noop_host = med(py);
+      out.host_calls = {};
+      Object.keys(counts).forEach((k) => { out.host_calls[k] = counts[k] / (m * ROUNDS); });
+      if (out.shimTrackArgs) {  // mixpanel.track with our args, right after a Python dispatch
+        const after = [];
+        for (let r = 0; r < ROUNDS; r++) {
+          let tin = 0;
+          for (let i = 0; i < m; i++) {
+            one(i);
+            const s = performance.now();
+            mp.track.apply(mp, JSON.parse(out.shimTrackArgs));
+            tin += performance.now() - s;
+          }
+          after.push(tin * 1000 / m);
+        }
+        out.mixpanel_after_python = med(after);
+      }
+      if (a.pyodide && rt.globals) {  // cProfile of the same dispatch loop (Pyodide only)
+        rt.globals.set('__bench_dispatch', dispatch);
+        rt.globals.set('__bench_args', JSON.stringify(['Bench Call', props(0)]));
+        rt.globals.set('__bench_meta', meta());
+        out.python_profile = JSON.parse(rt.runPython(PY_PROFILE));
+      }
     } catch (e) { out.python_error = String(e && e.message || e).split('\\n').pop(); }
   }
   return out;
@@ -178,7 +237,7 @@ def profile_page(pw: Any, server: Server, name: str, path: str, n: int) -> dict[
             warm, page = visit(context, server, server.url + path, name, "broadband")
             if warm.get("failed"):
                 return {"failed": warm["failed"]}
-            result: dict[str, Any] = page.evaluate(PROBE, n)
+            result: dict[str, Any] = page.evaluate(PROBE, [n, PY_PROFILE])
             result.update(sample(context, page, n))
             return result
         finally:

@@ -106,20 +106,23 @@ def percall_lines(s: dict[Any, Any], percall: dict[str, Any]) -> list[str]:
         "mixpanel.js instance and cookie persistence):",
         "",
         "| runtime | analytics.track | inside mixpanel.js | mixpanel.track direct, page's "
-        "props | direct, the shim's args | Python, no-op host | host calls / track | "
+        "props | × direct (per round) | direct, the shim's args | Python, no-op host | "
+        "direct, our args, after a Python dispatch | host calls / track | "
         "mixpanel methods / track |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for page, r in percall.items():
         if "failed" in r:
-            rows.append(f"| {PAGES[page]} | failed: {r['failed']} |||||||")
+            rows.append(f"| {PAGES[page]} | failed: {r['failed']} |||||||||")
             continue
         n = lambda k, r=r: "–" if r.get(k) is None else f"{r[k]:.0f}"  # noqa: E731
         calls = ", ".join(f"{k} {v:g}" for k, v in sorted(r.get("calls", {}).items()))
+        host = ", ".join(f"{k} {v:g}" for k, v in sorted((r.get("host_calls") or {}).items()))
+        rounds = "–" if r.get("ratio_rounds") is None else f"{r['ratio_rounds']:.2f}×"
         rows.append(
             f"| {PAGES[page]} | {n('total')} | {n('in_mixpanel')} | {n('direct_same_props')} | "
-            f"{n('direct_shim_args')} | {n('python_noop_host')} | "
-            f"{r.get('host_calls', '–')} | {calls or '–'} |"
+            f"{rounds} | {n('direct_shim_args')} | {n('python_noop_host')} | "
+            f"{n('mixpanel_after_python')} | {host or '–'} | {calls or '–'} |"
         )
     rows += ["", "CDP sampling profile of the same loop, self time by script:", ""]
     for page, r in percall.items():
@@ -169,7 +172,10 @@ def short_visit_targets(visits: list[dict[str, Any]]) -> list[tuple[str, str, st
 
 
 def target_rows(
-    s: dict[Any, Any], visits: list[dict[str, Any]], facts: dict[str, Any]
+    s: dict[Any, Any],
+    visits: list[dict[str, Any]],
+    percall: dict[str, Any],
+    facts: dict[str, Any],
 ) -> list[tuple[str, str, str]]:
     def first(profile: str, page: str, phase: str) -> Stat:
         return s.get((profile, page, phase, "first_event"))
@@ -214,8 +220,12 @@ def target_rows(
         )
     base = s.get(("broadband", "mixpanel", "per_call_us"))
     for page in ("micropython", "pyodide-snapshot"):
-        value = ratio(s.get(("broadband", page, "per_call_us")), base)
-        rows.append((f"Per call ≤ 1.3× direct mixpanel.track ({PAGES[page]})", rtext(value), check(value, 1.3)))
+        loop = ratio(s.get(("broadband", page, "per_call_us")), base)
+        rounds = (percall.get(page) or {}).get("ratio_rounds")
+        value = rounds if rounds is not None else loop
+        text = f"Per call ≤ 1.3× direct mixpanel.track ({PAGES[page]})"
+        got = f"{rtext(rounds)} interleaved in one page; {rtext(loop)} across pages"
+        rows.append((text, got, check(value, 1.3)))
     rows += load_delay_rows(s)
     gz = facts["loader_gzip"]
     rows.append(
@@ -251,7 +261,7 @@ def load_delay_rows(s: dict[Any, Any]) -> list[tuple[str, str, str]]:
             (
                 f"Load event delayed no more than mixpanel.js direct delays it ({profile}, cold)",
                 f"ours +{ours:.0f} ms, mixpanel.js +{theirs:.0f} ms",
-                "met" if ours <= max(theirs, 0) + 1 else f"missed by {ours - max(theirs, 0):.0f} ms",
+                "met" if ours <= max(theirs, 0) + 1 else f"missed by {ours - theirs:.0f} ms",
             )
         )
     return rows
@@ -272,7 +282,9 @@ def write_report(
         "# Benchmarks",
         "",
         f"- date: {today}; machine: {machine}",
-        f"- command: `{command}`; took {facts.get('elapsed_min', 0):.1f} min",
+        f"- command: `{command}`; took {facts.get('elapsed_min', 0):.1f} min ("
+        + ", ".join(f"{k} {v:.1f}" for k, v in (facts.get("parts_min") or {}).items())
+        + ")",
         f"- startup runs per profile: {args.runs}; short-visit runs: {args.visit_runs} "
         f"(medians, min–max in brackets); mixpanel.js persistence `{args.persistence}`, "
         "`batch_requests: false` on both sides",
@@ -318,7 +330,7 @@ def write_report(
         "",
         "| target | measured | result |",
         "| --- | --- | --- |",
-        *(f"| {a} | {b} | {c} |" for a, b, c in target_rows(s, visits, facts)),
+        *(f"| {a} | {b} | {c} |" for a, b, c in target_rows(s, visits, percall, facts)),
         "",
     ]
     return "\n".join(lines)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import os
 import platform
 import statistics
@@ -161,7 +162,8 @@ def summarise(runs: dict[str, list[dict[str, Any]]]) -> dict[Any, Any]:
                     (len(r[page][phase]["duplicates"]) for r in profile_runs if page in r),
                     default=None,
                 )
-            summary[(profile, page, "per_call_us")] = stat(series(profile_runs, page, "per_call_us"))
+            per_call = series(profile_runs, page, "per_call_us")
+            summary[(profile, page, "per_call_us")] = stat(per_call)
     return summary
 
 
@@ -192,6 +194,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--no-percall", action="store_true", help="skip the per-call profile")
     ap.add_argument("--note", default="", help="a line for the report (e.g. a reduced run)")
     ap.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
+    ap.add_argument("--from-json", default="", help="re-write the report from a saved run")
     args = ap.parse_args(argv)
     if args.quick:
         args.profile, args.runs, args.calls, args.visit_runs = "broadband", 1, 50, 0
@@ -222,8 +225,37 @@ def setup(server: Server, args: argparse.Namespace) -> tuple[dict[str, str], dic
     return pages, facts
 
 
+RAW = ROOT / "bench" / "pages" / "last-run.json"  # git-ignored: the raw results of the last run
+
+
+def finish(args: argparse.Namespace, raw: dict[str, Any], command: str) -> None:
+    profiles = tuple(raw["profiles"])
+    text = write_report(
+        summarise(raw["runs"]),
+        raw["visits"],
+        raw["percall"],
+        raw["facts"],
+        args,
+        machine(),
+        command,
+        profiles,
+    )
+    print(text)
+    if not args.quick:
+        Path(args.out).write_text(text)
+        if raw["visits"]:  # beside the report, at the path the report links
+            chart = Path(args.out).resolve().parent / CHART
+            chart.parent.mkdir(parents=True, exist_ok=True)
+            chart.write_text(svg(raw["visits"], bench_pages.PAGES, CHART_TITLE))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    command = "bash scripts/bench.sh " + " ".join(argv if argv is not None else [])
+    if args.from_json:
+        raw = json.loads(Path(args.from_json).read_text())
+        finish(args, raw, raw["command"])
+        return 0
     began = time.monotonic()
     profiles = PROFILES if args.profile == "both" else (args.profile,)
     server = Server()
@@ -233,34 +265,42 @@ def main(argv: list[str] | None = None) -> int:
     try:
         pages, facts = setup(server, args)
         print(f"loader: {facts['loader_url']} ({facts['loader_gzip']} B gzip -9)", flush=True)
+        parts: dict[str, float] = {}
         with sync_playwright() as pw:
             for profile in profiles:
+                t0 = time.monotonic()
                 for i in range(args.runs):
                     runs[profile].append(one_run(pw, server, pages, profile, args.calls))
                     print(f"{profile} run {i + 1}/{args.runs} done", flush=True)
+                parts[f"startup {profile}"] = (time.monotonic() - t0) / 60
             if not args.no_percall:
                 from bench.percall import profile_calls
 
+                t0 = time.monotonic()
                 percall = profile_calls(pw, server, pages, args.calls)
+                parts["per-call profile"] = (time.monotonic() - t0) / 60
         if args.visit_runs and "mobile" in profiles:
             from bench.visits import short_visits
 
+            t0 = time.monotonic()
             seconds = [float(s) for s in args.visit_seconds.split(",")]
             visits = short_visits(server, pages, seconds, args.visit_runs, args.parallel)
+            parts["short visits"] = (time.monotonic() - t0) / 60
     finally:
         server.stop()
     facts["elapsed_min"] = (time.monotonic() - began) / 60
-    command = "bash scripts/bench.sh " + " ".join(argv if argv is not None else [])
-    text = write_report(
-        summarise(runs), visits, percall, facts, args, machine(), command.strip(), profiles
-    )
-    print(text)
-    if not args.quick:
-        Path(args.out).write_text(text)
-        if visits:  # beside the report, at the path the report links
-            chart = Path(args.out).resolve().parent / CHART
-            chart.parent.mkdir(parents=True, exist_ok=True)
-            chart.write_text(svg(visits, bench_pages.PAGES, CHART_TITLE))
+    facts["parts_min"] = parts
+    raw = {
+        "runs": runs,
+        "visits": visits,
+        "percall": percall,
+        "facts": facts,
+        "profiles": list(profiles),
+        "command": command.strip(),
+    }
+    RAW.parent.mkdir(exist_ok=True)
+    RAW.write_text(json.dumps(raw, indent=1, default=str))
+    finish(args, raw, command.strip())
     print(f"elapsed: {facts['elapsed_min']:.1f} min", flush=True)
     return 0
 
