@@ -262,44 +262,53 @@ def main(argv: list[str] | None = None) -> int:
     runs: dict[str, list[dict[str, Any]]] = {p: [] for p in profiles}
     visits: list[dict[str, Any]] = []
     percall: dict[str, Any] = {}
+    facts: dict[str, Any] = {}
     try:
-        pages, facts = setup(server, args)
+        pages, found = setup(server, args)
+        facts.update(found)
         print(f"loader: {facts['loader_url']} ({facts['loader_gzip']} B gzip -9)", flush=True)
         parts: dict[str, float] = {}
+        raw = {
+            "runs": runs,
+            "visits": visits,
+            "percall": percall,
+            "facts": facts,
+            "profiles": list(profiles),
+            "command": command.strip(),
+        }
+
+        def save() -> None:  # after each part, so a stopped run can still be reported
+            facts["elapsed_min"] = (time.monotonic() - began) / 60
+            facts["parts_min"] = parts
+            if not args.quick:
+                RAW.parent.mkdir(exist_ok=True)
+                RAW.write_text(json.dumps(raw, indent=1, default=str))
+
         with sync_playwright() as pw:
             for profile in profiles:
                 t0 = time.monotonic()
                 for i in range(args.runs):
                     runs[profile].append(one_run(pw, server, pages, profile, args.calls))
                     print(f"{profile} run {i + 1}/{args.runs} done", flush=True)
-                parts[f"startup {profile}"] = (time.monotonic() - t0) / 60
+                    parts[f"startup {profile}"] = (time.monotonic() - t0) / 60
+                    save()
             if not args.no_percall:
                 from bench.percall import profile_calls
 
                 t0 = time.monotonic()
-                percall = profile_calls(pw, server, pages, args.calls)
+                raw["percall"] = profile_calls(pw, server, pages, args.calls)
                 parts["per-call profile"] = (time.monotonic() - t0) / 60
+                save()
         if args.visit_runs and "mobile" in profiles:
             from bench.visits import short_visits
 
             t0 = time.monotonic()
             seconds = [float(s) for s in args.visit_seconds.split(",")]
-            visits = short_visits(server, pages, seconds, args.visit_runs, args.parallel)
+            raw["visits"] = short_visits(server, pages, seconds, args.visit_runs, args.parallel)
             parts["short visits"] = (time.monotonic() - t0) / 60
+        save()
     finally:
         server.stop()
-    facts["elapsed_min"] = (time.monotonic() - began) / 60
-    facts["parts_min"] = parts
-    raw = {
-        "runs": runs,
-        "visits": visits,
-        "percall": percall,
-        "facts": facts,
-        "profiles": list(profiles),
-        "command": command.strip(),
-    }
-    RAW.parent.mkdir(exist_ok=True)
-    RAW.write_text(json.dumps(raw, indent=1, default=str))
     finish(args, raw, command.strip())
     print(f"elapsed: {facts['elapsed_min']:.1f} min", flush=True)
     return 0
