@@ -18,7 +18,10 @@ from urllib.parse import urljoin
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import chromium  # noqa: E402
+try:  # the dev tools' new home (devtools/), else the repository root as today
+    from devtools import chromium  # type: ignore[import-not-found, unused-ignore]
+except ImportError:
+    import chromium  # type: ignore[no-redef, unused-ignore]
 
 CHROMIUM = chromium.EXECUTABLE
 ARGS = [*chromium.ARGS, "--enable-precise-memory-info"]

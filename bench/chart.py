@@ -61,7 +61,7 @@ def svg(visits: list[dict[str, Any]], labels: dict[str, str], title: str) -> str
         text = {
             "during": "arrived during the visit",
             "next view": "arrived on the next page view",
-            "never": "never arrived",
+            "never": "neither (next view: up to 60 s)",
         }[outcome]
         out.append(f'<text x="{x + 20:.0f}" y="{legend_y}">{text}</text>')
         x += 60 + 7 * len(text)

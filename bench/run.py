@@ -266,6 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         pages, found = setup(server, args)
         facts.update(found)
+        facts["parallel"] = args.parallel
         print(f"loader: {facts['loader_url']} ({facts['loader_gzip']} B gzip -9)", flush=True)
         parts: dict[str, float] = {}
         raw = {

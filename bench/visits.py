@@ -27,6 +27,9 @@ DURING_SLACK_S = 1.0
 GRACE_S = 3.0
 NEXT_VIEW_S = 60.0
 OUTCOMES = ("during", "next view", "never")
+# The page's analytics at the moment the visitor closes the tab.
+STATE = """() => window.__readyAt ? 'ready' : window.__failed ? 'failed'
+  : (window.analytics && analytics.status) || 'loading'"""
 
 
 async def throttled_page(context: Any) -> Any:
@@ -81,6 +84,9 @@ async def one_visit(browser: Any, server: Server, name: str, path: str, seconds:
         with contextlib.suppress(Exception):  # still loading when the visitor leaves
             await page.goto(f"{url}?visit={visit}", wait_until="commit", timeout=seconds * 1000)
         await asyncio.sleep(max(0.0, started + seconds - time.time()))
+        state = "unknown"
+        with contextlib.suppress(Exception):  # no document yet on a very short visit
+            state = await page.evaluate(STATE)
         closed = time.time()
         await page.close()  # runs pagehide / visibilitychange, as a closed tab does
         at = await wait_arrival(server, visit, closed + DURING_SLACK_S)
@@ -92,7 +98,13 @@ async def one_visit(browser: Any, server: Server, name: str, path: str, seconds:
             after = None if at is None else at - closed
     finally:
         await context.close()
-    return {"page": name, "seconds": seconds, "outcome": outcome, "after_s": after}
+    return {
+        "page": name,
+        "seconds": seconds,
+        "outcome": outcome,
+        "after_s": after,
+        "state_at_close": state,
+    }
 
 
 async def run_all(
