@@ -27,6 +27,7 @@ DURING_SLACK_S = 1.0
 GRACE_S = 3.0
 NEXT_VIEW_S = 60.0
 OUTCOMES = ("during", "next view", "never")
+SETTLED = "() => !!(window.__readyAt || window.__failed)"
 # The page's analytics at the moment the visitor closes the tab.
 STATE = """() => window.__readyAt ? 'ready' : window.__failed ? 'failed'
   : (window.analytics && analytics.status) || 'loading'"""
@@ -60,9 +61,9 @@ async def next_view(context: Any, server: Server, url: str, visit: str) -> float
             at = await asyncio.to_thread(server.arrival, visit)
             if at is not None:
                 return at
-            try:
-                settled = await page.evaluate("() => !!(window.__readyAt || window.__failed)")
-            except Exception:  # noqa: BLE001 - still navigating: no page context yet
+            try:  # a busy (CPU-throttled) renderer may not answer at once: bounded
+                settled = await asyncio.wait_for(page.evaluate(SETTLED), timeout=2)
+            except Exception:  # noqa: BLE001 - still navigating, or busy
                 settled = False
             if settled:
                 deadline = min(deadline, time.time() + GRACE_S)
@@ -86,7 +87,7 @@ async def one_visit(browser: Any, server: Server, name: str, path: str, seconds:
         await asyncio.sleep(max(0.0, started + seconds - time.time()))
         state = "unknown"
         with contextlib.suppress(Exception):  # no document yet on a very short visit
-            state = await page.evaluate(STATE)
+            state = await asyncio.wait_for(page.evaluate(STATE), timeout=0.5)
         closed = time.time()
         await page.close()  # runs pagehide / visibilitychange, as a closed tab does
         at = await wait_arrival(server, visit, closed + DURING_SLACK_S)
@@ -115,9 +116,18 @@ async def run_all(
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
 
-        async def guarded(name: str, secs: float, run: int) -> dict[str, Any]:
+        async def guarded(name: str, secs: float, run: int) -> dict[str, Any] | None:
             async with gate:
-                result: dict[str, Any] = await one_visit(browser, server, name, pages[name], secs)
+                limit = secs + NEXT_VIEW_S + 60
+                try:
+                    result: dict[str, Any] = await asyncio.wait_for(
+                        one_visit(browser, server, name, pages[name], secs), timeout=limit
+                    )
+                except TimeoutError:  # the harness, not the page: leave it out, say so
+                    print(
+                        f"  visit {name} {secs:g}s run {run}: no result in {limit:g} s", flush=True
+                    )
+                    return None
                 result["run"] = run
                 print(f"  visit {name} {secs:g}s run {run}: {result['outcome']}", flush=True)
                 return result
@@ -131,7 +141,7 @@ async def run_all(
         ]
         results = await asyncio.gather(*jobs)
         await browser.close()
-    return list(results)
+    return [r for r in results if r is not None]
 
 
 def short_visits(
