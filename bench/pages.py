@@ -2,7 +2,13 @@
 
 Every page marks the same moments so the runner can read them alike:
 `window.__readyAt` (performance.now() when its analytics is live), `window.__failed`, and a
-`track('Bench Start')` made at once, whose arrival at the collector gives time-to-first-event.
+`track('Bench Start', {visit})` made at once, whose arrival at the collector gives
+time-to-first-event. `?visit=<id>` names the visit (so concurrent short visits can be told
+apart at the collector); `?quiet=1` makes a page that tracks nothing (a visitor's next page
+view, which only replays what the previous one carried over).
+
+The loader is read from ONE place, `loader_url` (passed in by the runner, which probes the
+server once: the bundle's /analytics/analytics.js when served, else /static/analytics.js).
 """
 
 from __future__ import annotations
@@ -13,6 +19,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "pages"
 
+# Preferred first: the built bundle (dist/ at /analytics/), then the source loader.
+LOADER_CANDIDATES = ("/analytics/analytics.js", "/static/analytics.js")
+
 HEAD = """<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,">
 <title>{name}</title>
 <script>
@@ -22,7 +31,33 @@ try {{
     l.getEntries().map(function (e) {{ return [e.startTime, e.duration]; }})); }})
     .observe({{type: 'longtask', buffered: true}});
 }} catch (e) {{}}
-function __ready() {{ window.__readyAt = performance.now(); }}
+window.__q = new URLSearchParams(location.search);
+window.__visit = __q.get('visit') || '';
+window.__quiet = __q.has('quiet');
+// Every wasm memory the page instantiates (either runtime, any loader layout), for the report.
+window.__wasmMemories = [];
+(function (W) {{
+  var all = window.__wasmMemories;
+  function add(m) {{ if (m instanceof W.Memory && all.indexOf(m) < 0) all.push(m); }}
+  function seen(result) {{
+    try {{
+      var ex = (result.instance || result).exports;
+      for (var k in ex) add(ex[k]);
+    }} catch (e) {{}}
+    return result;
+  }}
+  ['instantiate', 'instantiateStreaming'].forEach(function (name) {{
+    var original = W[name];
+    if (!original) return;
+    W[name] = function (source, imports) {{
+      try {{
+        for (var m in imports || {{}}) for (var k in imports[m]) add(imports[m][k]);
+      }} catch (e) {{}}
+      return original.apply(W, arguments).then(seen);
+    }};
+  }});
+}})(WebAssembly);
+function __ready() {{ if (!window.__readyAt) window.__readyAt = performance.now(); }}
 </script>
 """
 BODY = """</head><body><h1>{name}</h1><p>A page with some content.</p>
@@ -33,79 +68,122 @@ BODY = """</head><body><h1>{name}</h1><p>A page with some content.</p>
 # mixpanel.js options shared by both sides, so per-call costs compare like for like.
 MIXPANEL_CONFIG = {"batch_requests": False}
 
-
-def mixpanel_snippet(urls: dict[str, str]) -> str:
-    src = urls["mixpanel"] + "mixpanel.min.js"
-    return f"""<script>window.mixpanel = Object.assign([], {{__SV: 1.2, _i: []}});</script>
-<script async src="{src}" onload="__mpLoaded()"></script>
-"""
+# Pages in report order: name -> label. `profiles` says where each one runs.
+PAGES = {
+    "plain": "page without analytics",
+    "mixpanel": "mixpanel.js direct",
+    "default": "default install (no `runtime`)",
+    "snippet": "default install, inline snippet",
+    "micropython": "runtime 'micropython'",
+    "pyodide-snapshot": "runtime 'pyodide', snapshot 'always'",
+    "pyodide-nosnapshot": "runtime 'pyodide', snapshot 'never'",
+    "bare-pyodide": "bare loadPyodide() + import",
+}
+SENDS = ("mixpanel", "default", "snippet", "micropython", "pyodide-snapshot", "pyodide-nosnapshot")
+BROADBAND_ONLY = ("bare-pyodide",)
+# Explicit-runtime pages wait as long as the runtime needs, so its own boot is measured; the
+# default installs keep the loader's default ready timeout (what a visitor gets).
+LONG_READY_MS = 300_000
 
 
 def plain() -> str:
     return HEAD.format(name="plain") + "<script>__ready();</script>" + BODY.format(name="plain")
 
 
-def mixpanel_direct(urls: dict[str, str], config: dict[str, object]) -> str:
-    script = f"""<script>
+def mixpanel_direct(mixpanel_src: str, config: dict[str, object]) -> str:
+    script = f"""<script>window.mixpanel = Object.assign([], {{__SV: 1.2, _i: []}});</script>
+<script async src="{mixpanel_src}" onload="__mpLoaded()"></script>
+<script>
 function __mpLoaded() {{
   var cfg = {{api_host: location.origin + '/mp', loaded: __ready}};
   Object.assign(cfg, {json.dumps(config)});
   mixpanel.init('bench-token', cfg);
-  mixpanel.track('Bench Start');
+  if (!__quiet) mixpanel.track('Bench Start', {{visit: __visit}});
 }}
 window.__track = function (name, props) {{ mixpanel.track(name, props); }};
 </script>"""
-    return (
-        HEAD.format(name="mixpanel")
-        + mixpanel_snippet(urls)
-        + script
-        + BODY.format(name="mixpanel")
-    )
+    return HEAD.format(name="mixpanel") + script + BODY.format(name="mixpanel")
 
 
-def shim(config: dict[str, object], runtime: str = "pyodide", snippet: bool = False) -> str:
-    """Our shim, installed as a script tag, or with the inline snippet (static/snippet.js)."""
-    settings = {"token": "bench-token", "mixpanelConfig": config}
-    if runtime != "pyodide":
+def snippet_source(text: str, loader_url: str) -> str:
+    """The inline snippet as served, pointed at the loader this run uses."""
+    return text.replace("'/static/analytics.js'", json.dumps(loader_url).replace('"', "'"))
+
+
+def shim(
+    config: dict[str, object],
+    loader_url: str,
+    runtime: str | None = None,
+    snapshot: object = None,
+    snippet: str | None = None,
+) -> str:
+    """Our shim, installed as a script tag, or with the inline snippet text `snippet`."""
+    settings: dict[str, object] = {"token": "bench-token", "mixpanelConfig": config}
+    options: dict[str, object] = {}
+    if runtime is not None:
         settings["runtime"] = runtime
-    loader = '<script src="/analytics/analytics.js"></script>'
-    if snippet:
-        loader = "<script>" + (HERE.parent / "static" / "snippet.js").read_text() + "</script>"
+        options["readyTimeoutMs"] = LONG_READY_MS
+    if snapshot is not None:
+        options["snapshot"] = snapshot
+    loader = f'<script src="{loader_url}"></script>'
+    if snippet is not None:
+        loader = "<script>" + snippet_source(snippet, loader_url) + "</script>"
     script = f"""{loader}
 <script>
-analytics.load(Object.assign({{apiHost: location.origin + '/mp'}}, {json.dumps(settings)}));
-analytics.track('Bench Start');
+analytics.load(Object.assign({{apiHost: location.origin + '/mp'}}, {json.dumps(settings)}),
+               {json.dumps(options)});
+if (!__quiet) analytics.track('Bench Start', {{visit: __visit}});
 analytics.ready(function (s) {{ if (s.status === 'ready') __ready(); else window.__failed = s; }});
 window.__track = function (name, props) {{ analytics.track(name, props); }};
 </script>"""
     return HEAD.format(name="shim") + script + BODY.format(name="shim")
 
 
-def bare_pyodide(urls: dict[str, str]) -> str:
+def bare_pyodide(pyodide_index: str, package: str) -> str:
     script = f"""<script type="module">
-const {{ loadPyodide }} = await import('{urls["pyodide"]}pyodide.mjs');
+const {{ loadPyodide }} = await import('{pyodide_index}pyodide.mjs');
 const [py, zip] = await Promise.all([
-  loadPyodide({{indexURL: '{urls["pyodide"]}'}}),
-  fetch('{urls["package"]}').then((r) => r.arrayBuffer()),
+  loadPyodide({{indexURL: '{pyodide_index}'}}),
+  fetch('{package}').then((r) => r.arrayBuffer()),
 ]);
-py.unpackArchive(zip, 'zip', {{extractDir: '/home/pyodide'}});
+py.unpackArchive(new Uint8Array(zip), 'zip', {{extractDir: '/home/pyodide'}});
 py.pyimport('integration.bridge');
+window.__benchPy = py;
 __ready();
 </script>"""
     return HEAD.format(name="pyodide") + script + BODY.format(name="pyodide")
 
 
-def write_pages(urls: dict[str, str], persistence: str) -> dict[str, str]:
-    """Write the pages; return name -> URL path."""
+def snapshot_values(loader_text: str) -> tuple[object, object]:
+    """The load option for 'with' and 'without the snapshot'. The loader helper is adding
+    `snapshot: 'always' | 'never'`; a loader that predates it only knows `snapshot: false`."""
+    if "'never'" in loader_text or '"never"' in loader_text:
+        return "always", "never"
+    return "always", False
+
+
+def write_pages(
+    urls: dict[str, str],
+    persistence: str,
+    loader_url: str,
+    loader_text: str,
+    snippet_text: str,
+) -> dict[str, str]:
+    """Write the pages; return name -> URL path. `urls`: mixpanel (the .js), pyodide (its
+    index folder, ending in /), package (the integration zip), all absolute paths."""
     config = {**MIXPANEL_CONFIG, "persistence": persistence}
+    with_snap, without_snap = snapshot_values(loader_text)
     pages = {
         "plain": plain(),
-        "mixpanel": mixpanel_direct(urls, config),
-        "shim": shim(config),
-        "shim-snippet": shim(config, snippet=True),
-        "shim-mpy": shim(config, runtime="micropython"),
-        "pyodide": bare_pyodide(urls),
+        "mixpanel": mixpanel_direct(urls["mixpanel"], config),
+        "default": shim(config, loader_url),
+        "snippet": shim(config, loader_url, snippet=snippet_text),
+        "micropython": shim(config, loader_url, runtime="micropython"),
+        "pyodide-snapshot": shim(config, loader_url, runtime="pyodide", snapshot=with_snap),
+        "pyodide-nosnapshot": shim(config, loader_url, runtime="pyodide", snapshot=without_snap),
     }
+    if urls.get("pyodide") and urls.get("package"):
+        pages["bare-pyodide"] = bare_pyodide(urls["pyodide"], urls["package"])
     OUT.mkdir(exist_ok=True)
     for name, html in pages.items():
         (OUT / f"{name}.html").write_text(html)

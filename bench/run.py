@@ -1,181 +1,169 @@
-"""Startup and per-call benchmark: our shim against plain mixpanel.js, measured in one run.
+"""What a visitor sees: startup (cold and warm), short visits, and the cost of one call.
 
-    bash scripts/bench.sh [--runs 5] [--persistence cookie] [--memory-calls 100000]
-    bash scripts/bench.sh --quick          (CI smoke: 1 run, few calls; writes no BENCHMARKS.md)
+    bash scripts/bench.sh [--profile mobile|broadband|both] [--runs 3] [--visit-runs 3]
+    bash scripts/bench.sh --quick          (smoke: broadband only, 1 run; writes no BENCHMARKS.md)
 
 Pages (bench/pages.py): `plain` (no analytics), `mixpanel` (mixpanel.js called directly from
-JS), `shim` (our loader + Pyodide + the integration), `shim-snippet` (the same, installed with
-the inline snippet), `shim-mpy` (the same on MicroPython), `pyodide` (a bare loadPyodide() plus the
-import of our package: the floor our shim stands on). Each run starts a new browser profile
-(cold: empty cache), then opens the same page in a new tab of that profile (warm: repeat visit).
-Reports medians with min–max, and ratios against the baselines of the same run. Timings are
-reported, never asserted.
+JS: the baseline), `default` (our script tag, settings without `runtime`), `snippet` (the same,
+installed with the inline snippet), `micropython` / `pyodide-snapshot` / `pyodide-nosnapshot`
+(a forced runtime; Pyodide with the load option `snapshot: 'always'` / `'never'`), and, on
+broadband only, `bare-pyodide` (a bare loadPyodide() plus the import of our package).
+
+Profiles: `broadband` (loopback, unthrottled) and `mobile` (Lighthouse's defaults set through
+CDP on the page before goto: 150 ms RTT, 200 KB/s down, 93.75 KB/s up, CPU 4x slower). Each
+run of a page starts a new browser profile (cold: empty cache), then opens the page again in a
+new tab of that profile (warm: repeat visit). Bytes are what the network delivered (CDP
+encodedDataLength, headers included); memory is the JS heap after a forced GC plus the
+runtime's wasm memory. Reports medians with min-max, and ratios against mixpanel.js direct in
+the same run and profile. Timings are reported, never asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
 import os
 import platform
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import sync_playwright
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench import pages as bench_pages
+from bench.browser import (
+    ARGS,
+    CHROMIUM,
+    LOAD_FACTS,
+    PROFILES,
+    ROOT,
+    Probe,
+    Server,
+    find_loader,
+    runtime_urls,
+)
+from bench.chart import svg
+from bench.report import CHART, write_report
 
-from bench.pages import write_pages  # noqa: E402
-from bench.report import write_report  # noqa: E402
-from devtools import chromium  # noqa: E402
-from devtools.build import bundle_urls  # noqa: E402
-
-CHROMIUM = chromium.EXECUTABLE
-ARGS = [*chromium.ARGS, "--enable-precise-memory-info"]
-LOAD_FACTS = """() => {
-  const nav = performance.getEntriesByType('navigation')[0];
-  const res = performance.getEntriesByType('resource');
-  const runtime = res.filter((r) => /\\/analytics\\//.test(r.name));
-  const before = window.__longTasks.filter((t) => t[0] < nav.loadEventStart);
-  return {
-    ready: window.__readyAt, failed: window.__failed || null, load: nav.loadEventStart,
-    origin: performance.timeOrigin,
-    longest: before.reduce((m, t) => Math.max(m, t[1]), 0),
-    bytes: nav.transferSize + res.reduce((a, r) => a + r.transferSize, 0),
-    runtimeBytes: runtime.reduce((a, r) => a + r.transferSize, 0),
-  };
-}"""
 CALL_LOOP = """(n) => {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) window.__track('Bench Call', {i: i, plan: 'pro', tags: ['a', 'b']});
   return (performance.now() - t0) * 1000 / n;
 }"""
+PER_CALL_PAGES = ("mixpanel", "default", "micropython", "pyodide-snapshot")
+CHART_TITLE = "Short visits, mobile profile: where the event made at once arrived"
+TIMEOUT_S = {"broadband": 120.0, "mobile": 200.0}
 
 
-class Server:
-    def __init__(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, "serve.py", "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, text=True
-        )
-        assert self.proc.stdout is not None
-        self.url = self.proc.stdout.readline().split()[-1].rstrip("/")
-
-    def first_event_ms(self, origin_ms: float, timeout: float = 30) -> float | None:
-        import json
-        import urllib.request
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with urllib.request.urlopen(self.url + "/collector/events") as resp:
-                for record in json.load(resp):
-                    if record["payload"].get("event") == "Bench Start":
-                        return float(record["received"]) * 1000 - origin_ms
-            time.sleep(0.05)
-        return None
-
-    def clear(self) -> None:
-        import urllib.request
-
-        req = urllib.request.Request(self.url + "/collector/events", method="DELETE")
-        urllib.request.urlopen(req).close()
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-        if self.proc.stdout:
-            self.proc.stdout.close()
-
-
-def visit(context: Any, server: Server, url: str) -> tuple[dict[str, Any], Any]:
-    server.clear()
+def visit(
+    context: Any, server: Server, url: str, name: str, profile: str
+) -> tuple[dict[str, Any], Any]:
     page = context.new_page()
-    page.goto(url, wait_until="load")
-    page.wait_for_function("() => window.__readyAt || window.__failed", timeout=180_000)
-    facts: dict[str, Any] = page.evaluate(LOAD_FACTS)
-    if not any(name in url for name in ("plain", "pyodide")):  # pages that send nothing
-        facts["first_event"] = server.first_event_ms(facts["origin"])
+    probe = Probe(context, page, profile)
+    visit_id = uuid.uuid4().hex[:12]
+    timeout = TIMEOUT_S[profile]
+    facts: dict[str, Any] = {}
+    try:
+        page.goto(f"{url}?visit={visit_id}", wait_until="load", timeout=timeout * 1000)
+        page.wait_for_function(
+            "() => window.__readyAt || window.__failed", timeout=timeout * 1000, polling=50
+        )
+        facts = page.evaluate(LOAD_FACTS)
+    except Exception as exc:  # noqa: BLE001 - a page that never settles is a result, not a crash
+        facts = {"failed": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
+        facts["origin"] = page.evaluate("performance.timeOrigin")
+    if name in bench_pages.SENDS:
+        facts["first_event"] = server.first_event_ms(facts["origin"], visit_id, timeout=10)
+    facts["bytes"] = probe.bytes
+    facts["duplicates"] = probe.duplicates()
+    facts.update(probe.memory(page))
+    probe.detach()
     return facts, page
 
 
-def heap_mb(context: Any, page: Any) -> float:
-    cdp = context.new_cdp_session(page)
-    cdp.send("HeapProfiler.collectGarbage")
-    used = cdp.send("Runtime.getHeapUsage")["usedSize"]
-    wasm = page.evaluate(
-        "() => (window.analytics && analytics.pyodide) ? analytics.pyodide._module.HEAP8.length : 0"
-    )
-    cdp.detach()
-    return (used + wasm) / 1e6
-
-
-def one_run(pw: Any, server: Server, pages: dict[str, str], calls: int) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for name, path in pages.items():
-        with tempfile.TemporaryDirectory() as profile:
-            context = pw.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, args=ARGS, headless=True
-            )
-            cold, page = visit(context, server, server.url + path)
+def page_run(pw: Any, server: Server, name: str, path: str, profile: str, calls: int) -> Any:
+    with tempfile.TemporaryDirectory() as folder:
+        context = pw.chromium.launch_persistent_context(
+            folder, executable_path=CHROMIUM, args=ARGS, headless=True
+        )
+        try:
+            cold, page = visit(context, server, server.url + path, name, profile)
             page.close()
-            warm, page = visit(context, server, server.url + path)
-            result = {"cold": cold, "warm": warm}
-            if name in ("mixpanel", "shim", "shim-mpy") and calls:
+            warm, page = visit(context, server, server.url + path, name, profile)
+            result: dict[str, Any] = {"cold": cold, "warm": warm}
+            if profile == "broadband" and name in PER_CALL_PAGES and calls and not warm["failed"]:
                 page.evaluate(CALL_LOOP, min(calls, 50))  # warm-up: JIT, first-call caches
                 result["per_call_us"] = page.evaluate(CALL_LOOP, calls)
-            if name == "shim":
-                result["heap_ready_mb"] = heap_mb(context, page)
-            out[name] = result
+        finally:
             context.close()
+    return result
+
+
+def one_run(
+    pw: Any, server: Server, pages: dict[str, str], profile: str, calls: int
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, path in pages.items():
+        if profile == "mobile" and name in bench_pages.BROADBAND_ONLY:
+            continue
+        started = time.monotonic()
+        out[name] = page_run(pw, server, name, path, profile, calls)
+        server.clear()
+        cold = out[name]["cold"]
+        print(
+            f"  {profile:9} {name:20} cold ready {cold.get('ready')} first "
+            f"{cold.get('first_event')} bytes {cold.get('bytes')} "
+            f"({time.monotonic() - started:.0f} s)",
+            flush=True,
+        )
     return out
 
 
-def memory_run(pw: Any, server: Server, path: str, calls: int) -> dict[str, float]:
-    with tempfile.TemporaryDirectory() as profile:
-        context = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=ARGS, headless=True
-        )
-        _, page = visit(context, server, server.url + path)
-        page.evaluate(CALL_LOOP, 1000)
-        before = heap_mb(context, page)
-        done = 0
-        while done < calls:
-            chunk = min(5000, calls - done)
-            page.evaluate(CALL_LOOP, chunk)
-            done += chunk
-            server.clear()
-        after = heap_mb(context, page)
-        context.close()
-    return {"calls": calls, "before_mb": before, "after_mb": after}
+def series(runs: list[dict[str, Any]], *keys: str) -> list[float]:
+    values = []
+    for run in runs:
+        value: Any = run
+        for key in keys:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            values.append(float(value))
+    return values
 
 
-def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    def series(page: str, *keys: str) -> list[float]:
-        values = []
-        for run in runs:
-            value: Any = run.get(page, {})
-            for key in keys:
-                value = value.get(key) if isinstance(value, dict) else None
-            if isinstance(value, (int, float)):
-                values.append(float(value))
-        return values
+def stat(values: list[float]) -> dict[str, float] | None:
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
-    def stat(values: list[float]) -> dict[str, float] | None:
-        if not values:
-            return None
-        return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
-    summary: dict[str, Any] = {}
-    for page in ("plain", "mixpanel", "shim", "shim-snippet", "shim-mpy", "pyodide"):
-        for phase in ("cold", "warm"):
-            for key in ("ready", "first_event", "load", "longest", "bytes", "runtimeBytes"):
-                summary[(page, phase, key)] = stat(series(page, phase, key))
-        summary[(page, "per_call_us")] = stat(series(page, "per_call_us"))
-        summary[(page, "heap_ready_mb")] = stat(series(page, "heap_ready_mb"))
+KEYS = ("ready", "first_event", "load", "longest", "bytes", "js_heap_mb", "wasm_mb")
+
+
+def summarise(runs: dict[str, list[dict[str, Any]]]) -> dict[Any, Any]:
+    summary: dict[Any, Any] = {}
+    for profile, profile_runs in runs.items():
+        for page in bench_pages.PAGES:
+            for phase in ("cold", "warm"):
+                for key in KEYS:
+                    summary[(profile, page, phase, key)] = stat(
+                        series(profile_runs, page, phase, key)
+                    )
+                fails = [
+                    r[page][phase].get("failed")
+                    for r in profile_runs
+                    if page in r and r[page][phase].get("failed")
+                ]
+                summary[(profile, page, phase, "fails")] = fails
+                summary[(profile, page, phase, "duplicates")] = max(
+                    (len(r[page][phase]["duplicates"]) for r in profile_runs if page in r),
+                    default=None,
+                )
+            per_call = series(profile_runs, page, "per_call_us")
+            summary[(profile, page, "per_call_us")] = stat(per_call)
     return summary
 
 
@@ -192,36 +180,142 @@ def machine() -> str:
     return f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GiB, {platform.platform()}"
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description="startup and per-call benchmark")
-    ap.add_argument("--runs", type=int, default=5)
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description="startup, short-visit and per-call benchmark")
+    ap.add_argument("--profile", default="both", choices=["mobile", "broadband", "both"])
+    ap.add_argument("--runs", type=int, default=3, help="startup runs per profile")
+    ap.add_argument("--visit-runs", type=int, default=3, help="short-visit runs (mobile)")
+    ap.add_argument("--visit-seconds", default="1,2,3,5,10,30")
+    ap.add_argument("--parallel", type=int, default=4, help="short visits at once")
     ap.add_argument("--calls", type=int, default=1000, help="per-call loop size")
-    ap.add_argument("--memory-calls", type=int, default=100_000)
+    ap.add_argument("--pages", default="", help="comma-separated subset of the pages")
     ap.add_argument("--persistence", default="cookie", choices=["cookie", "localStorage"])
-    ap.add_argument("--quick", action="store_true", help="smoke mode: 1 run, 50 calls")
+    ap.add_argument("--quick", action="store_true", help="smoke: broadband, 1 run, 50 calls")
+    ap.add_argument("--no-percall", action="store_true", help="skip the per-call profile")
+    ap.add_argument("--note", default="", help="a line for the report (e.g. a reduced run)")
     ap.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
+    ap.add_argument("--from-json", default="", help="re-write the report from a saved run")
     args = ap.parse_args(argv)
     if args.quick:
-        args.runs, args.calls, args.memory_calls = 1, 50, 500
-    pages = write_pages(bundle_urls(), args.persistence)
-    server = Server()
-    runs: list[dict[str, Any]] = []
-    try:
-        with sync_playwright() as pw:
-            for i in range(args.runs):
-                runs.append(one_run(pw, server, pages, args.calls))
-                print(f"run {i + 1}/{args.runs} done", flush=True)
-            memory = memory_run(pw, server, pages["shim"], args.memory_calls)
-    finally:
-        server.stop()
-    command = "bash scripts/bench.sh " + " ".join(argv if argv is not None else sys.argv[1:])
-    text = write_report(summarise(runs), memory, args, machine(), command.strip())
+        args.profile, args.runs, args.calls, args.visit_runs = "broadband", 1, 50, 0
+        args.no_percall = True
+    return args
+
+
+def setup(server: Server, args: argparse.Namespace) -> tuple[dict[str, str], dict[str, Any]]:
+    loader_url, loader_text = find_loader(server, bench_pages.LOADER_CANDIDATES)
+    urls = runtime_urls(loader_url, loader_text)
+    snippet_url = loader_url.rsplit("/", 1)[0] + "/snippet.js"
+    status, snippet = server.get(snippet_url)
+    if status != 200:
+        snippet = (ROOT / "static" / "snippet.js").read_bytes()
+    pages = bench_pages.write_pages(
+        urls, args.persistence, loader_url, loader_text, snippet.decode()
+    )
+    if args.pages:
+        wanted = set(args.pages.split(","))
+        pages = {k: v for k, v in pages.items() if k in wanted}
+    _, raw = server.get(loader_url)
+    facts = {
+        "loader_url": loader_url,
+        "loader_bytes": len(raw),
+        "loader_gzip": len(gzip.compress(raw, 9)),
+        "snapshot_option": bench_pages.snapshot_values(loader_text),
+    }
+    return pages, facts
+
+
+RAW = ROOT / "bench" / "pages" / "last-run.json"  # git-ignored: the raw results of the last run
+
+
+def finish(args: argparse.Namespace, raw: dict[str, Any], command: str) -> None:
+    profiles = tuple(raw["profiles"])
+    text = write_report(
+        summarise(raw["runs"]),
+        raw["visits"],
+        raw["percall"],
+        raw["facts"],
+        args,
+        machine(),
+        command,
+        profiles,
+    )
     print(text)
     if not args.quick:
         Path(args.out).write_text(text)
-    failed = [r for run in runs for r in run.values() if r["cold"].get("failed")]
-    return 1 if failed else 0
+        if raw["visits"]:  # beside the report, at the path the report links
+            chart = Path(args.out).resolve().parent / CHART
+            chart.parent.mkdir(parents=True, exist_ok=True)
+            chart.write_text(svg(raw["visits"], bench_pages.PAGES, CHART_TITLE))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    command = "bash scripts/bench.sh " + " ".join(argv if argv is not None else [])
+    if args.from_json:
+        raw = json.loads(Path(args.from_json).read_text())
+        finish(args, raw, raw["command"])
+        return 0
+    began = time.monotonic()
+    profiles = PROFILES if args.profile == "both" else (args.profile,)
+    server = Server()
+    runs: dict[str, list[dict[str, Any]]] = {p: [] for p in profiles}
+    visits: list[dict[str, Any]] = []
+    percall: dict[str, Any] = {}
+    facts: dict[str, Any] = {}
+    try:
+        pages, found = setup(server, args)
+        facts.update(found)
+        facts["parallel"] = args.parallel
+        print(f"loader: {facts['loader_url']} ({facts['loader_gzip']} B gzip -9)", flush=True)
+        parts: dict[str, float] = {}
+        raw = {
+            "runs": runs,
+            "visits": visits,
+            "percall": percall,
+            "facts": facts,
+            "profiles": list(profiles),
+            "command": command.strip(),
+        }
+
+        def save() -> None:  # after each part, so a stopped run can still be reported
+            facts["elapsed_min"] = (time.monotonic() - began) / 60
+            facts["parts_min"] = parts
+            if not args.quick:
+                RAW.parent.mkdir(exist_ok=True)
+                RAW.write_text(json.dumps(raw, indent=1, default=str))
+
+        with sync_playwright() as pw:
+            for profile in profiles:
+                t0 = time.monotonic()
+                for i in range(args.runs):
+                    runs[profile].append(one_run(pw, server, pages, profile, args.calls))
+                    print(f"{profile} run {i + 1}/{args.runs} done", flush=True)
+                    parts[f"startup {profile}"] = (time.monotonic() - t0) / 60
+                    save()
+            if not args.no_percall:
+                from bench.percall import profile_calls
+
+                t0 = time.monotonic()
+                raw["percall"] = profile_calls(pw, server, pages, args.calls)
+                parts["per-call profile"] = (time.monotonic() - t0) / 60
+                save()
+        if args.visit_runs and "mobile" in profiles:
+            from bench.visits import short_visits
+
+            t0 = time.monotonic()
+            seconds = [float(s) for s in args.visit_seconds.split(",")]
+            raw["visits"] = short_visits(server, pages, seconds, args.visit_runs, args.parallel)
+            parts["short visits"] = (time.monotonic() - t0) / 60
+        save()
+    finally:
+        server.stop()
+    finish(args, raw, command.strip())
+    print(f"elapsed: {facts['elapsed_min']:.1f} min", flush=True)
+    return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    import sys
+
+    raise SystemExit(main(sys.argv[1:]))

@@ -104,7 +104,7 @@ def qa(shared: Any, server_url: str) -> Any:
     shared.dialogs = []
     page.on("dialog", lambda d: (shared.dialogs.append(d.message), d.dismiss()))
     page.context.clear_cookies()
-    page.goto(server_url + "/static/blank.html")
+    page.goto(server_url + "/qa/blank.html")
     page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
     page.goto(server_url + "/")
     wait_ready(page)
