@@ -13,8 +13,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from integration.bridge import wire
 from integration.analytics import Analytics
+from integration.bridge import wire
 from integration.dates import UTC
 from integration.identity import USER_ID, USER_TRAITS, MemoryStorage
 from integration.mixpanel import MixpanelDestination, traits
