@@ -233,7 +233,7 @@ def test_a_write_key_build_is_served_where_segments_snippet_asks(tmp_path: Path)
 def test_the_console_and_its_scripts_are_served(base: str) -> None:
     status, headers, body = fetch(base + "/")
     assert status == 200 and headers["Content-Type"].startswith("text/html")
-    assert b'<script src="/analytics/analytics.js"></script>' in body
+    assert b'<script src="/analytics/analytics.js" data-qa-loader></script>' in body
     for path in ("/qa/demo.js", "/qa/console/util.js", "/qa/blank.html"):
         assert fetch(base + path)[0] == 200, path
 
