@@ -104,7 +104,13 @@ def collector(server_url: str) -> Collector:
 
 SNIPPET = (ROOT / "static" / "snippet.js").read_text()
 
-DEFAULT_SETTINGS = {"token": "test-token", "mixpanelConfig": {"batch_requests": False}}
+# runtime: Pyodide for the existing files (the default is now MicroPython; test_micropython.py
+# covers it, and the new boot tests pick theirs).
+DEFAULT_SETTINGS = {
+    "token": "test-token",
+    "mixpanelConfig": {"batch_requests": False},
+    "runtime": "pyodide",
+}
 
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><link rel="icon" href="data:,">

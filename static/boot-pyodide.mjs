@@ -1,0 +1,97 @@
+/* boot-pyodide.mjs: the Pyodide boot, imported by boot.mjs only when Pyodide was chosen (a
+ * MicroPython page never downloads it). bootPyodide(api, host, tools) gets the stub's `api` (see
+ * analytics.js / boot.mjs), the host functions Python calls, and boot.mjs's helpers in `tools`:
+ * {P, realFetch, phase, counted, fetchCounted, loadMixpanel, message}. It resolves to
+ * {entry: dispatch | null, later: snapshot URL to fetch in idle time after ready | null}.
+ */
+const FAST_MBPS = 10; // navigator.connection.downlink Chrome reports at most (it caps the value)
+
+// -- Pyodide --------------------------------------------------------------------------------------
+// Snapshot policy: 'always' | 'never' (true/false too) | 'auto' (default): only when it is in the
+// HTTP cache already, or the connection is fast (4g at the highest downlink Chrome reports);
+// otherwise the boot goes without it and fetches it in idle time after ready, for next time.
+async function snapshotFor(api, {realFetch, counted, fetchCounted}) {
+  const u = api.url('snapshot');
+  const choice = api.options.snapshot === undefined ? 'auto' : api.options.snapshot;
+  if (!u || choice === false || choice === 'never') return {};
+  if (choice === true || choice === 'always') return {use: fetchCounted(api, u)};
+  const c = navigator.connection;
+  if (c && !c.saveData && c.effectiveType === '4g' && c.downlink >= FAST_MBPS) return {use: fetchCounted(api, u)};
+  try {
+    const cached = await realFetch(u, {cache: 'only-if-cached', mode: 'same-origin'});
+    if (cached.ok) return {use: Promise.resolve(counted(api, u, cached))};
+  } catch (e) { /* not cached */ }
+  return {later: c && c.saveData ? null : u};
+}
+
+const STDLIB_FALLBACK = `
+import sys, importlib, zipimport
+zipimport._zip_directory_cache.clear(); sys.path_importer_cache.clear(); importlib.invalidate_caches()
+`;
+
+export async function bootPyodide(api, host, tools) {
+  const {P, realFetch, phase, counted, fetchCounted, loadMixpanel, message} = tools;
+  const index = api.url('pyodide');
+  const stdlib = api.url('stdlib') || api.url('stdlibFull');
+  const pkg = api.grab(api.url('package')).then((b) => b.arrayBuffer());
+  const snap = await snapshotFor(api, tools);
+  const snapshot = snap.use ? snap.use.then((r) => {
+    if (!r.ok) throw new Error('HTTP ' + r.status);
+    return r.arrayBuffer();
+  }).catch((e) => { console.warn(P + 'snapshot not available, booting normally: ' + message(e)); return null; }) : null;
+  const [mod, asm] = await Promise.all([
+    phase(api, index + 'pyodide.mjs', () => import(index + 'pyodide.mjs')),
+    phase(api, index + 'pyodide.asm.mjs', () => import(index + 'pyodide.asm.mjs')),
+  ]);
+  const start = (bytes) => {
+    // No packages are loaded, so the lock file is not fetched: an empty one with the ABI the
+    // runtime itself reports (read once the module exists; the real file if it reports none).
+    let lock;
+    const lockFileContents = new Promise((resolve) => { lock = resolve; });
+    const options = {
+      indexURL: index, packageBaseUrl: index, lockFileContents,
+      createPyodideModule: (settings) => phase(api, null, () => asm.default(settings)).then((m) => {
+        const abi = settings.API && settings.API.abiVersion;
+        lock(abi ? {info: {abi_version: abi}, packages: {}} : realFetch(index + 'pyodide-lock.json').then((r) => r.json()));
+        return m;
+      }),
+    };
+    if (stdlib) options.stdLibURL = stdlib;
+    if (bytes) options._loadSnapshot = bytes;
+    return phase(api, null, () => mod.loadPyodide(options));
+  };
+  const bytes = snapshot && await snapshot;
+  let py;
+  if (bytes) {
+    py = await start(bytes).then((p) => { api.analytics.timings.snapshot = true; return p; }, (e) => {
+      console.warn(P + 'snapshot restore failed, booting normally: ' + message(e));
+      return start(null);
+    });
+  } else {
+    py = await start(null);
+  }
+  const [zip] = await Promise.all([pkg, loadMixpanel(api)]);
+  api.analytics.pyodide = py;
+  if (api.status() !== 'loading') return {entry: null, later: snap.later};
+  const entry = await phase(api, null, async () => {
+    py.unpackArchive(zip, 'zip', {extractDir: '/home/pyodide'});
+    let bridge;
+    try {
+      bridge = py.pyimport('integration.bridge');
+    } catch (e) { // the trimmed standard library lacks a module: the full one, once
+      const full = api.url('stdlibFull');
+      if (!full || full === stdlib || !/ModuleNotFoundError/.test(String(e))) throw e;
+      console.warn(P + 'the trimmed standard library lacks a module (' + message(e) + '); using the full one');
+      const bytes = new Uint8Array(await (await fetchCounted(api, full)).arrayBuffer());
+      const path = py.runPython("import sys; [p for p in sys.path if p.endswith('.zip')][0]");
+      py.FS.writeFile(path, bytes);
+      py.runPython(STDLIB_FALLBACK);
+      bridge = py.pyimport('integration.bridge');
+    }
+    const made = bridge.start(host, JSON.stringify(api.settings));
+    bridge.destroy();
+    return made;
+  });
+  return {entry, later: snap.later};
+}
+
