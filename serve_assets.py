@@ -49,6 +49,7 @@ SNAPSHOTS = ROOT / ".cache" / "snapshots"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 RUNTIME_MARK = "/*@RUNTIME@*/null"
+BUNDLE_MARK = "/*@BUNDLE@*/null"  # TEMP (loader branch): until devtools/ builds the bundle
 
 
 def package_version(folder: str) -> str:
@@ -121,6 +122,43 @@ class Assets:
             urls["snapshot"] = "/snapshots/" + snapshot.name
         return json.dumps(urls)
 
+    def module_url(self, stem: str) -> str:
+        """TEMP: static/<stem>.mjs under a content-hashed, immutable name."""
+        digest = hashlib.sha256((ROOT / "static" / f"{stem}.mjs").read_bytes()).hexdigest()[:8]
+        return f"static/{stem}.{digest}.mjs"
+
+    def bundle_json(self) -> str:
+        """TEMP: the contract's bundle object, from what this server serves today."""
+        from integration import surface
+
+        contract = surface.as_json()
+        pyodide = self.urls["pyodide"][1:]
+        files = {
+            "boot": self.module_url("boot"),
+            "boot-pyodide": self.module_url("boot-pyodide"),
+            "boot-micropython": self.module_url("boot-micropython"),
+            "mixpanel": self.urls["mixpanel"][1:] + "mixpanel.min.js",
+            "micropython": self.urls["micropython"][1:] + "micropython.mjs",
+            "pyodide": pyodide,
+            "stdlib": pyodide + "python_stdlib.zip",  # no trimmed one here: the full one
+            "stdlibFull": pyodide + "python_stdlib.zip",
+            "package": self.package_url()[1:],
+        }
+        mpy = self.mpy.url()
+        if mpy:
+            files["mpy"] = mpy[1:]
+        snapshot = snapshot_path(self)
+        if snapshot.exists():
+            files["snapshot"] = "snapshots/" + snapshot.name
+        bundle = {
+            "version": "0.1.0",
+            "root": "../",  # the loader is served one level deep (/static/, /analytics/)
+            **{k: contract[k] for k in ("methods", "stubMethods", "storage", "cookieKeys")},
+            "files": files,
+            "settings": None,
+        }
+        return json.dumps(bundle)
+
     # -- lookup -------------------------------------------------------------------------------
     def find(self, url_path: str) -> tuple[Path, str] | None:
         if url_path in ("/", "/index.html"):
@@ -140,15 +178,24 @@ class Assets:
             tag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
             cache = IMMUTABLE if url_path == self.package_url() else REVALIDATE
             return Asset(body, TYPES[".zip"], tag, cache, False)
+        if url_path == "/analytics/analytics.js":  # TEMP: the contract's tag
+            url_path = "/static/analytics.js"
+        versioned = url_path.startswith("/static/") and url_path.endswith(".mjs")
+        parts = url_path[len("/static/") :].split(".")
+        if versioned and len(parts) == 3 and self.module_url(parts[0]) == url_path[1:]:
+            url_path = f"/static/{parts[0]}.mjs"  # TEMP: a hashed module name
         found = self.find(url_path)
         if found is None:
             return None
         file, cache = found
+        if versioned and len(parts) == 3:
+            cache = IMMUTABLE
         stat = file.stat()
         etag = f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
         ctype = TYPES.get(file.suffix, "application/octet-stream")
         if file.name == "analytics.js" and file.parent.name == "static":
             body = file.read_bytes().replace(RUNTIME_MARK.encode(), self.runtime_json().encode())
+            body = body.replace(BUNDLE_MARK.encode(), self.bundle_json().encode())
             etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
             return Asset(body, ctype, etag, cache, False)
         if accept_gzip and file.suffix in COMPRESSIBLE:

@@ -158,9 +158,9 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[st
 def runtime_urls(base: str) -> dict[str, str]:
     _, _, body = fetch(base + "/static/analytics.js")
     text = body.decode()
-    start = text.index("var RUNTIME = ") + len("var RUNTIME = ")
-    urls: dict[str, str] = json.JSONDecoder().raw_decode(text[start:])[0]
-    return urls
+    start = text.index("var B = ") + len("var B = ")  # TEMP: the bundle object
+    files: dict[str, str] = json.JSONDecoder().raw_decode(text[start:])[0]["files"]
+    return {key: "/" + path for key, path in files.items()}
 
 
 def test_loader_is_served_with_versioned_runtime_urls(base: str) -> None:
