@@ -1,7 +1,7 @@
 /* boot-pyodide.mjs: the Pyodide boot, imported by boot.mjs only when Pyodide was chosen (a
  * MicroPython page never downloads it). bootPyodide(api, host, tools) gets the stub's `api` (see
  * analytics.js / boot.mjs), the host functions Python calls, and boot.mjs's helpers in `tools`:
- * {P, realFetch, phase, counted, fetchCounted, loadMixpanel, message}. It resolves to
+ * {P, realFetch, phase, counted, fetchCounted, load, loadMixpanel, message}. It resolves to
  * {entry: dispatch | null, later: snapshot URL to fetch in idle time after ready | null}.
  */
 const FAST_MBPS = 10; // navigator.connection.downlink Chrome reports at most (it caps the value)
@@ -30,18 +30,19 @@ zipimport._zip_directory_cache.clear(); sys.path_importer_cache.clear(); importl
 `;
 
 export async function bootPyodide(api, host, tools) {
-  const {P, realFetch, phase, counted, fetchCounted, loadMixpanel, message} = tools;
+  const {P, realFetch, phase, counted, fetchCounted, load, loadMixpanel, message} = tools;
   const index = api.url('pyodide');
   const stdlib = api.url('stdlib') || api.url('stdlibFull');
-  const pkg = api.grab(api.url('package')).then((b) => b.arrayBuffer());
+  const pkg = load(api, api.url('package')).then((b) => b.arrayBuffer());
   const snap = await snapshotFor(api, tools);
   const snapshot = snap.use ? snap.use.then((r) => {
     if (!r.ok) throw new Error('HTTP ' + r.status);
     return r.arrayBuffer();
   }).catch((e) => { console.warn(P + 'snapshot not available, booting normally: ' + message(e)); return null; }) : null;
   const [mod, asm] = await Promise.all([
-    phase(api, index + 'pyodide.mjs', () => import(index + 'pyodide.mjs')),
-    phase(api, index + 'pyodide.asm.mjs', () => import(index + 'pyodide.asm.mjs')),
+    // read first (counted), then imported from the HTTP cache
+    phase(api, index + 'pyodide.mjs', () => load(api, index + 'pyodide.mjs').then(() => import(index + 'pyodide.mjs'))),
+    phase(api, index + 'pyodide.asm.mjs', () => load(api, index + 'pyodide.asm.mjs').then(() => import(index + 'pyodide.asm.mjs'))),
   ]);
   const start = (bytes) => {
     // No packages are loaded, so the lock file is not fetched: an empty one with the ABI the

@@ -1,18 +1,22 @@
 /* boot.mjs: the part of the loader imported after the page's load event. It chooses and starts
  * a runtime (PyScript's MicroPython or Pyodide), loads mixpanel.js, lends Python its host
- * functions and hands the stub's queue to Python. Never throws into the page.
+ * functions, encodes calls as wire JSON and hands the stub's queue to Python. Never throws into
+ * the page.
  *
- * It sees the stub (static/analytics.js) only through `api`, the object given to start(api):
- *   api.B             the bundle object (files, storage, methods, root)
- *   api.settings      the load() settings as wire-safe JSON values;  api.options  load options
- *   api.analytics     window.analytics (boot sets .runtime, .pyodide/.micropython, timings)
- *   api.queue         calls not yet delivered: {id, method, args (wire JSON), meta (JSON)}
- *   api.callbacks     page callbacks by id (wire {"\0":"fn","v":id});  api.current  call id
- *   api.url(key)      absolute URL of B.files[key];  api.grab(url) -> Promise<Blob>, once per URL;
- *   api.grabbed(url)  whether the stub already grabbed it
- *   api.pending       URLs in flight;  api.touch() progress;  api.last  time of the last progress
- *   api.status(), api.settle(status, error), api.live(dispatch), api.emit(name, detail)
- *   api.page(), api.id(), api.own (this tab's carry key), api.reclaim(), api.visible (set here)
+ * It sees the stub (static/analytics.js) only through `api`, the object given to start(api).
+ * From the stub:
+ *   B             the bundle object (root, files, methods, storage, cookieKeys)
+ *   settings      what load() got;  options  load()'s options;  analytics  window.analytics
+ *   queue         calls not yet delivered: {id, method, raw (the arguments) | args (wire JSON), meta}
+ *   listeners     on/once/off registrations by event;  emit(name, detail)
+ *   got           url -> Promise<Response> the stub fetched before the load event (read once)
+ *   url(key)      absolute URL of B.files[key] or null;  page() page context;  id() a new id
+ *   status(), settle(status, error), dropped() calls past the queue bound
+ *   own           this tab's carry-over key;  reclaim() this tab's stored calls are its own again
+ *                 (or, taken by another tab, leave the queue)
+ * Set here: started, pending (url -> 1 while in flight), last (time of the last progress),
+ *   encode(args) wire JSON for carry-over, deliver(entry) once live, user(key), visible(),
+ *   debug (by analytics.debug), callbacks, current (the call being delivered).
  */
 const P = '[analytics] ';
 const MARK = '\u0000';
@@ -33,6 +37,69 @@ function revive(key, value) {
     }
   }
   return value;
+}
+
+// -- JS -> wire JSON (integration/wire.py): dates, functions, cycles... as objects keyed "\0" --
+const tag = (kind, v) => (v === undefined ? {[MARK]: kind} : {[MARK]: kind, v});
+
+function wire(api, v, depth, stack, top) {
+  switch (typeof v) {
+    case 'string': case 'boolean': return v;
+    case 'number': return Number.isFinite(v) ? v : tag('num', String(v));
+    case 'undefined': return undefined;
+    case 'bigint': return tag('bigint', v.toString());
+    case 'symbol': return tag('other', 'Symbol');
+    case 'function':
+      if (!top) return tag('fn');
+      api.callbacks[api.nextCallback] = v;
+      return tag('fn', api.nextCallback++);
+  }
+  if (v === null) return null;
+  try { // a throwing getter or Proxy trap costs that object, not the call
+    if (v instanceof Date) return tag('date', isNaN(v.getTime()) ? null : v.getTime());
+    if (depth > 64) return tag('deep');
+    if (stack.includes(v)) return tag('cycle');
+    if (typeof Node !== 'undefined' && v instanceof Node) return tag('other', 'DOM node');
+    if (v instanceof Map) v = Object.fromEntries(v);
+    else if (v instanceof Set || ArrayBuffer.isView(v)) v = Array.from(v);
+    stack.push(v);
+    try {
+      if (Array.isArray(v)) return v.map((x) => { const w = wire(api, x, depth + 1, stack, false); return w === undefined ? null : w; });
+      const out = Object.create(null); // so a "__proto__" key stays an own key
+      for (const k of Object.keys(v)) {
+        const w = wire(api, v[k], depth + 1, stack, false);
+        if (w !== undefined) out[k.charAt(0) === MARK ? MARK + k : k] = w;
+      }
+      return out;
+    } finally { stack.pop(); }
+  } catch (e) { return tag('unreadable'); }
+}
+
+// Top-level functions become page callbacks (ids) unless `plain` (for storage).
+function encode(api, args, plain) {
+  return JSON.stringify(args.map((x) => { const w = wire(api, x, 0, [], !plain); return w === undefined ? null : w; }));
+}
+
+// A page callback in wire JSON: {"\u0000":"fn","v":<id>} (JSON.stringify escapes the NUL).
+const CALLBACK_TAG = /\{"\\u0000":"fn","v":(\d+)\}/g;
+
+function detail(e) { return {callId: e.id, method: e.method, args: JSON.parse(e.args), meta: JSON.parse(e.meta)}; }
+
+function deliverWith(api, dispatch) {
+  return (e) => {
+    if (!e.args) e.args = encode(api, e.raw);
+    api.current = e.id;
+    try {
+      dispatch(e.method, e.args, e.meta);
+    } catch (err) {
+      console.error(P + e.method + ': ' + (err && err.message ? err.message : err));
+    } finally {
+      api.current = null;
+      for (const m of e.args.matchAll(CALLBACK_TAG)) delete api.callbacks[m[1]];
+    }
+    if (api.debug) console.log(P + e.method, e.args);
+    if (api.listeners[e.method]) api.emit(e.method, detail(e));
+  };
 }
 
 function message(err) { return String(err && err.message ? err.message : err).trim().split('\n').pop(); }
@@ -129,13 +196,25 @@ function counted(api, u, r) {
   return new Response(body, {status: r.status, statusText: r.statusText, headers: r.headers});
 }
 
+// The stub's fetch of `u` if it made one (used once: a body is read once), else a new one.
 function fetchCounted(api, u, init) {
+  const early = api.got[u];
+  delete api.got[u];
   api.pending[u] = 1;
-  return realFetch(u, init).then((r) => counted(api, u, r), (e) => { delete api.pending[u]; throw e; });
+  return (early || realFetch(u, init)).then((r) => counted(api, u, r), (e) => { delete api.pending[u]; throw e; });
+}
+
+// The whole body of a bundle file (a Blob keeps its type); an error names the file.
+function load(api, u) {
+  return fetchCounted(api, u).then((r) => {
+    if (!r.ok) throw new Error(`could not load ${u} (HTTP ${r.status})`);
+    return r.blob();
+  }, () => { throw new Error(`could not load ${u} (blocked or unreachable)`); });
 }
 
 // While the boot runs, fetches the runtimes make of bundle files are counted; a file the stub
-// already fetched is answered from its bytes (no second download); a broken one fails the boot.
+// already fetched is answered with that response (no second download); a broken one fails the
+// boot at once.
 function wrapFetch(api, ours) {
   const fail = (u, why) => {
     if (api.status() === 'loading') api.settle('failed', `could not start: could not load ${u} (${why})`);
@@ -144,7 +223,6 @@ function wrapFetch(api, ours) {
     const raw = typeof input === 'string' || input instanceof URL ? String(input) : input && input.url;
     const u = raw && new URL(raw, location.href).href;
     if (!u || !ours(u) || (init && init.method && init.method !== 'GET')) return realFetch(input, init);
-    if (api.grabbed(u)) return api.grab(u).then((b) => new Response(b, {headers: {'Content-Type': b.type}}));
     return fetchCounted(api, u, init).then((r) => {
       if (!r.ok) fail(u, 'HTTP ' + r.status);
       return r;
@@ -165,12 +243,17 @@ function probe(u) { // -> a problem text, or null when the file answers
 
 // No progress for a while: HEAD each file still in flight; one that fails or stays silent ends
 // the boot with its name, unless bytes arrived meanwhile (a slow file is not a broken one).
+// No progress for readyTimeoutMs at all: the boot fails, naming what it still waits for.
 function watchStalls(api, limit) {
   const quietMs = Math.min(5000, limit / 4);
   let probing = false;
   const timer = setInterval(() => {
     if (api.status() !== 'loading') return clearInterval(timer);
     const files = Object.keys(api.pending);
+    if (performance.now() - api.last > limit) {
+      const waiting = files.length ? ` (waiting for ${files.join(', ')})` : '';
+      return api.settle('failed', `not ready after ${limit} ms without progress${waiting}; calls are dropped`);
+    }
     if (probing || !files.length || performance.now() - api.last < quietMs) return;
     probing = true;
     const since = api.last;
@@ -192,7 +275,7 @@ async function phase(api, u, work) { // an import or start-up step: in flight, t
 async function loadMixpanel(api) {
   if (window.mixpanel && window.mixpanel.__loaded) return;
   const u = api.url('mixpanel');
-  await api.grab(u); // the script below is then answered by the HTTP cache
+  await load(api, u); // the script below is then answered by the HTTP cache
   // mixpanel.min.js only attaches itself to Mixpanel's snippet stub: an array with __SV.
   window.mixpanel = Object.assign([], {__SV: 1.2, _i: []});
   await new Promise((resolve, reject) => {
@@ -204,58 +287,6 @@ async function loadMixpanel(api) {
     document.head.appendChild(el);
   });
   if (!window.mixpanel || typeof window.mixpanel.init !== 'function') throw new Error('mixpanel.js loaded but did not start');
-}
-
-// -- MicroPython ----------------------------------------------------------------------------------
-// MicroPython has no unpackArchive, so the zip is read here (stored or deflated entries).
-export async function unzip(buffer) {
-  const view = new DataView(buffer);
-  let end = buffer.byteLength - 22;
-  while (end > 0 && view.getUint32(end, true) !== 0x06054b50) end--;
-  const entries = [];
-  for (let i = 0, at = view.getUint32(end + 16, true); i < view.getUint16(end + 10, true); i++) {
-    const nameLength = view.getUint16(at + 28, true);
-    const local = view.getUint32(at + 42, true);
-    const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
-    entries.push({
-      name: new TextDecoder().decode(new Uint8Array(buffer, at + 46, nameLength)),
-      method: view.getUint16(at + 10, true),
-      data: new Uint8Array(buffer, start, view.getUint32(at + 20, true)),
-    });
-    at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
-  }
-  return Promise.all(entries.map(async (e) => {
-    if (e.method === 0) return {name: e.name, bytes: e.data};
-    const stream = new Blob([e.data]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-    return {name: e.name, bytes: new Uint8Array(await new Response(stream).arrayBuffer())};
-  }));
-}
-
-// The package precompiled to .mpy when the bundle has it (compiling the source was most of the
-// boot). The stub fetched these files before the load event; they are read from its copies.
-async function bootMicroPython(api, host) {
-  const mjs = api.url('micropython');
-  const wasm = new URL('micropython.wasm', mjs).href;
-  const zip = api.grab(api.url(api.B.files.mpy ? 'mpy' : 'package')).then((b) => b.arrayBuffer());
-  const mod = await phase(api, mjs, () => api.grab(mjs).then(() => import(mjs)));
-  const mp = await phase(api, null, () => mod.loadMicroPython({
-    url: wasm,
-    heapsize: 8 * 1024 * 1024,
-    stdout: (line) => console.log(line),
-    stderr: (line) => console.error(P + line),
-  }));
-  const [files] = await Promise.all([zip.then(unzip), loadMixpanel(api)]);
-  return phase(api, null, () => {
-    for (const f of files) {
-      mp.FS.mkdirTree('/lib/' + f.name.split('/').slice(0, -1).join('/'));
-      mp.FS.writeFile('/lib/' + f.name, f.bytes);
-    }
-    // `from __future__ import annotations` needs a stand-in module; a JS one needs no compiling.
-    mp.registerJsModule('__future__', {annotations: true});
-    api.analytics.micropython = mp;
-    if (api.status() !== 'loading') return null;
-    return mp.pyimport('integration.bridge').start(host, JSON.stringify(api.settings));
-  });
 }
 
 // -- carry-over: calls other tabs left in storage, and this tab's own ------------------------
@@ -290,13 +321,27 @@ function takeCarried(api) { // -> entries from other tabs' keys, removed from st
   return taken.sort((x, y) => x[0] - y[0]).map((x) => x[1]);
 }
 
+function live(api, dispatch) {
+  const names = {[api.B.storage.user_id]: 'id', [api.B.storage.anonymous_id]: 'anonymousId', [api.B.storage.user_traits]: 'traits'};
+  // Python answers analytics.user() now (it also knows an identity kept in memory without consent).
+  api.user = (key) => JSON.parse(dispatch('user', '[]', '{}'))[names[key]];
+  api.deliver = deliverWith(api, dispatch);
+  api.queue.splice(0).forEach(api.deliver);
+  if (api.dropped()) console.warn(P + api.dropped() + ' call(s) beyond the queue bound were dropped');
+  api.settle('ready');
+}
+
 // -- start ----------------------------------------------------------------------------------------
 export async function start(api) {
   const a = api.analytics;
   const limit = api.options.readyTimeoutMs || 20000;
+  Object.assign(api, {started: true, pending: {}, callbacks: {}, nextCallback: 1, current: null});
+  api.touch = () => { api.last = performance.now(); }; // progress: a byte read, a phase done
+  api.touch();
+  api.encode = (args) => encode(api, args, true);
+  api.settings = JSON.parse(encode(api, [api.settings], true))[0];
   const choice = chooseRuntime(api.settings);
   a.runtime = choice;
-  api.touch();
   const unwrap = wrapFetch(api, ourUrls(api));
   const unwatch = watchStalls(api, limit);
   const host = makeHost(api);
@@ -321,12 +366,11 @@ export async function start(api) {
   let later = null;
   try {
     let entry;
-    if (choice.name === 'micropython') entry = await bootMicroPython(api, host);
-    else {
-      const mod = await phase(api, api.url('boot-pyodide'), () => import(api.url('boot-pyodide')));
-      const tools = {P, realFetch, phase, counted, fetchCounted, loadMixpanel, message};
-      ({entry, later} = await mod.bootPyodide(api, host, tools));
-    }
+    const tools = {P, realFetch, phase, counted, fetchCounted, load, loadMixpanel, message};
+    const part = api.url('boot-' + choice.name); // boot-micropython.mjs or boot-pyodide.mjs
+    const mod = await phase(api, part, () => load(api, part).then(() => import(part)));
+    if (choice.name === 'micropython') entry = await mod.bootMicroPython(api, host, tools);
+    else ({entry, later} = await mod.bootPyodide(api, host, tools));
     await withLock(api, () => {
       // Still 'failed' (a file error, or no progress for readyTimeoutMs): stay so. Going live
       // now would send calls the page was told are dropped.
@@ -336,7 +380,7 @@ export async function start(api) {
       }
       api.reclaim(); // this tab's own stored copy (another tab may have taken it: then not sent)
       api.queue.unshift(...takeCarried(api));
-      api.live(entry);
+      live(api, entry);
     });
   } catch (err) {
     // A Python traceback's last line names the problem; the page needs no more than that.
