@@ -316,7 +316,7 @@ function takeCarried(api) { // -> entries from other tabs' keys, removed from st
       }
     }
   } catch (e) { /* storage blocked */ }
-  if (old) console.warn(P + old + ' carried call(s) older than 5 days were dropped (Mixpanel refuses such events)');
+  if (old) console.warn(P + old + ' carried call(s) older than 5 days were dropped (Mixpanel refuses them)');
   if (taken.length) console.info(P + taken.length + ' call(s) from the previous page will be sent');
   return taken.sort((x, y) => x[0] - y[0]).map((x) => x[1]);
 }
@@ -350,9 +350,9 @@ export async function start(api) {
   const index = api.url('pyodide');
   const failed = (event) => {
     const stack = String((event.reason && event.reason.stack) || '');
-    if (api.status() !== 'loading' || !index || stack.indexOf(index) < 0) return;
-    event.preventDefault();
-    api.settle('failed', 'could not start: ' + message(event.reason));
+    if (!index || stack.indexOf(index) < 0) return;
+    event.preventDefault(); // also after the boot was failed by the file that caused it
+    if (api.status() === 'loading') api.settle('failed', 'could not start: ' + message(event.reason));
   };
   const refused = (event) => { // a Content-Security-Policy without 'wasm-unsafe-eval'
     if (api.status() !== 'loading' || event.blockedURI !== 'wasm-eval') return;
