@@ -37,8 +37,8 @@ def html(settings: dict[str, Any], script: str = "", load_options: Any = None) -
 class CachedPage:
     """One page of a fresh context; `open(html)` serves it at /t/boot.html without routing."""
 
-    def __init__(self, browser: Any, base: str) -> None:
-        self.context = browser.new_context()
+    def __init__(self, browser: Any, base: str, storage_state: Any = None) -> None:
+        self.context = browser.new_context(storage_state=storage_state)
         self.page = self.context.new_page()
         self.base = base
         self.html = ""
