@@ -50,6 +50,7 @@ class CachedPage:
         self.cdp.on("Network.requestWillBeSent", self._sent)
         self.cdp.on("Network.requestServedFromCache", lambda e: self.cached.add(e["requestId"]))
         self.cdp.on("Network.responseReceived", self._received)
+        self.cdp.on("Network.loadingFailed", self._failed)
         self.cdp.on("Fetch.requestPaused", self._serve)
         self.cdp.send("Network.enable")
         pattern = {"urlPattern": base + "/t/*", "requestStage": "Request"}
@@ -63,6 +64,10 @@ class CachedPage:
         response = event["response"]
         if response.get("fromDiskCache") or response.get("fromPrefetchCache"):
             self.cached.add(event["requestId"])
+
+    def _failed(self, event: dict[str, Any]) -> None:
+        if "CACHE_MISS" in event.get("errorText", ""):  # fetch(..., {cache: 'only-if-cached'})
+            self.cached.add(event["requestId"])  # a look in the cache, nothing fetched
 
     def _serve(self, event: dict[str, Any]) -> None:
         body = base64.b64encode(self.html.encode()).decode()
