@@ -36,6 +36,7 @@ export async function bootMicroPython(api, host, tools) {
   const mjs = api.url('micropython');
   const wasm = new URL('micropython.wasm', mjs).href;
   const zip = load(api, api.url(api.B.files.mpy ? 'mpy' : 'package')).then((b) => b.arrayBuffer());
+  zip.catch(() => {}); // awaited below; reported there
   const mod = await phase(api, mjs, () => load(api, mjs).then(() => import(mjs)));
   const mp = await phase(api, null, () => mod.loadMicroPython({
     url: wasm,

@@ -7,21 +7,33 @@
 const FAST_MBPS = 10; // navigator.connection.downlink Chrome reports at most (it caps the value)
 
 // -- Pyodide --------------------------------------------------------------------------------------
-// Snapshot policy: 'always' | 'never' (true/false too) | 'auto' (default): only when it is in the
-// HTTP cache already, or the connection is fast (4g at the highest downlink Chrome reports);
-// otherwise the boot goes without it and fetches it in idle time after ready, for next time.
-async function snapshotFor(api, {realFetch, counted, fetchCounted}) {
+// Snapshot policy: 'always' | 'never' (true/false too) | 'auto' (default): only when this browser
+// already holds it (Cache Storage, filled in idle time after an earlier ready), or the connection
+// is fast (4g at the highest downlink Chrome reports); otherwise the boot goes without it and
+// fetches it in idle time after ready, for the next visit. (A fetch with cache 'only-if-cached'
+// would ask the HTTP cache, but prints a console error on every miss.)
+const STORE = 'ajs-pyodide-snapshot';
+
+async function snapshotFor(api, {counted, fetchCounted}) {
   const u = api.url('snapshot');
   const choice = api.options.snapshot === undefined ? 'auto' : api.options.snapshot;
   if (!u || choice === false || choice === 'never') return {};
   if (choice === true || choice === 'always') return {use: fetchCounted(api, u)};
   const c = navigator.connection;
-  if (c && !c.saveData && c.effectiveType === '4g' && c.downlink >= FAST_MBPS) return {use: fetchCounted(api, u)};
+  let store = null;
   try {
-    const cached = await realFetch(u, {cache: 'only-if-cached', mode: 'same-origin'});
-    if (cached.ok) return {use: Promise.resolve(counted(api, u, cached))};
-  } catch (e) { /* not cached */ }
-  return {later: c && c.saveData ? null : u};
+    store = window.caches ? await caches.open(STORE) : null;
+    const kept = store && await store.match(u);
+    if (kept) return {use: Promise.resolve(counted(api, u, kept))};
+  } catch (e) { /* no Cache Storage here */ }
+  if (c && !c.saveData && c.effectiveType === '4g' && c.downlink >= FAST_MBPS) return {use: fetchCounted(api, u)};
+  return {later: store && !(c && c.saveData) ? () => keep(store, u) : null};
+}
+
+// In idle time after ready: the snapshot for the next visit (older ones are dropped).
+function keep(store, u) {
+  store.keys().then((keys) => keys.forEach((k) => { if (k.url !== u) store.delete(k); }));
+  return fetch(u).then((r) => (r.ok ? store.put(u, r) : null)).catch(() => null);
 }
 
 const STDLIB_FALLBACK = `
@@ -34,6 +46,7 @@ export async function bootPyodide(api, host, tools) {
   const index = api.url('pyodide');
   const stdlib = api.url('stdlib') || api.url('stdlibFull');
   const pkg = load(api, api.url('package')).then((b) => b.arrayBuffer());
+  pkg.catch(() => {}); // awaited below; reported there
   const snap = await snapshotFor(api, tools);
   const snapshot = snap.use ? snap.use.then((r) => {
     if (!r.ok) throw new Error('HTTP ' + r.status);

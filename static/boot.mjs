@@ -359,7 +359,7 @@ export async function start(api) {
     api.settle('failed', "could not start: the page's Content-Security-Policy refuses WebAssembly " +
       "(script-src needs 'wasm-unsafe-eval')");
   };
-  window.addEventListener('unhandledrejection', failed);
+  window.addEventListener('unhandledrejection', failed); // kept: Pyodide may reject later still
   document.addEventListener('securitypolicyviolation', refused);
   // Shown again before ready: take this tab's stored calls back (or learn they were taken).
   api.visible = () => { if (api.status() === 'loading') withLock(api, api.reclaim); };
@@ -388,8 +388,7 @@ export async function start(api) {
   } finally {
     unwrap();
     unwatch();
-    window.removeEventListener('unhandledrejection', failed);
     document.removeEventListener('securitypolicyviolation', refused);
   }
-  if (later && a.status === 'ready') (window.requestIdleCallback || ((f) => setTimeout(f, 1000)))(() => realFetch(later).then((r) => r.arrayBuffer()).catch(() => null));
+  if (later && a.status === 'ready') (window.requestIdleCallback || ((f) => setTimeout(f, 1000)))(later);
 }

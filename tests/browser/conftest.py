@@ -174,7 +174,9 @@ class TestPage:
             "body": "",
             "base": base,
             "loader": loader,
-            "load_options": json.dumps(parts.pop("load_options", {})),
+            # the memory snapshot on every visit, as before the 'auto' policy (which skips it
+            # on an uncached, slow visit; tests/browser/test_mobile.py covers that)
+            "load_options": json.dumps({"snapshot": "always", **parts.pop("load_options", {})}),
         }
         fields.update(parts)
         path = f"/t/{name}.html"
