@@ -186,21 +186,15 @@ def add_vendored(bundle: Bundle, node: Path) -> dict[str, Path]:
 
 
 def add_boot(bundle: Bundle, root: Path) -> None:
-    """static/**/*.mjs: one module as boot.<h8>.mjs; several stay together in boot-<h8>/."""
-    modules = sorted(p for p in (root / "static").rglob("*.mjs"))
-    if not modules:
-        return
-    if len(modules) == 1:
-        body = modules[0].read_bytes()
-        name = f"{modules[0].stem}.{h8(body)}.mjs"
+    """static/*.mjs: each module as <stem>.<h8>.mjs, named in `files` by its stem (boot,
+    boot-micropython, boot-pyodide). They import nothing from each other by relative path:
+    the stub and boot.mjs ask the bundle for each one's URL, so a page fetches only the one
+    runtime's boot it needs."""
+    for module in sorted((root / "static").glob("*.mjs")):
+        body = module.read_bytes()
+        name = f"{module.stem}.{h8(body)}.mjs"
         bundle.out[name] = body
-        bundle.files["boot"] = name
-        return
-    rel = {p.relative_to(root / "static").as_posix(): p.read_bytes() for p in modules}
-    digest = h8(b"".join(n.encode() + b"\0" + b for n, b in sorted(rel.items())))
-    for name, body in rel.items():
-        bundle.out[f"boot-{digest}/{name}"] = body
-    bundle.files["boot"] = f"boot-{digest}/boot.mjs"
+        bundle.files[module.stem] = name
 
 
 def add_package(bundle: Bundle, root: Path, node: Path) -> bytes:

@@ -33,7 +33,11 @@ def alias(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> Non
         return
     if strict_equal(calls.read("get_property", "$people_distinct_id"), to):
         return
-    calls.send("alias", to, previous)
+    # No previous id: left out (mixpanel.js then uses its own distinct id; a null would not be).
+    if previous is None:
+        calls.send("alias", to)
+    else:
+        calls.send("alias", to, previous)
 
 
 def group(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:

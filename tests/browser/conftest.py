@@ -111,7 +111,13 @@ SNIPPET = (
     (ROOT / "static" / "snippet.js").read_text().replace("/analytics/analytics.js", LOADER_URL)
 )
 
-DEFAULT_SETTINGS = {"token": "test-token", "mixpanelConfig": {"batch_requests": False}}
+# runtime: Pyodide for the existing files (the default is now MicroPython; test_micropython.py
+# covers it, and the new boot tests pick theirs).
+DEFAULT_SETTINGS = {
+    "token": "test-token",
+    "mixpanelConfig": {"batch_requests": False},
+    "runtime": "pyodide",
+}
 
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><link rel="icon" href="data:,">
@@ -175,7 +181,9 @@ class TestPage:
             "body": "",
             "base": base,
             "loader": loader,
-            "load_options": json.dumps(parts.pop("load_options", {})),
+            # the memory snapshot on every visit, as before the 'auto' policy (which skips it
+            # on an uncached, slow visit; tests/browser/test_mobile.py covers that)
+            "load_options": json.dumps({"snapshot": "always", **parts.pop("load_options", {})}),
         }
         fields.update(parts)
         path = f"/t/{name}.html"

@@ -84,7 +84,11 @@ def test_campaign_context_and_ip_zero_reach_mixpanel(tp: Any, collector: Any) ->
 
 
 def test_boot_restores_the_memory_snapshot_when_one_is_served(tp: Any, collector: Any) -> None:
-    page = tp.open("snapshot-boot", script="analytics.track('From Snapshot', {n: 1});")
+    page = tp.open(
+        "snapshot-boot",
+        load_options={"snapshot": "always"},  # 'auto' skips it on a cold visit (no HTTP cache here)
+        script="analytics.track('From Snapshot', {n: 1});",
+    )
     assert page.evaluate("() => analytics.timings.snapshot") is True
     [event] = collector.wait_events(1, "From Snapshot")
     assert event["properties"]["n"] == 1 and event["properties"]["mp_lib"] == "Segment: web"
@@ -104,7 +108,11 @@ def test_boot_without_the_snapshot_works_the_same(tp: Any, collector: Any) -> No
 def test_a_snapshot_that_fails_to_load_falls_back_to_a_normal_boot(tp: Any, collector: Any) -> None:
     tp.page.route("**/snapshot.*.bin", lambda route: route.fulfill(status=404, body="gone"))
     try:
-        page = tp.open("bad-snapshot", script="analytics.track('Fallback', {n: 3});")
+        page = tp.open(
+            "bad-snapshot",
+            load_options={"snapshot": "always"},
+            script="analytics.track('Fallback', {n: 3});",
+        )
     finally:
         tp.page.unroute("**/snapshot.*.bin")
     assert page.evaluate("() => analytics.status") == "ready"

@@ -41,7 +41,7 @@ def build(
             [
                 ("get_distinct_id", ()),
                 ("get_property", ("$people_distinct_id",)),
-                ("alias", ("new", None)),
+                ("alias", ("new",)),
             ],
         ),
         ({"userId": "mp-device-1"}, [("get_distinct_id", ())]),
@@ -94,7 +94,7 @@ def test_alias_without_an_id_sends_nothing_when_there_is_no_people_distinct_id()
 def test_alias_compares_ids_strictly_so_a_number_is_not_its_string() -> None:
     dest, mixpanel, _ = build(mixpanel=RecordingMixpanel(distinct_id="5"))
     dest.alias({"userId": 5})
-    assert mixpanel.without_getters() == [("alias", (5, None))]
+    assert mixpanel.without_getters() == [("alias", (5,))]
 
 
 def test_alias_without_getters_on_mixpanel_still_aliases() -> None:

@@ -173,21 +173,19 @@ def test_files_of_an_older_build_are_removed(tmp_path: Path) -> None:
     assert (tmp_path / "dist" / "keep-me.txt").exists()  # only files a build wrote are removed
 
 
-def test_boot_modules_are_hashed_one_alone_or_together_in_one_folder(tmp_path: Path) -> None:
+def test_each_boot_module_is_hashed_and_named_by_its_stem(tmp_path: Path) -> None:
     static = tmp_path / "static"
     static.mkdir()
-    (static / "boot.mjs").write_text("import {unzip} from './unzip.mjs';\n")
+    (static / "boot.mjs").write_text("export const boot = 1;\n")
+    (static / "boot-pyodide.mjs").write_text("export const pyodide = 1;\n")
     bundle = build.Bundle()
     build.add_boot(bundle, tmp_path)
-    [(name, _)] = bundle.out.items()
-    assert bundle.files["boot"] == name and build.is_hashed(name)
-    assert name.startswith("boot.") and name.endswith(".mjs")
-    (static / "unzip.mjs").write_text("export function unzip() {}\n")
-    bundle = build.Bundle()
-    build.add_boot(bundle, tmp_path)
-    folder = bundle.files["boot"].rsplit("/", 1)[0]
-    assert bundle.files["boot"] == folder + "/boot.mjs" and build.is_hashed(folder + "/")
-    assert sorted(bundle.out) == [
-        folder + "/boot.mjs",
-        folder + "/unzip.mjs",
-    ]  # relative imports hold
+    assert set(bundle.files) == {"boot", "boot-pyodide"}
+    for stem, name in bundle.files.items():
+        assert build.is_hashed(name) and name.startswith(stem + ".") and name.endswith(".mjs")
+        assert bundle.out[name] == (static / f"{stem}.mjs").read_bytes()
+    (static / "boot.mjs").write_text("export const boot = 2;\n")
+    again = build.Bundle()
+    build.add_boot(again, tmp_path)
+    assert again.files["boot"] != bundle.files["boot"]  # new content, new name
+    assert again.files["boot-pyodide"] == bundle.files["boot-pyodide"]

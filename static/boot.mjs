@@ -1,0 +1,394 @@
+/* boot.mjs: the part of the loader imported after the page's load event. It chooses and starts
+ * a runtime (PyScript's MicroPython or Pyodide), loads mixpanel.js, lends Python its host
+ * functions, encodes calls as wire JSON and hands the stub's queue to Python. Never throws into
+ * the page.
+ *
+ * It sees the stub (static/analytics.js) only through `api`, the object given to start(api).
+ * From the stub:
+ *   B             the bundle object (root, files, methods, storage, cookieKeys)
+ *   settings      what load() got;  options  load()'s options;  analytics  window.analytics
+ *   queue         calls not yet delivered: {id, method, raw (the arguments) | args (wire JSON), meta}
+ *   listeners     on/once/off registrations by event;  emit(name, detail)
+ *   got           url -> Promise<Response> the stub fetched before the load event (read once)
+ *   url(key)      absolute URL of B.files[key] or null;  page() page context;  id() a new id
+ *   status(), settle(status, error), dropped() calls past the queue bound
+ *   own           this tab's carry-over key;  reclaim() this tab's stored calls are its own again
+ *                 (or, taken by another tab, leave the queue)
+ * Set here: started, pending (url -> 1 while in flight), last (time of the last progress),
+ *   encode(args) wire JSON for carry-over, deliver(entry) once live, user(key), visible(),
+ *   debug (by analytics.debug), callbacks, current (the call being delivered).
+ */
+const P = '[analytics] ';
+const MARK = '\u0000';
+const PROBE_WAIT_MS = 5000;
+const FIVE_DAYS_MS = 5 * 864e5;
+const TIMED = ['track', 'page', 'screen']; // Mixpanel's /track refuses these when > 5 days old
+const realFetch = window.fetch.bind(window);
+
+// -- wire JSON -> JS (Python to mixpanel.js and page callbacks) --------------------------------
+function revive(key, value) {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    if (value[MARK] === 'date') return new Date(value.v === null ? NaN : value.v);
+    for (const k of Object.keys(value)) {
+      if (k.charAt(0) === MARK) {
+        value[k.slice(1)] = value[k];
+        delete value[k];
+      }
+    }
+  }
+  return value;
+}
+
+// -- JS -> wire JSON (integration/wire.py): dates, functions, cycles... as objects keyed "\0" --
+const tag = (kind, v) => (v === undefined ? {[MARK]: kind} : {[MARK]: kind, v});
+
+function wire(api, v, depth, stack, top) {
+  switch (typeof v) {
+    case 'string': case 'boolean': return v;
+    case 'number': return Number.isFinite(v) ? v : tag('num', String(v));
+    case 'undefined': return undefined;
+    case 'bigint': return tag('bigint', v.toString());
+    case 'symbol': return tag('other', 'Symbol');
+    case 'function':
+      if (!top) return tag('fn');
+      api.callbacks[api.nextCallback] = v;
+      return tag('fn', api.nextCallback++);
+  }
+  if (v === null) return null;
+  try { // a throwing getter or Proxy trap costs that object, not the call
+    if (v instanceof Date) return tag('date', isNaN(v.getTime()) ? null : v.getTime());
+    if (depth > 64) return tag('deep');
+    if (stack.includes(v)) return tag('cycle');
+    if (typeof Node !== 'undefined' && v instanceof Node) return tag('other', 'DOM node');
+    if (v instanceof Map) v = Object.fromEntries(v);
+    else if (v instanceof Set || ArrayBuffer.isView(v)) v = Array.from(v);
+    stack.push(v);
+    try {
+      if (Array.isArray(v)) return v.map((x) => { const w = wire(api, x, depth + 1, stack, false); return w === undefined ? null : w; });
+      const out = Object.create(null); // so a "__proto__" key stays an own key
+      for (const k of Object.keys(v)) {
+        const w = wire(api, v[k], depth + 1, stack, false);
+        if (w !== undefined) out[k.charAt(0) === MARK ? MARK + k : k] = w;
+      }
+      return out;
+    } finally { stack.pop(); }
+  } catch (e) { return tag('unreadable'); }
+}
+
+// Top-level functions become page callbacks (ids) unless `plain` (for storage).
+function encode(api, args, plain) {
+  return JSON.stringify(args.map((x) => { const w = wire(api, x, 0, [], !plain); return w === undefined ? null : w; }));
+}
+
+// A page callback in wire JSON: {"\u0000":"fn","v":<id>} (JSON.stringify escapes the NUL).
+const CALLBACK_TAG = /\{"\\u0000":"fn","v":(\d+)\}/g;
+
+function detail(e) { return {callId: e.id, method: e.method, args: JSON.parse(e.args), meta: JSON.parse(e.meta)}; }
+
+function deliverWith(api, dispatch) {
+  return (e) => {
+    if (!e.args) e.args = encode(api, e.raw);
+    api.current = e.id;
+    try {
+      dispatch(e.method, e.args, e.meta);
+    } catch (err) {
+      console.error(P + e.method + ': ' + (err && err.message ? err.message : err));
+    } finally {
+      api.current = null;
+      for (const m of e.args.matchAll(CALLBACK_TAG)) delete api.callbacks[m[1]];
+    }
+    if (api.debug) console.log(P + e.method, e.args);
+    if (api.listeners[e.method]) api.emit(e.method, detail(e));
+  };
+}
+
+function message(err) { return String(err && err.message ? err.message : err).trim().split('\n').pop(); }
+
+// -- the runtime choice ---------------------------------------------------------------------------
+// Hook for the deploy issue: on a page running PyScript, 'auto' will run inside that page's
+// interpreter. Until then no page is detected and 'auto' means MicroPython everywhere.
+export function pyscriptPage() { return false; }
+
+export function chooseRuntime(settings) {
+  const asked = settings.runtime;
+  if (asked === 'micropython' || asked === 'pyodide') return {name: asked, reason: `settings.runtime is '${asked}'`};
+  if (pyscriptPage()) return {name: 'pyodide', reason: "auto: the page runs PyScript"};
+  const why = asked === undefined || asked === null || asked === 'auto' ? '' : ` (unknown runtime ${JSON.stringify(asked)})`;
+  return {name: 'micropython', reason: 'auto: the light runtime on every page' + why};
+}
+
+// -- host functions Python calls (integration/bridge.py's typed host protocol) ---------------
+function makeHost(api) {
+  const cookieKeys = new Set(api.B.cookieKeys);
+  const readCookie = (name) => {
+    for (const part of document.cookie ? document.cookie.split('; ') : []) {
+      const eq = part.indexOf('=');
+      if (part.slice(0, eq) === name) return decodeURIComponent(part.slice(eq + 1));
+    }
+    return null;
+  };
+  const target = (path, args) => {
+    const mp = window.mixpanel;
+    const parts = path.split('.');
+    if (parts[0] === 'get_group') return [mp.get_group(args.shift(), args.shift()), parts[1]];
+    let self = mp;
+    for (const p of parts.slice(0, -1)) self = self[p];
+    return [self, parts[parts.length - 1]];
+  };
+  return {
+    call(path, argsJson) { // the arguments as Python made them: no trailing null is dropped
+      const args = JSON.parse(argsJson, revive);
+      const shown = args.slice(); // get_group's key and id are taken off args below
+      const [self, name] = target(path, args);
+      const result = self[name](...args);
+      api.emit('mixpanel', {method: path, args: shown, callId: api.current});
+      return path.startsWith('get_') ? JSON.stringify(result === undefined ? null : result) : 'null';
+    },
+    invoke(id, argsJson) {
+      const fn = api.callbacks[id];
+      if (fn) fn(...JSON.parse(argsJson, revive));
+    },
+    log(level, text) { (console[level] || console.log).call(console, text); },
+    storageGet(key) {
+      if (cookieKeys.has(key)) return JSON.stringify(readCookie(key));
+      try { return JSON.stringify(localStorage.getItem(key)); } catch (e) { return 'null'; }
+    },
+    storageSet(key, value) {
+      if (cookieKeys.has(key)) {
+        document.cookie = `${key}=${encodeURIComponent(value)}; path=/; max-age=31536000; SameSite=Lax`;
+      } else {
+        try { localStorage.setItem(key, value); } catch (e) { /* full or blocked */ }
+      }
+    },
+    storageRemove(key) {
+      if (cookieKeys.has(key)) document.cookie = `${key}=; path=/; max-age=0`;
+      else try { localStorage.removeItem(key); } catch (e) { /* blocked */ }
+    },
+    pageContext() { return JSON.stringify(api.page()); },
+    now() { return Date.now(); },
+    newId() { return api.id(); }, // ids for Pythons without uuid (MicroPython)
+    lower(text) { return String(text).toLowerCase(); }, // MicroPython's str.lower is ASCII-only
+  };
+}
+
+// -- progress: every body byte of a runtime file counts (readyTimeoutMs is time WITHOUT it) ---
+function ourUrls(api) {
+  const exact = new Set();
+  const folders = [];
+  for (const key of Object.keys(api.B.files)) {
+    const u = api.url(key);
+    exact.add(u);
+    if (key === 'pyodide' || key === 'micropython' || key === 'mixpanel') folders.push(new URL('.', u).href);
+  }
+  return (u) => exact.has(u) || folders.some((f) => u.startsWith(f));
+}
+
+// A counted copy of a response: same status and headers (Content-Type stays, so
+// WebAssembly.instantiateStreaming still streams), each chunk a sign of progress.
+function counted(api, u, r) {
+  let left = true;
+  const done = () => { if (left) { left = false; delete api.pending[u]; api.touch(); } };
+  if (!r.body) { done(); return r; }
+  const body = r.body.pipeThrough(new TransformStream({
+    transform(chunk, ctl) { api.touch(); ctl.enqueue(chunk); },
+    flush() { done(); },
+  }));
+  return new Response(body, {status: r.status, statusText: r.statusText, headers: r.headers});
+}
+
+// The stub's fetch of `u` if it made one (used once: a body is read once), else a new one.
+function fetchCounted(api, u, init) {
+  const early = api.got[u];
+  delete api.got[u];
+  api.pending[u] = 1;
+  return (early || realFetch(u, init)).then((r) => counted(api, u, r), (e) => { delete api.pending[u]; throw e; });
+}
+
+// The whole body of a bundle file (a Blob keeps its type); an error names the file.
+function load(api, u) {
+  return fetchCounted(api, u).then((r) => {
+    if (!r.ok) throw new Error(`could not load ${u} (HTTP ${r.status})`);
+    return r.blob();
+  }, () => { throw new Error(`could not load ${u} (blocked or unreachable)`); });
+}
+
+// While the boot runs, fetches the runtimes make of bundle files are counted; a file the stub
+// already fetched is answered with that response (no second download); a broken one fails the
+// boot at once.
+function wrapFetch(api, ours) {
+  const fail = (u, why) => {
+    if (api.status() === 'loading') api.settle('failed', `could not start: could not load ${u} (${why})`);
+  };
+  const wrapped = function (input, init) {
+    const raw = typeof input === 'string' || input instanceof URL ? String(input) : input && input.url;
+    const u = raw && new URL(raw, location.href).href;
+    if (!u || !ours(u) || (init && init.method && init.method !== 'GET')) return realFetch(input, init);
+    return fetchCounted(api, u, init).then((r) => {
+      if (!r.ok) fail(u, 'HTTP ' + r.status);
+      return r;
+    }, (e) => { fail(u, 'blocked or unreachable'); throw e; });
+  };
+  window.fetch = wrapped;
+  return () => { if (window.fetch === wrapped) window.fetch = realFetch; };
+}
+
+function probe(u) { // -> a problem text, or null when the file answers
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(), PROBE_WAIT_MS);
+  return realFetch(u, {method: 'HEAD', cache: 'no-store', signal: stop.signal}).then(
+    (r) => (r.ok ? null : `${u} (HTTP ${r.status})`),
+    () => u + (stop.signal.aborted ? ` (no answer in ${PROBE_WAIT_MS} ms)` : ' (blocked or unreachable)'),
+  ).finally(() => clearTimeout(timer));
+}
+
+// No progress for a while: HEAD each file still in flight; one that fails or stays silent ends
+// the boot with its name, unless bytes arrived meanwhile (a slow file is not a broken one).
+// No progress for readyTimeoutMs at all: the boot fails, naming what it still waits for.
+function watchStalls(api, limit) {
+  const quietMs = Math.min(5000, limit / 4);
+  let probing = false;
+  const timer = setInterval(() => {
+    if (api.status() !== 'loading') return clearInterval(timer);
+    const files = Object.keys(api.pending);
+    if (performance.now() - api.last > limit) {
+      const waiting = files.length ? ` (waiting for ${files.join(', ')})` : '';
+      return api.settle('failed', `not ready after ${limit} ms without progress${waiting}; calls are dropped`);
+    }
+    if (probing || !files.length || performance.now() - api.last < quietMs) return;
+    probing = true;
+    const since = api.last;
+    Promise.all(files.map(probe)).then((problems) => {
+      probing = false;
+      const bad = problems.filter(Boolean)[0];
+      if (bad && api.last === since && api.status() === 'loading') api.settle('failed', 'could not start: could not load ' + bad);
+    });
+  }, 250);
+  return () => clearInterval(timer);
+}
+
+async function phase(api, u, work) { // an import or start-up step: in flight, then progress
+  if (u) api.pending[u] = 1;
+  try { return await work(); } finally { if (u) delete api.pending[u]; api.touch(); }
+}
+
+// -- mixpanel.js ----------------------------------------------------------------------------------
+async function loadMixpanel(api) {
+  if (window.mixpanel && window.mixpanel.__loaded) return;
+  const u = api.url('mixpanel');
+  await load(api, u); // the script below is then answered by the HTTP cache
+  // mixpanel.min.js only attaches itself to Mixpanel's snippet stub: an array with __SV.
+  window.mixpanel = Object.assign([], {__SV: 1.2, _i: []});
+  await new Promise((resolve, reject) => {
+    const el = document.createElement('script');
+    el.async = true;
+    el.src = u;
+    el.onload = resolve;
+    el.onerror = () => reject(new Error(`could not load ${u} (blocked or missing)`));
+    document.head.appendChild(el);
+  });
+  if (!window.mixpanel || typeof window.mixpanel.init !== 'function') throw new Error('mixpanel.js loaded but did not start');
+}
+
+// -- carry-over: calls other tabs left in storage, and this tab's own ------------------------
+function withLock(api, fn) {
+  const name = api.B.storage.carry;
+  return navigator.locks ? navigator.locks.request(name, fn) : Promise.resolve().then(fn);
+}
+
+function takeCarried(api) { // -> entries from other tabs' keys, removed from storage (under the lock)
+  const prefix = api.B.storage.carry;
+  const taken = [];
+  let old = 0;
+  try {
+    const keys = [];
+    for (let i = 0; i < localStorage.length; i++) keys.push(localStorage.key(i));
+    for (const key of keys.filter((k) => k.startsWith(prefix) && k !== api.own)) {
+      const text = localStorage.getItem(key);
+      localStorage.removeItem(key);
+      let saved = null;
+      try { saved = JSON.parse(text); } catch (e) { /* unreadable: nothing to replay */ }
+      for (const e of Array.isArray(saved) ? saved.filter(Array.isArray) : []) {
+        const entry = {id: e[0], method: e[1], args: e[2], meta: e[3]};
+        let at = 0;
+        try { at = JSON.parse(entry.meta).timestamp; } catch (x) { /* kept */ }
+        if (TIMED.includes(entry.method) && Date.now() - at > FIVE_DAYS_MS) old++;
+        else taken.push([at, entry]);
+      }
+    }
+  } catch (e) { /* storage blocked */ }
+  if (old) console.warn(P + old + ' carried call(s) older than 5 days were dropped (Mixpanel refuses them)');
+  if (taken.length) console.info(P + taken.length + ' call(s) from the previous page will be sent');
+  return taken.sort((x, y) => x[0] - y[0]).map((x) => x[1]);
+}
+
+function live(api, dispatch) {
+  const names = {[api.B.storage.user_id]: 'id', [api.B.storage.anonymous_id]: 'anonymousId', [api.B.storage.user_traits]: 'traits'};
+  // Python answers analytics.user() now (it also knows an identity kept in memory without consent).
+  api.user = (key) => JSON.parse(dispatch('user', '[]', '{}'))[names[key]];
+  api.deliver = deliverWith(api, dispatch);
+  api.queue.splice(0).forEach(api.deliver);
+  if (api.dropped()) console.warn(P + api.dropped() + ' call(s) beyond the queue bound were dropped');
+  api.settle('ready');
+}
+
+// -- start ----------------------------------------------------------------------------------------
+export async function start(api) {
+  const a = api.analytics;
+  const limit = api.options.readyTimeoutMs || 20000;
+  Object.assign(api, {started: true, pending: {}, callbacks: {}, nextCallback: 1, current: null});
+  api.touch = () => { api.last = performance.now(); }; // progress: a byte read, a phase done
+  api.touch();
+  api.encode = (args) => encode(api, args, true);
+  api.settings = JSON.parse(encode(api, [api.settings], true))[0];
+  const choice = chooseRuntime(api.settings);
+  a.runtime = choice;
+  const unwrap = wrapFetch(api, ourUrls(api));
+  const unwatch = watchStalls(api, limit);
+  const host = makeHost(api);
+  // Pyodide leaves some rejections unhandled when a runtime file is missing or WebAssembly is
+  // refused, then never settles: end the boot with that error (only rejections from its files).
+  const index = api.url('pyodide');
+  const failed = (event) => {
+    const stack = String((event.reason && event.reason.stack) || '');
+    if (!index || stack.indexOf(index) < 0) return;
+    event.preventDefault(); // also after the boot was failed by the file that caused it
+    if (api.status() === 'loading') api.settle('failed', 'could not start: ' + message(event.reason));
+  };
+  const refused = (event) => { // a Content-Security-Policy without 'wasm-unsafe-eval'
+    if (api.status() !== 'loading' || event.blockedURI !== 'wasm-eval') return;
+    api.settle('failed', "could not start: the page's Content-Security-Policy refuses WebAssembly " +
+      "(script-src needs 'wasm-unsafe-eval')");
+  };
+  window.addEventListener('unhandledrejection', failed); // kept: Pyodide may reject later still
+  document.addEventListener('securitypolicyviolation', refused);
+  // Shown again before ready: take this tab's stored calls back (or learn they were taken).
+  api.visible = () => { if (api.status() === 'loading') withLock(api, api.reclaim); };
+  let later = null;
+  try {
+    let entry;
+    const tools = {P, realFetch, phase, counted, fetchCounted, load, loadMixpanel, message};
+    const part = api.url('boot-' + choice.name); // boot-micropython.mjs or boot-pyodide.mjs
+    const mod = await phase(api, part, () => load(api, part).then(() => import(part)));
+    if (choice.name === 'micropython') entry = await mod.bootMicroPython(api, host, tools);
+    else ({entry, later} = await mod.bootPyodide(api, host, tools));
+    await withLock(api, () => {
+      // Still 'failed' (a file error, or no progress for readyTimeoutMs): stay so. Going live
+      // now would send calls the page was told are dropped.
+      if (api.status() !== 'loading' || !entry) {
+        console.info(P + 'the runtime finished loading after the boot had failed; it stays unused');
+        return;
+      }
+      api.reclaim(); // this tab's own stored copy (another tab may have taken it: then not sent)
+      api.queue.unshift(...takeCarried(api));
+      live(api, entry);
+    });
+  } catch (err) {
+    // A Python traceback's last line names the problem; the page needs no more than that.
+    if (api.status() === 'loading') api.settle('failed', 'could not start: ' + message(err));
+  } finally {
+    unwrap();
+    unwatch();
+    document.removeEventListener('securitypolicyviolation', refused);
+  }
+  if (later && a.status === 'ready') (window.requestIdleCallback || ((f) => setTimeout(f, 1000)))(later);
+}

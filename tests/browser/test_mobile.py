@@ -1,0 +1,40 @@
+"""runtime 'pyodide' on the mobile profile (issue 10): a boot that keeps making progress is never
+declared failed, however long the download; its track reaches the collector. About a minute."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.browser.boot_pages import MOBILE, CachedPage, html
+
+
+@pytest.fixture
+def cached(browser: Any, server_url: str, collector: Any) -> Iterator[CachedPage]:
+    collector.clear()
+    page = CachedPage(browser, server_url)
+    yield page
+    page.close()
+
+
+def test_pyodide_on_the_mobile_profile_gets_ready_and_delivers(
+    cached: CachedPage, collector: Any
+) -> None:
+    cached.throttle(MOBILE, cpu=4)
+    page = cached.open(html({"runtime": "pyodide"}, "analytics.track('Pyodide Mobile', {n: 7});"))
+    status = cached.wait_ready(240_000)
+    assert status["status"] == "ready", (status, cached.console[-5:])
+    assert page.evaluate("() => analytics.runtime") == {
+        "name": "pyodide",
+        "reason": "settings.runtime is 'pyodide'",
+    }
+    [event] = collector.wait_events(1, "Pyodide Mobile", timeout=60)
+    assert event["properties"]["n"] == 7 and event["properties"]["mp_lib"] == "Segment: web"
+    took = page.evaluate("() => analytics.timings.ready - analytics.timings.start")
+    print(f"\npyodide, mobile profile, cold: ready after {took / 1000:.1f} s")
+    assert page.evaluate("() => analytics.timings.snapshot") is None  # 'auto': slow, uncached
+    fetched = cached.fetched()
+    assert not [url for url in fetched if url.endswith("pyodide-lock.json")], fetched
+    assert {url: n for url, n in fetched.items() if n > 1} == {}, fetched
