@@ -63,6 +63,13 @@ HASHED = re.compile(r"(?:^|/)[^/]*[.-][0-9a-f]{8}(?:[./]|$)")  # a path with a c
 SEGMENT_HOST = "segment"
 
 
+def contract_in(loader: str, stub_source: str) -> dict[str, Any]:
+    """The contract object a built loader carries: read where the stub source has the mark."""
+    start = stub_source.index(BUNDLE_MARK)
+    found: dict[str, Any] = json.JSONDecoder().raw_decode(loader[start:])[0]
+    return found
+
+
 def is_hashed(path: str) -> bool:
     """Whether a bundle path names content that never changes (sent immutable)."""
     return not path.startswith(SEGMENT_HOST + "/") and bool(HASHED.search(path))

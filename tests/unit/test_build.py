@@ -39,9 +39,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any
 
 def contract_of(loader: bytes) -> dict[str, Any]:
     text = loader.decode()
-    start = text.index("var BUNDLE = ") + len("var BUNDLE = ")
-    found: dict[str, Any] = json.JSONDecoder().raw_decode(text[start:])[0]
-    return found
+    return build.contract_in(text, (build.ROOT / "static" / "analytics.js").read_text())
 
 
 def test_every_file_is_in_the_manifest_with_its_size_and_gzip_size(built: Any) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 
 import integration.surface
+from devtools import build
 from devtools import server as serve
 
 
@@ -160,9 +161,7 @@ def bundle(base: str) -> dict[str, Any]:
     """The contract object the build wrote into the served loader."""
     _, _, body = fetch(base + "/analytics/analytics.js")
     text = body.decode()
-    start = text.index("var BUNDLE = ") + len("var BUNDLE = ")
-    found: dict[str, Any] = json.JSONDecoder().raw_decode(text[start:])[0]
-    return found
+    return build.contract_in(text, (build.ROOT / "static" / "analytics.js").read_text())
 
 
 def test_the_loader_is_served_with_the_bundle_contract(base: str) -> None:
