@@ -82,6 +82,9 @@
       return {key: k, url: url, prefix: prefix, exact: prefix === url && !/\/$/.test(url)};
     });
     listExpected(surface);
+    // Files that arrived before the bundle was known (the stub fetches some while the page is
+    // still loading) are matched now; take() counts each URL once.
+    take(performance.getEntriesByType('resource'));
   }
 
   // The runtime's files are listed before they arrive; others (a snapshot) once seen.
@@ -111,6 +114,7 @@
     var url;
     try { url = new URL(href); } catch (e) { return null; }
     if (ownRequest(url)) return null;
+    if (!bundleFiles && QA.bundle) return null; // matched once readBundle has run
     if (bundleFiles) {
       var best = null;
       bundleFiles.forEach(function (f) {
@@ -127,12 +131,16 @@
     var got = 0;
     var done = 0;
     var list = QA.clear($('boot-files'));
+    // Once ready, a file the boot never asked for was not needed (a snapshot holds the stdlib).
+    var settled = analytics.status === 'ready';
     rows.forEach(function (row) {
       got += row.got;
       if (row.seen) done++;
-      list.appendChild(el('li', {class: row.seen ? 'ok' : ''}, [
+      var state = row.seen ? QA.bytes(row.got) + (row.downloaded ? ' · downloaded' : ' · from cache')
+        : settled ? 'not needed by this boot' : 'waiting';
+      list.appendChild(el('li', {class: row.seen ? 'ok' : settled ? 'skip' : ''}, [
         el('code', {text: row.name}), ' ',
-        el('span', {class: 'muted', text: (row.seen ? QA.bytes(row.got) + (row.downloaded ? ' · downloaded' : ' · from cache') : 'waiting') +
+        el('span', {class: 'muted', text: state +
           (row.path && row.path !== row.name ? ' · ' + row.path : '')}),
       ]));
     });
