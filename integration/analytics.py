@@ -95,6 +95,7 @@ class Analytics:
         destination_factory: Callable[[Json, Any, Any], Any] | None = None,
         lower: Callable[[str], str] | None = None,
         scheduler: Scheduler | None = None,
+        timeout_ms: Callable[[], float] | None = None,
     ) -> None:
         self.console = console or _StderrConsole()
         self._clock = clock or (lambda: time.time() * 1000)
@@ -110,12 +111,12 @@ class Analytics:
         self._user = User(store, self._new_id)
         self._group_entity = Group(store)
         self._listeners: dict[str, list[tuple[Callable[..., Any], bool]]] = {}
-        self._timeout_ms: float = DEFAULT_TIMEOUT_MS  # the callback timeout (middleware too)
-        # Every call that reaches the destination goes through this one ordered queue.
+        # Every call that reaches the destination goes through this one ordered queue; its
+        # time limit is the callback timeout (analytics.timeout(ms), kept by the page's loader).
         self._pipeline = Pipeline(
             self._reporter,
             gate=self._gate,
-            timeout_ms=lambda: self._timeout_ms,
+            timeout_ms=timeout_ms or (lambda: DEFAULT_TIMEOUT_MS),
             scheduler=scheduler,
         )
         # The Mixpanel destination shares this facade's Reporter; another factory gets the console.

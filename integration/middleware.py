@@ -118,7 +118,8 @@ class _Step:
         if result is None or not scheduler.awaitable(result):
             return self.finish(None)  # no next, nothing to wait for: dropped at once
         ms = self.pipe.timeout_ms()
-        scheduler.later(ms, lambda: self.give_up(f"next() was not called within {ms} ms"))
+        shown = int(ms) if ms == int(ms) else ms  # 300, not 300.0
+        scheduler.later(ms, lambda: self.give_up(f"next() was not called within {shown} ms"))
         try:
             scheduler.settle(
                 result, lambda: self.give_up("settled without calling next()"), self.unchanged

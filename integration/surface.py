@@ -33,7 +33,7 @@ METHODS: dict[str, tuple[str, ...]] = {
 }
 MIDDLEWARE_CALLS = ("addSourceMiddleware", "addDestinationMiddleware", "addIntegrationMiddleware")
 # Calls that change state only and make no message of their own (pageview is a page call).
-FACADE_CALLS = ("consent", "setAnonymousId", "pageview", *MIDDLEWARE_CALLS, "register")
+FACADE_CALLS = ("consent", "setAnonymousId", "pageview") + MIDDLEWARE_CALLS + ("register",)
 # The calls listeners can follow (on/once/off): the ones that make a message, and reset.
 EVENTS = tuple(name for name in METHODS if name not in FACADE_CALLS)
 # Calls the stub answers itself (no queueing): boot, readiness, listeners, diagnostics.

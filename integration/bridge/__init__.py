@@ -124,6 +124,7 @@ def start(host: Host, settings_json: str) -> Callable[[str, str, str], str | Non
         # MicroPython's str.lower is ASCII-only: JavaScript's toLowerCase for non-ASCII names.
         lower=None if jsvalues.FULL_LOWER else lambda text: str(host.lower(text)),
         scheduler=glue,
+        timeout_ms=lambda: float(host.callbackTimeout()),
     )
     install(analytics)
     return make_dispatch(analytics, host, glue)

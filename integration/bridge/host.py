@@ -37,12 +37,18 @@ cross as themselves. The functions, by name (the loader must provide every one):
     (kind ``next``) and once when the Promise settles first (kind ``settled`` or ``rejected``).
 ``timer(ms, id)``
     After `ms` milliseconds, ``dispatch("__timer", json [id], "{}")``.
+``callbackTimeout()``
+    The callback timeout in ms (analytics.timeout(ms); 300 by default): how long a middleware's
+    Promise may take to call next.
 ``release()``
     The calls whose dispatch answered ``"held"`` (they waited behind a middleware) are done:
     their page callbacks may be forgotten.
 
 dispatch answers ``"held"`` for a call that still waits in the pipeline (keep its callbacks
-until ``release()``) and ``"kept"`` for a middleware call (keep its functions for good).
+until ``callbackTimeout()``
+    The callback timeout in ms (analytics.timeout(ms); 300 by default): how long a middleware's
+    Promise may take to call next.
+``release()``) and ``"kept"`` for a middleware call (keep its functions for good).
 
 Imports nothing from JavaScript: this module only describes (mypy checks the adapters
 against `Host`).
@@ -68,3 +74,4 @@ if TYPE_CHECKING:
         def middleware(self, fn_id: int, args_json: str, cont: int) -> str: ...
         def timer(self, ms: float, timer_id: int) -> None: ...
         def release(self) -> None: ...
+        def callbackTimeout(self) -> float: ...  # noqa: N802

@@ -11,6 +11,7 @@ the call, or throws) the host answers that at once; when it returns a Promise th
 from __future__ import annotations
 
 from integration.bridge import wire
+from integration.errors import InvalidCall
 from integration.middleware import Scheduler
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
@@ -22,8 +23,11 @@ if TYPE_CHECKING:
     from integration.middleware import Context
 
 
-class MiddlewareError(Exception):
-    """The page's middleware threw (or its Promise rejected): its message."""
+class MiddlewareError(InvalidCall):
+    """The page's middleware threw (or its Promise rejected): its message, as the problem."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("middleware", message)
 
 
 class _Pending:
