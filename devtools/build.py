@@ -305,7 +305,9 @@ def contract(
     return {
         "version": project_version(),
         "root": root,
-        "methods": surface["methods"],
+        # The stub needs only the queued calls' names (it is held to 4096 B gzipped); their
+        # argument order is in the bundle's surface file.
+        "methods": dict.fromkeys(surface["methods"], 1),
         "stubMethods": surface["stubMethods"],
         "storage": surface["storage"],
         "cookieKeys": surface["cookieKeys"],

@@ -68,3 +68,7 @@ def _forwarder(method: str) -> Any:
 # integration.track(...) & co.: one module-level function per call of the surface.
 for _method in surface.METHODS:
     globals()[_method] = _forwarder(_method)
+# ... and the middleware calls under their Python names too: integration.add_source_middleware.
+add_source_middleware = _forwarder("addSourceMiddleware")
+add_destination_middleware = _forwarder("addDestinationMiddleware")
+add_integration_middleware = _forwarder("addIntegrationMiddleware")

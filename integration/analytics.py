@@ -24,6 +24,7 @@ from integration.identity import (
     stored_decision,
     unstorable,
 )
+from integration.middleware import DEFAULT_TIMEOUT_MS, Pipeline, Scheduler
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -37,6 +38,12 @@ if TYPE_CHECKING:
 EVENTS = surface.EVENTS
 # Calls dispatched by their analytics.js name that are not one message of their own.
 FACADE_CALLS = surface.FACADE_CALLS
+_PIPELINE_CALLS = {  # by their analytics.js names
+    "addSourceMiddleware": "add_source_middleware",
+    "addDestinationMiddleware": "add_destination_middleware",
+    "addIntegrationMiddleware": "add_integration_middleware",
+    "register": "register",
+}
 
 
 class _StderrConsole:
@@ -87,6 +94,8 @@ class Analytics:
         strict: bool = False,
         destination_factory: Callable[[Json, Any, Any], Any] | None = None,
         lower: Callable[[str], str] | None = None,
+        scheduler: Scheduler | None = None,
+        timeout_ms: Callable[[], float] | None = None,
     ) -> None:
         self.console = console or _StderrConsole()
         self._clock = clock or (lambda: time.time() * 1000)
@@ -102,6 +111,14 @@ class Analytics:
         self._user = User(store, self._new_id)
         self._group_entity = Group(store)
         self._listeners: dict[str, list[tuple[Callable[..., Any], bool]]] = {}
+        # Every call that reaches the destination goes through this one ordered queue; its
+        # time limit is the callback timeout (analytics.timeout(ms), kept by the page's loader).
+        self._pipeline = Pipeline(
+            self._reporter,
+            gate=self._gate,
+            timeout_ms=timeout_ms or (lambda: DEFAULT_TIMEOUT_MS),
+            scheduler=scheduler,
+        )
         # The Mixpanel destination shares this facade's Reporter; another factory gets the console.
         # `lower`: JavaScript's toLowerCase, lent where str.lower is ASCII-only (MicroPython).
         factory = destination_factory or _mixpanel_destination(lower)
@@ -153,6 +170,35 @@ class Analytics:
         over the ``consent`` setting on every later page, until it is changed."""
         self._guard("consent", self._consent, granted)
 
+    def add_source_middleware(self, *middleware: Any) -> None:
+        """addSourceMiddleware(middleware): ``middleware(ctx)`` sees every call's message
+        (``ctx.payload.obj``) and continues it with ``ctx.next(payload)`` (see middleware.py)."""
+        self._guard(
+            "addSourceMiddleware", self._pipeline.add_source, "addSourceMiddleware", middleware
+        )
+
+    def add_destination_middleware(self, integration: Any = None, *middleware: Any) -> None:
+        """addDestinationMiddleware(integration, ...middleware): only on what that destination
+        ('Mixpanel') receives."""
+        call = "addDestinationMiddleware"
+        self._guard(call, self._pipeline.add_destination, call, integration, middleware)
+
+    def add_integration_middleware(self, *middleware: Any) -> None:
+        """addIntegrationMiddleware(middleware): on what every destination (Mixpanel) receives."""
+        call = "addIntegrationMiddleware"
+        self._guard(call, self._pipeline.add_integration, call, middleware)
+
+    def register(self, *plugins: Any) -> None:
+        """register(...plugins): analytics-next plugins are page JavaScript objects, taken by the
+        loader (static/boot-plugins.mjs); from Python, use add_source_middleware."""
+        problem = "plugins are page JavaScript objects; from Python use add_source_middleware"
+        self._report("register", InvalidCall("register", problem + "; nothing registered"))
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The one ordered queue of calls (the bridge asks whether calls still wait)."""
+        return self._pipeline
+
     def user(self) -> User:
         """The stored user: ``id()``, ``anonymous_id()``, ``traits()`` (each also a setter)."""
         return self._user
@@ -168,6 +214,8 @@ class Analytics:
         if not isinstance(args, (list, tuple)):
             problem = f"arguments must be a list, got {type(args).__name__}"
             return self._report(method, InvalidCall(method, problem))
+        if method in _PIPELINE_CALLS:
+            return getattr(self, _PIPELINE_CALLS[method])(*args)
         if method == "setAnonymousId":
             return self._guard(method, self._set_anonymous_id, *args[:1])
         if method == "pageview":
@@ -259,6 +307,9 @@ class Analytics:
     def _reset(self) -> None:
         self._user.reset()
         self._group_entity.reset()
+        self._pipeline.step("reset", self._reset_destination)
+
+    def _reset_destination(self) -> None:
         if self._destination_ready():
             self._attempt("reset", "Mixpanel", self.destination.reset)
         self._emit("reset")
@@ -270,8 +321,12 @@ class Analytics:
         changed = granted != self._store.persist  # the decision in force before this call
         remember_decision(self._backing, granted)  # first, so it holds even if the rest fails
         self._store.consent(granted)
-        if self._destination_ready():
-            self._attempt("consent", "Mixpanel", self.destination.consent, granted, changed)
+
+        def tell() -> None:
+            if self._destination_ready():
+                self._attempt("consent", "Mixpanel", self.destination.consent, granted, changed)
+
+        self._pipeline.step("consent", tell)
 
     def _warn_unstorable(self, method: str, traits: Json | None) -> None:
         """Traits are kept as JSON, as analytics.js keeps them: functions cannot be. Say so."""
@@ -303,12 +358,23 @@ class Analytics:
         )
 
     def _finish(self, method: str, msg: Json, callback: Any, *resolved: Any) -> None:
-        """Gate, deliver, tell listeners, then run the callback (analytics.js's order)."""
-        if self._destination_ready() and messages.is_enabled(msg["integrations"]):
-            self._attempt(method, "Mixpanel", getattr(self.destination, method), msg)
-        self._emit(method, *resolved)
-        if callback is not None:
-            self._attempt(method, "callback", callback)
+        """Middleware, gate, deliver, tell listeners, then run the callback (analytics.js's
+        order). Through the one queue: at once without middleware, else in call order."""
+
+        def deliver(out: Json) -> None:
+            self._attempt(method, "Mixpanel", getattr(self.destination, method), out)
+
+        def after(_sourced: Json | None) -> None:
+            self._emit(method, *resolved)
+            if callback is not None:
+                self._attempt(method, "callback", callback)
+
+        self._pipeline.push(method, msg, deliver, after)
+
+    def _gate(self, msg: Json) -> bool:
+        integrations = msg.get("integrations")
+        enabled = messages.is_enabled(integrations if isinstance(integrations, dict) else {})
+        return self._destination_ready() and enabled
 
     def _destination_ready(self) -> bool:
         return self.destination is not None and getattr(self.destination, "enabled", True)

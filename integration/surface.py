@@ -24,9 +24,16 @@ METHODS: dict[str, tuple[str, ...]] = {
     "screen": ("category", "name", "properties", "options", "callback"),
     "setAnonymousId": ("anonymous_id",),
     "pageview": ("url",),
+    # Middleware (integration/middleware.py) and analytics-next plugins: each takes any
+    # number more of its last argument.
+    "addSourceMiddleware": ("middleware",),
+    "addDestinationMiddleware": ("integration", "middleware"),
+    "addIntegrationMiddleware": ("middleware",),
+    "register": ("plugins",),
 }
+MIDDLEWARE_CALLS = ("addSourceMiddleware", "addDestinationMiddleware", "addIntegrationMiddleware")
 # Calls that change state only and make no message of their own (pageview is a page call).
-FACADE_CALLS = ("consent", "setAnonymousId", "pageview")
+FACADE_CALLS = ("consent", "setAnonymousId", "pageview") + MIDDLEWARE_CALLS + ("register",)
 # The calls listeners can follow (on/once/off): the ones that make a message, and reset.
 EVENTS = tuple(name for name in METHODS if name not in FACADE_CALLS)
 # Calls the stub answers itself (no queueing): boot, readiness, listeners, diagnostics.

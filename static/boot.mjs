@@ -16,7 +16,8 @@
  *                 (or, taken by another tab, leave the queue)
  * Set here: started, pending (url -> 1 while in flight), last (time of the last progress),
  *   encode(args) wire JSON for carry-over, deliver(entry) once live, user(key), visible(),
- *   debug (by analytics.debug), callbacks, current (the call being delivered).
+ *   debug (by analytics.debug), callbacks, current (the call being delivered), py (Python's
+ *   dispatch), held (wire args of calls waiting behind a middleware: callbacks kept).
  */
 const P = '[analytics] ';
 const MARK = '\u0000';
@@ -85,17 +86,24 @@ const CALLBACK_TAG = /\{"\\u0000":"fn","v":(\d+)\}/g;
 
 function detail(e) { return {callId: e.id, method: e.method, args: JSON.parse(e.args), meta: JSON.parse(e.meta)}; }
 
+function forget(api, args) { for (const m of args.matchAll(CALLBACK_TAG)) delete api.callbacks[m[1]]; }
+
 function deliverWith(api, dispatch) {
   return (e) => {
+    if (e.method === 'register') return register(api, e);
     if (!e.args) e.args = encode(api, e.raw);
     api.current = e.id;
+    let kept;
     try {
-      dispatch(e.method, e.args, e.meta);
+      // 'held': the call waits behind a middleware (its callbacks stay until release());
+      // 'kept': middleware functions, kept for the page's life.
+      kept = dispatch(e.method, e.args, e.meta);
     } catch (err) {
       console.error(P + e.method + ': ' + (err && err.message ? err.message : err));
     } finally {
       api.current = null;
-      for (const m of e.args.matchAll(CALLBACK_TAG)) delete api.callbacks[m[1]];
+      if (kept === 'held') api.held.push(e.args);
+      else if (kept !== 'kept') forget(api, e.args);
     }
     if (api.debug) console.log(P + e.method, e.args);
     if (api.listeners[e.method]) api.emit(e.method, detail(e));
@@ -168,7 +176,118 @@ function makeHost(api) {
     now() { return Date.now(); },
     newId() { return api.id(); }, // ids for Pythons without uuid (MicroPython)
     lower(text) { return String(text).toLowerCase(); }, // MicroPython's str.lower is ASCII-only
+    middleware(id, argsJson, cont) { return runMiddleware(api, id, argsJson, cont); },
+    timer(ms, id) { setTimeout(() => api.py('__timer', JSON.stringify([id]), '{}'), ms); },
+    release() { api.held.splice(0).forEach((args) => forget(api, args)); },
+    // analytics.timeout(ms), where the stub keeps it (api.timeout()), else analytics.js's 300
+    callbackTimeout() { return typeof api.timeout === 'function' ? +api.timeout() || 0 : 300; },
   };
+}
+
+// -- middleware (integration/middleware.py runs the pipeline; see bridge/host.py) --------------
+// The page's fn({payload: {obj}, integrations, integration, next}): answered at once when it
+// calls next, returns nothing or throws; a Promise answers 'pending', then __next reports the
+// first next() and, if it comes first, the Promise settling.
+function runMiddleware(api, id, argsJson, cont) {
+  const fn = api.callbacks[id];
+  const [obj, integrations, integration] = JSON.parse(argsJson, revive);
+  const answer = (x) => encode(api, x, true);
+  let now = null; // next() while fn runs
+  let waiting = false;
+  let nexted = false;
+  const back = (kind, payload, error) => api.py('__next', answer([cont, kind, payload, error]), '{}');
+  const next = (payload) => {
+    if (nexted) return;
+    nexted = true;
+    const p = payload === null || payload === undefined ? null : payload;
+    if (waiting) back('next', p);
+    else if (!now) now = ['next', p];
+  };
+  let result;
+  try {
+    if (typeof fn !== 'function') return answer(['next', {obj}]);
+    result = fn({payload: {obj}, integrations, integration, next});
+  } catch (err) {
+    return answer(now || ['threw', null, message(err)]);
+  }
+  if (now) return answer(now);
+  if (!result || typeof result.then !== 'function') return answer(['drop']);
+  waiting = true;
+  result.then(() => { if (!nexted) back('settled'); }, (err) => { if (!nexted) back('rejected', null, message(err)); });
+  return answer(['pending']);
+}
+
+// -- register(...plugins): analytics-next 'before' and 'enrichment' plugins --------------------
+// Each plugin becomes one source middleware (befores first), so there is one pipeline; its
+// ctx wraps the message (ctx.event). Loaded once; events wait for a load still running.
+class Cancel extends Error {}
+
+function pluginContext(event) {
+  const ctx = {
+    event, id: event && event.messageId, cancelled: false,
+    cancel(reason) { ctx.cancelled = true; throw reason instanceof Error ? reason : new Cancel('cancelled'); },
+    updateEvent(path, value) {
+      const keys = String(path).split('.');
+      let at = ctx.event;
+      for (const k of keys.slice(0, -1)) at = at[k] && typeof at[k] === 'object' ? at[k] : (at[k] = {});
+      at[keys[keys.length - 1]] = value;
+      return ctx.event;
+    },
+    log() {}, stats: {increment() {}, gauge() {}}, // accepted, not kept
+  };
+  return ctx;
+}
+
+function pluginMiddleware(plugin, state) {
+  return ({payload, next}) => {
+    const run = () => {
+      const fn = state.ok && payload && payload.obj && plugin[payload.obj.type];
+      if (typeof fn !== 'function') return next(payload);
+      const ctx = pluginContext(payload.obj);
+      const done = (r) => next(r === null || ctx.cancelled ? null : {obj: (r && r.event) || ctx.event});
+      const failed = (err) => { if (ctx.cancelled) return next(null); throw err; };
+      let r;
+      try { r = fn.call(plugin, ctx); } catch (err) { return failed(err); }
+      return r && typeof r.then === 'function' ? r.then(done, failed) : done(r);
+    };
+    return state.loading ? state.loading.then(run) : run();
+  };
+}
+
+function loadPlugin(api, plugin) {
+  const state = {ok: true, loading: null};
+  const name = plugin.name;
+  const fail = (err) => { state.ok = false; console.error(`${P}register: plugin '${name}' failed to load: ${message(err)}; it is skipped`); };
+  const loaded = () => {
+    state.loading = null;
+    if (typeof plugin.isLoaded === 'function' && !plugin.isLoaded()) {
+      console.warn(`${P}register: plugin '${name}' says it is not loaded; it is skipped`);
+      state.ok = false;
+    }
+  };
+  try {
+    const r = typeof plugin.load === 'function' ? plugin.load(pluginContext({}), api.analytics) : null;
+    if (r && typeof r.then === 'function') state.loading = r.then(loaded, fail).catch(fail);
+    else loaded();
+  } catch (err) { fail(err); }
+  return state;
+}
+
+function register(api, e) {
+  const usable = [];
+  const plugins = e.raw || [];
+  if (!e.raw) console.error(P + 'register: plugins carried from another page or from Python are not kept');
+  for (const p of plugins) {
+    const name = p && typeof p === 'object' && typeof p.name === 'string' && p.name ? p.name : null;
+    if (!name) console.error(`${P}register: a plugin is an object with a name, got ${p === null ? 'null' : typeof p}; skipped`);
+    else if (p.type !== 'before' && p.type !== 'enrichment') {
+      console.warn(`${P}register: plugin '${name}' has type '${p.type}'; only 'before' and 'enrichment' plugins are supported; skipped`);
+    } else usable.push(p);
+  }
+  usable.sort((x, y) => (x.type === 'before' ? 0 : 1) - (y.type === 'before' ? 0 : 1));
+  const states = usable.map((p) => loadPlugin(api, p));
+  if (usable.length) api.deliver(Object.assign({}, e, {method: 'addSourceMiddleware', raw: usable.map((p, i) => pluginMiddleware(p, states[i])), args: null}));
+  return Promise.all(states.map((s) => s.loading)).then(() => api.analytics);
 }
 
 // -- progress: every body byte of a runtime file counts (readyTimeoutMs is time WITHOUT it) ---
@@ -325,7 +444,18 @@ function live(api, dispatch) {
   const names = {[api.B.storage.user_id]: 'id', [api.B.storage.anonymous_id]: 'anonymousId', [api.B.storage.user_traits]: 'traits'};
   // Python answers analytics.user() now (it also knows an identity kept in memory without consent).
   api.user = (key) => JSON.parse(dispatch('user', '[]', '{}'))[names[key]];
+  api.py = dispatch; // host.timer and middleware Promises call back into Python
   api.deliver = deliverWith(api, dispatch);
+  // Once live, register(...plugins) answers the Promise of its plugins' loads (the stub's
+  // queued method answers analytics).
+  api.analytics.register = function (...plugins) {
+    const e = {id: api.id(), method: 'register', raw: plugins};
+    e.meta = JSON.stringify({timestamp: Date.now(), messageId: e.id, page: api.page()});
+    try { return api.deliver(e); } catch (err) {
+      console.error(P + 'register: ' + message(err));
+      return Promise.resolve(api.analytics);
+    }
+  };
   api.queue.splice(0).forEach(api.deliver);
   if (api.dropped()) console.warn(P + api.dropped() + ' call(s) beyond the queue bound were dropped');
   api.settle('ready');
@@ -335,7 +465,7 @@ function live(api, dispatch) {
 export async function start(api) {
   const a = api.analytics;
   const limit = api.options.readyTimeoutMs || 20000;
-  Object.assign(api, {started: true, pending: {}, callbacks: {}, nextCallback: 1, current: null});
+  Object.assign(api, {started: true, pending: {}, callbacks: {}, nextCallback: 1, current: null, held: []});
   api.touch = () => { api.last = performance.now(); }; // progress: a byte read, a phase done
   api.touch();
   api.encode = (args) => encode(api, args, true);

@@ -10,6 +10,7 @@ the pure modules.
     wire.py      the JSON wire format between the loader and Python (Dates, callbacks, cycles)
     adapters.py  HostConsole, HostStorage, JsMixpanel: the host shaped as console/storage/mixpanel
     forward.py   integration.track() & co.: to window.analytics (PyScript) or the local instance
+    pipeline.py  page JS middleware and the host's timers, for the pure middleware pipeline
     __init__.py  start / dispatch
 """
 
@@ -17,16 +18,18 @@ from __future__ import annotations
 
 import json
 
-from integration import identity, jsvalues
+from integration import identity, jsvalues, surface
 from integration.analytics import Analytics
 from integration.bridge import wire
 from integration.bridge.adapters import HostConsole, HostStorage, JsMixpanel
 from integration.bridge.forward import LocalForwarder, PageForwarder, install, page_api, positional
+from integration.bridge.pipeline import Glue
 from integration.errors import line
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from typing import Any
 
     from integration.bridge.host import Host
 
@@ -43,10 +46,43 @@ __all__ = [
 ]
 
 
-def make_dispatch(analytics: Analytics, host: Host) -> Callable[[str, str, str], str | None]:
+# What dispatch answers when the page's callbacks in the call must outlive it: HELD until the
+# host's release() (the call waits behind a middleware), KEPT for good (middleware functions).
+HELD = "held"
+KEPT = "kept"
+
+
+def _middleware(glue: Glue, console: HostConsole, method: str, args: list[Any]) -> list[Any]:
+    """Page functions → Python middleware run by the host. A function without an id was
+    stored (carried from the previous page): functions do not survive that; left out."""
+    out: list[Any] = []
+    for arg in args:
+        if isinstance(arg, wire.JsFunction) and arg.fn_id is None:
+            console.info(line(method, "a middleware carried from another page is not kept"))
+        elif isinstance(arg, wire.JsFunction) and arg.fn_id is not None:
+            out.append(glue.middleware(arg.fn_id))
+        else:
+            out.append(arg)
+    return out if out or not args else [None]  # [None]: nothing left; said above
+
+
+def make_dispatch(
+    analytics: Analytics, host: Host, glue: Glue | None = None
+) -> Callable[[str, str, str], str | None]:
     console = HostConsole(host)
+    glue = glue or Glue(host)
+    held = [False]  # a call's callbacks are held by the host until release()
 
     def dispatch(method: str, args_json: str, meta_json: str) -> str | None:
+        if method in ("__next", "__timer"):  # a page middleware's next/Promise, or a timer
+            try:
+                glue.resume(method, wire.decode(args_json, host.invoke)[0])
+            except Exception as exc:  # never raise into the page
+                console.error(line("middleware", f"internal error: {exc!r}"))
+            if held[0] and not analytics.pipeline.waiting():
+                held[0] = False
+                host.release()
+            return None
         if method == "user":  # analytics.user() in page JS: what this page knows, as JSON
             user = analytics.user()
             return json.dumps(
@@ -57,9 +93,16 @@ def make_dispatch(analytics: Analytics, host: Host) -> Callable[[str, str, str],
             meta, _ = wire.decode(meta_json)
             for problem in problems:
                 console.warn(line(method, problem))
+            if method in surface.MIDDLEWARE_CALLS:
+                args = _middleware(glue, console, method, list(args))
+                analytics.dispatch(method, args, meta)
+                return KEPT
             analytics.dispatch(method, args, meta)
         except Exception as exc:  # never raise into the page
             console.error(line(method, f"internal error: {exc!r}"))
+        if analytics.pipeline.waiting():
+            held[0] = True
+            return HELD
         return None
 
     return dispatch
@@ -68,6 +111,7 @@ def make_dispatch(analytics: Analytics, host: Host) -> Callable[[str, str, str],
 def start(host: Host, settings_json: str) -> Callable[[str, str, str], str | None]:
     """Build the integration against the page's mixpanel.js; return the dispatch function."""
     settings, _ = wire.decode(settings_json)
+    glue = Glue(host)
     analytics = Analytics(
         settings,
         JsMixpanel(host),
@@ -79,6 +123,8 @@ def start(host: Host, settings_json: str) -> Callable[[str, str, str], str | Non
         new_id=None if identity.HAS_UUID else lambda: str(host.newId()),
         # MicroPython's str.lower is ASCII-only: JavaScript's toLowerCase for non-ASCII names.
         lower=None if jsvalues.FULL_LOWER else lambda text: str(host.lower(text)),
+        scheduler=glue,
+        timeout_ms=lambda: float(host.callbackTimeout()),
     )
     install(analytics)
-    return make_dispatch(analytics, host)
+    return make_dispatch(analytics, host, glue)

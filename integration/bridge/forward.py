@@ -52,7 +52,8 @@ class LocalForwarder:
         self._analytics = analytics
 
     def call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        return getattr(self._analytics, method)(*args, **kwargs)
+        python_name = "".join("_" + c.lower() if c.isupper() else c for c in method)
+        return getattr(self._analytics, python_name)(*args, **kwargs)
 
 
 def page_api() -> PageForwarder | LocalForwarder:

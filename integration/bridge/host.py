@@ -26,6 +26,30 @@ cross as themselves. The functions, by name (the loader must provide every one):
 ``lower(text)``
     JavaScript's ``toLowerCase``, for interpreters whose ``str.lower`` is ASCII-only.
 
+``middleware(fn_id, args_json, cont)``
+    Run the page middleware registered under `fn_id` (kept for the page's life: dispatch
+    answered ``"kept"`` for its call) as ``fn({payload: {obj}, integrations, integration, next})``
+    with `args_json` = ``[obj, integrations, integration]``. Answers wire JSON
+    ``[state, payload, error]``: ``next`` (called at once; payload ``{obj}`` or null), ``drop``
+    (returned without next and without a Promise), ``threw`` (error: its message) or
+    ``pending`` (it returned a Promise). When pending, the host later calls
+    ``dispatch("__next", json [cont, kind, payload, error], "{}")`` once for the first ``next``
+    (kind ``next``) and once when the Promise settles first (kind ``settled`` or ``rejected``).
+``timer(ms, id)``
+    After `ms` milliseconds, ``dispatch("__timer", json [id], "{}")``.
+``callbackTimeout()``
+    The callback timeout in ms (analytics.timeout(ms); 300 by default): how long a middleware's
+    Promise may take to call next.
+``release()``
+    The calls whose dispatch answered ``"held"`` (they waited behind a middleware) are done:
+    their page callbacks may be forgotten.
+
+dispatch answers ``"held"`` for a call that still waits in the pipeline (keep its callbacks
+until ``callbackTimeout()``
+    The callback timeout in ms (analytics.timeout(ms); 300 by default): how long a middleware's
+    Promise may take to call next.
+``release()``) and ``"kept"`` for a middleware call (keep its functions for good).
+
 Imports nothing from JavaScript: this module only describes (mypy checks the adapters
 against `Host`).
 """
@@ -47,3 +71,7 @@ if TYPE_CHECKING:
         def now(self) -> float: ...
         def newId(self) -> str: ...  # noqa: N802
         def lower(self, text: str) -> str: ...
+        def middleware(self, fn_id: int, args_json: str, cont: int) -> str: ...
+        def timer(self, ms: float, timer_id: int) -> None: ...
+        def release(self) -> None: ...
+        def callbackTimeout(self) -> float: ...  # noqa: N802

@@ -168,7 +168,7 @@ def test_the_loader_is_served_with_the_bundle_contract(base: str) -> None:
     contract = bundle(base)
     surface = integration.surface.as_json()
     assert contract["root"] == "" and contract["settings"] is None
-    assert contract["methods"] == surface["methods"]
+    assert contract["methods"] == dict.fromkeys(surface["methods"], 1)  # names only
     assert contract["stubMethods"] == surface["stubMethods"]
     assert contract["storage"] == surface["storage"]
     assert contract["cookieKeys"] == surface["cookieKeys"]

@@ -21,7 +21,8 @@ def bundle() -> dict[str, object]:
     return {
         "version": "0.1.0",
         "root": "",
-        **{key: contract[key] for key in ("methods", "stubMethods", "storage", "cookieKeys")},
+        "methods": dict.fromkeys(contract["methods"], 1),  # names only: see devtools/build.py
+        **{key: contract[key] for key in ("stubMethods", "storage", "cookieKeys")},
         "files": {
             "boot": f"boot.{h}.mjs",
             "boot-pyodide": f"boot-pyodide.{h}.mjs",
