@@ -65,7 +65,7 @@ SEGMENT_HOST = "segment"
 
 def contract_in(loader: str, stub_source: str) -> dict[str, Any]:
     """The contract object a built loader carries: read where the stub source has the mark."""
-    start = stub_source.index(BUNDLE_MARK)
+    start = strip_js(stub_source).index(BUNDLE_MARK)
     found: dict[str, Any] = json.JSONDecoder().raw_decode(loader[start:])[0]
     return found
 
@@ -314,11 +314,26 @@ def contract(
     }
 
 
+# Comments and indentation of the stub source (it is sent to every visitor: 4096 B gzip at
+# most). Only whole `/* ... */` blocks (not the bundle mark) and `//` comments that follow
+# whitespace at the end of a line with no quote after them are taken; the stub's own strings
+# and regular expressions hold neither.
+_BLOCK_COMMENT = re.compile(r"/\*(?!@).*?\*/", re.S)
+_LINE_COMMENT = re.compile(r"(?m)(^|\s)//[^'\"\n]*$")
+_INDENT = re.compile(r"(?m)^[ \t]+|[ \t]+$")
+
+
+def strip_js(source: str) -> str:
+    """The stub without its comments and indentation (the page gets the same code)."""
+    text = _LINE_COMMENT.sub(r"\1", _BLOCK_COMMENT.sub("", source))
+    return "\n".join(line for line in _INDENT.sub("", text).split("\n") if line) + "\n"
+
+
 def loader(source: str, bundle_object: dict[str, Any]) -> bytes:
     if BUNDLE_MARK not in source:
         raise BuildError(f"static/analytics.js has no {BUNDLE_MARK} to fill in")
     text = json.dumps(bundle_object, separators=(",", ":"), sort_keys=False)
-    return source.replace(BUNDLE_MARK, text, 1).encode()
+    return strip_js(source).replace(BUNDLE_MARK, text, 1).encode()
 
 
 def mixpanel_settings(key: str, path: Path) -> dict[str, Any]:
