@@ -285,6 +285,18 @@ def make_wheel(root: Path) -> tuple[str, bytes]:
         return wheels[0].name, wheels[0].read_bytes()
 
 
+# MicroPython has no `__future__`; the package starts with `from __future__ import
+# annotations`. A PyScript page on MicroPython installs this one-line stand-in beside the wheel
+# ("files": {"<bundle>/<files.future>": "./__future__.py"}); the loader's own boot registers one.
+FUTURE = b"annotations = True\n"
+
+
+def add_future(bundle: Bundle) -> None:
+    name = f"mpy-future.{h8(FUTURE)}.py"
+    bundle.out[name] = FUTURE
+    bundle.files["future"] = name
+
+
 def add_wheel(bundle: Bundle, root: Path) -> None:
     try:
         name, body = make_wheel(root)
@@ -315,17 +327,17 @@ def contract(
 
 
 # Comments and indentation of the stub source (it is sent to every visitor: 4096 B gzip at
-# most). Only whole `/* ... */` blocks (not the bundle mark) and `//` comments that follow
-# whitespace at the end of a line with no quote after them are taken; the stub's own strings
-# and regular expressions hold neither.
+# most). Only whole `/* ... */` blocks (not the bundle mark), whole `//` lines, and `//`
+# comments after whitespace at the end of a line with no quote in them are taken; the stub's
+# own strings and regular expressions hold none of these.
 _BLOCK_COMMENT = re.compile(r"/\*(?!@).*?\*/", re.S)
-_LINE_COMMENT = re.compile(r"(?m)(^|\s)//[^'\"\n]*$")
+_LINE_COMMENT = re.compile(r"(?m)^[ \t]*//.*$|(\s)//[^'\"\n]*$")
 _INDENT = re.compile(r"(?m)^[ \t]+|[ \t]+$")
 
 
 def strip_js(source: str) -> str:
     """The stub without its comments and indentation (the page gets the same code)."""
-    text = _LINE_COMMENT.sub(r"\1", _BLOCK_COMMENT.sub("", source))
+    text = _LINE_COMMENT.sub(lambda m: m.group(1) or "", _BLOCK_COMMENT.sub("", source))
     return "\n".join(line for line in _INDENT.sub("", text).split("\n") if line) + "\n"
 
 
@@ -417,6 +429,7 @@ def collect(opts: Options) -> tuple[Bundle, dict[str, Any]]:
     bundle.files["surface"] = f"surface.{h8(body)}.json"
     if opts.wheel:
         add_wheel(bundle, root)
+    add_future(bundle)
     source = (root / "static" / "analytics.js").read_text()
     bundle.out["analytics.js"] = loader(source, contract(surface, bundle.files))
     bundle.out["snippet.js"] = (root / "static" / "snippet.js").read_bytes()

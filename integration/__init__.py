@@ -29,6 +29,8 @@ calls share one queue and one identity:
 
 from __future__ import annotations
 
+import sys as _sys
+
 from integration import surface
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
@@ -68,3 +70,13 @@ def _forwarder(method: str) -> Any:
 # integration.track(...) & co.: one module-level function per call of the surface.
 for _method in surface.METHODS:
     globals()[_method] = _forwarder(_method)
+
+
+# In a PyScript page's interpreter (Pyodide or MicroPython), this import hands the integration to
+# the page's loader: it runs here, with no second runtime (bridge/page.py). PyScript has imported
+# its `pyscript` module before the page's code runs; elsewhere (CPython, the loader's own
+# runtime) it is absent and nothing more happens. No import here: a dict lookup.
+if "pyscript" in _sys.modules:
+    from integration.bridge.page import attach as _attach
+
+    _attach()

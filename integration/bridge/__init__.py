@@ -10,6 +10,7 @@ the pure modules.
     wire.py      the JSON wire format between the loader and Python (Dates, callbacks, cycles)
     adapters.py  HostConsole, HostStorage, JsMixpanel: the host shaped as console/storage/mixpanel
     forward.py   integration.track() & co.: to window.analytics (PyScript) or the local instance
+    page.py      `import integration` on a PyScript page: hands `start` to the page's loader
     __init__.py  start / dispatch
 """
 

@@ -9,7 +9,6 @@ import subprocess
 from pathlib import Path
 
 from devtools import build
-
 from integration import surface
 
 STUB = Path(__file__).resolve().parents[2] / "static" / "analytics.js"
