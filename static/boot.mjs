@@ -280,7 +280,8 @@ function watchStalls(api, limit) {
     if (api.status() !== 'loading') return clearInterval(timer);
     const files = Object.keys(api.pending);
     if (performance.now() - api.last > limit) {
-      const waiting = files.length ? ` (waiting for ${files.join(', ')})` : '';
+      const what = files.length ? files.join(', ') : api.waitingFor;
+      const waiting = what ? ` (waiting for ${what})` : '';
       return api.settle('failed', `not ready after ${limit} ms without progress${waiting}; calls are dropped`);
     }
     if (probing || !files.length || performance.now() - api.last < quietMs) return;
@@ -361,21 +362,17 @@ function live(api, dispatch) {
 }
 
 // -- a PyScript page: its own interpreter, once its Python imported `integration` -------------
-// mixpanel.js loads meanwhile; the wait ends the boot after limit ms (readyTimeoutMs).
-async function bootPyScript(api, host, {loadMixpanel}, limit) {
+// mixpanel.js loads meanwhile. readyTimeoutMs counts as for any boot: time without progress
+// (the interpreter's files, fetched from the bundle, count), then the boot fails naming the wait.
+async function bootPyScript(api, host, {loadMixpanel}) {
+  api.waitingFor = "the page's Python to import integration (a PyScript page, runtime 'auto')";
   await loadMixpanel(api);
-  const start = api.py || await new Promise((resolve, reject) => {
-    const timer = setInterval(() => { // progress stays current while the page's Python loads
-      if (api.status() !== 'loading') { clearInterval(timer); resolve(null); } else api.touch();
-    }, 250);
-    setTimeout(() => {
-      clearInterval(timer);
-      reject(new Error(`the page's Python did not import integration within ${limit} ms (PyScript page, runtime 'auto')`));
-    }, limit);
+  const start = api.py || await new Promise((resolve) => {
+    const timer = setInterval(() => { if (api.status() !== 'loading') { clearInterval(timer); resolve(null); } }, 250);
     api.attach = (fn) => { clearInterval(timer); resolve(fn); };
   });
   if (!start || api.status() !== 'loading') return null;
-  api.analytics.runtime.interpreter = 'pyscript';
+  api.touch();
   return start(host, JSON.stringify(api.settings));
 }
 
@@ -421,7 +418,7 @@ export async function start(api) {
     const tools = {P, realFetch, phase, counted, fetchCounted, load, loadMixpanel, message};
     const part = choice.name !== 'pyscript' && api.url('boot-' + choice.name); // boot-micropython.mjs or boot-pyodide.mjs
     const mod = part && await phase(api, part, () => load(api, part).then(() => import(part)));
-    if (!mod) entry = await bootPyScript(api, host, tools, limit);
+    if (!mod) entry = await bootPyScript(api, host, tools);
     else if (choice.name === 'micropython') entry = await mod.bootMicroPython(api, host, tools);
     else ({entry, later} = await mod.bootPyodide(api, host, tools));
     await withLock(api, () => {
