@@ -65,7 +65,7 @@ SEGMENT_HOST = "segment"
 
 def contract_in(loader: str, stub_source: str) -> dict[str, Any]:
     """The contract object a built loader carries: read where the stub source has the mark."""
-    start = stub_source.index(BUNDLE_MARK)
+    start = strip_js(stub_source).index(BUNDLE_MARK)
     found: dict[str, Any] = json.JSONDecoder().raw_decode(loader[start:])[0]
     return found
 
@@ -285,6 +285,18 @@ def make_wheel(root: Path) -> tuple[str, bytes]:
         return wheels[0].name, wheels[0].read_bytes()
 
 
+# MicroPython has no `__future__`; the package starts with `from __future__ import
+# annotations`. A PyScript page on MicroPython installs this one-line stand-in beside the wheel
+# ("files": {"<bundle>/<files.future>": "./__future__.py"}); the loader's own boot registers one.
+FUTURE = b"annotations = True\n"
+
+
+def add_future(bundle: Bundle) -> None:
+    name = f"mpy-future.{h8(FUTURE)}.py"
+    bundle.out[name] = FUTURE
+    bundle.files["future"] = name
+
+
 def add_wheel(bundle: Bundle, root: Path) -> None:
     try:
         name, body = make_wheel(root)
@@ -316,11 +328,26 @@ def contract(
     }
 
 
+# Comments and indentation of the stub source (it is sent to every visitor: 4096 B gzip at
+# most). Only whole `/* ... */` blocks (not the bundle mark), whole `//` lines, and `//`
+# comments after whitespace at the end of a line with no quote in them are taken; the stub's
+# own strings and regular expressions hold none of these.
+_BLOCK_COMMENT = re.compile(r"/\*(?!@).*?\*/", re.S)
+_LINE_COMMENT = re.compile(r"(?m)^[ \t]*//.*$|(\s)//[^'\"\n]*$")
+_INDENT = re.compile(r"(?m)^[ \t]+|[ \t]+$")
+
+
+def strip_js(source: str) -> str:
+    """The stub without its comments and indentation (the page gets the same code)."""
+    text = _LINE_COMMENT.sub(lambda m: m.group(1) or "", _BLOCK_COMMENT.sub("", source))
+    return "\n".join(line for line in _INDENT.sub("", text).split("\n") if line) + "\n"
+
+
 def loader(source: str, bundle_object: dict[str, Any]) -> bytes:
     if BUNDLE_MARK not in source:
         raise BuildError(f"static/analytics.js has no {BUNDLE_MARK} to fill in")
     text = json.dumps(bundle_object, separators=(",", ":"), sort_keys=False)
-    return source.replace(BUNDLE_MARK, text, 1).encode()
+    return strip_js(source).replace(BUNDLE_MARK, text, 1).encode()
 
 
 def mixpanel_settings(key: str, path: Path) -> dict[str, Any]:
@@ -404,6 +431,7 @@ def collect(opts: Options) -> tuple[Bundle, dict[str, Any]]:
     bundle.files["surface"] = f"surface.{h8(body)}.json"
     if opts.wheel:
         add_wheel(bundle, root)
+    add_future(bundle)
     source = (root / "static" / "analytics.js").read_text()
     bundle.out["analytics.js"] = loader(source, contract(surface, bundle.files))
     bundle.out["snippet.js"] = (root / "static" / "snippet.js").read_bytes()

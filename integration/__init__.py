@@ -29,6 +29,8 @@ calls share one queue and one identity:
 
 from __future__ import annotations
 
+import sys as _sys
+
 from integration import surface
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
@@ -72,3 +74,13 @@ for _method in surface.METHODS:
 add_source_middleware = _forwarder("addSourceMiddleware")
 add_destination_middleware = _forwarder("addDestinationMiddleware")
 add_integration_middleware = _forwarder("addIntegrationMiddleware")
+
+
+# In a PyScript page's interpreter (Pyodide or MicroPython), this import hands the integration to
+# the page's loader: it runs here, with no second runtime (bridge/page.py). PyScript has imported
+# its `pyscript` module before the page's code runs; elsewhere (CPython, the loader's own
+# runtime) it is absent and nothing more happens. No import here: a dict lookup.
+if "pyscript" in _sys.modules:
+    from integration.bridge.page import attach as _attach
+
+    _attach()

@@ -2,11 +2,12 @@
  * after the load event hands boot.mjs `api`, the one link (fields: see boot.mjs). */
 (function (w, d) {
   'use strict';
-  var P = '[analytics] ', old = w.analytics;
+  // The global's name: window.analytics, or the one Segment's snippet 5.x gives its script.
+  var P = '[analytics] ', el = d.currentScript, G = (el && el.getAttribute('data-global-segment-analytics-key')) || 'analytics', old = w[G];
   if (old && old.__pythonMixpanel) return console.error(P + 'the loader is included twice on this page; the second copy is ignored');
   var B = /*@BUNDLE@*/null;
   if (!B) return console.error(P + 'unbuilt');
-  var el = d.currentScript, src = (el && el.src) || location.href, S = B.storage;
+  var src = (el && el.src) || location.href, S = B.storage;
   var queue = [], on = {}, chars = 0, dropped = 0, limit;
   var consent = null, byDefault = true, kept = [], got = {}, timings = {};
   var a = {__pythonMixpanel: 1, status: 'idle', error: null, timings: timings, VERSION: B.version};
@@ -104,20 +105,36 @@
     status: function () { return a.status; },
   };
 
+  // load(settings, options), or load(writeKey, options) (Segment's form: the settings baked in
+  // by a write-key build, else boot.mjs fetches them); integrations.Mixpanel false: nothing runs.
   a.load = safe(function (settings, options) {
     if (a.status !== 'idle') return console.error(P + 'load: already called; the second call is ignored');
+    if (typeof settings == 'string') settings = (api.key = settings, B.settings || {});
     if (!settings || typeof settings !== 'object' || Array.isArray(settings)) return console.error(P + 'load: settings must be an object');
+    api.options = options = options || {};
+    var i = options.integrations || {};
+    if (i.Mixpanel === false || i.All === false && !i.Mixpanel) {
+      queue.length = 0;
+      settle('disabled');
+      return console.info(P + 'load: integrations.Mixpanel is off; nothing is loaded or sent');
+    }
     a.status = 'loading';
     timings.start = performance.now();
-    api.options = options = options || {};
     limit = options.readyTimeoutMs || 20000;
     byDefault = settings.consent !== false;
     api.settings = settings;
-    // Fetched now (fetch() does not hold the load event); MicroPython unless Pyodide is forced.
-    var mpy = settings.runtime !== 'pyodide', mp = mpy && url('micropython'), u = url('boot');
-    [u, url('mixpanel'), url(mpy && B.files.mpy ? 'mpy' : 'package'), url('boot-' + (mpy ? 'micropython' : 'pyodide')), mp, mp && new URL('micropython.wasm', mp).href].forEach(function (x) { if (x) grab(x); });
+    // Fetched at DOMContentLoaded (fetch() does not hold the load event); MicroPython unless
+    // Pyodide is forced; none on a PyScript page under 'auto' (its own interpreter runs us).
+    function pre() {
+      var r = settings.runtime, mpy = r !== 'pyodide', mp = mpy && url('micropython'), u = url('boot');
+      api.ps = !/^(micropython|pyodide)$/.test(r) && !!d.querySelector('script[type=py],script[type=mpy],py-script,mpy-script,script[src*=pyscript]');
+      if (api.ps) mp = 0;
+      [u, url('mixpanel'), mp && url(B.files.mpy ? 'mpy' : 'package'), !api.ps && url('boot-' + (mpy ? 'micropython' : 'pyodide')), mp, mp && new URL('micropython.wasm', mp).href].forEach(function (x) { if (x) grab(x); });
+    }
+    if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', pre); else pre();
     function fail(x) { if (a.status === 'loading') settle('failed', x); }
     function go() { // boot.mjs watches readyTimeoutMs once it runs
+      var u = url('boot');
       setTimeout(function () { if (!api.started) fail('not ready after ' + limit + ' ms without progress; calls are dropped'); }, limit);
       grab(u).then(function (r) { return r.ok ? r.blob() : Promise.reject(Error('HTTP ' + r.status)); }).then(function () {
         return import(u);
@@ -127,6 +144,8 @@
     else w.addEventListener('load', function () { setTimeout(go); });
   });
   a.__callWire = safe(function (m, text) { if (B.methods[m]) record(m, 0, 0, 0, text); }); // from PyScript
+  // `import integration` in a PyScript page's interpreter hands over its bridge.start.
+  a._attach = function (start) { api.py = start; if (api.attach) api.attach(start); };
   a.ready = safe(function (cb) {
     if (typeof cb !== 'function') console.error(P + 'ready: callback must be a function');
     else if (/ready|failed|disabled/.test(a.status)) setTimeout(function () { cb({status: a.status, error: a.error}); });
@@ -136,7 +155,7 @@
   a.once = function (name, fn) { return a.on(name, fn, 1); };
   a.off = function (name, fn) { on[name] = (on[name] || []).filter(function (e) { return e.fn !== fn; }); return a; };
   a.debug = function (x) { api.debug = x !== false; return a; };
-  a.user = function () { // stored values; once live, Python's
+  a.user = function () { // stored values; once live, the ones Python knows
     function read(k) {
       var m = d.cookie.match('(?:^|; )' + (k = S[k]) + '=([^;]*)');
       try { return api.user ? api.user(k) : JSON.parse(m ? decodeURIComponent(m[1]) : get(k)); } catch (e) { /* null */ }
@@ -148,11 +167,20 @@
     };
   };
 
-  // Calls made on a snippet array (snippet.js notes time `t` and page `p`).
-  w.analytics = a;
-  (Array.isArray(old) ? old.slice() : []).forEach(function (c) {
+  // Calls made on a snippet array, in order: ours (snippet.js notes time `t` and page `p`) or
+  // Segment's (4.x/5.x: 5.x appends its buffered page context {__t: 'bpc', c, p, u, s, t, r};
+  // its methods we lack log a line; _writeKey and _loadOptions mean load(key, options)).
+  w[G] = a;
+  old = Array.isArray(old) ? old : [];
+  (old.methods || []).forEach(function (m) {
+    if (!a[m]) a[m] = function () { console.warn(P + m + ': not supported yet; the call is ignored'); return a; };
+  });
+  old.slice().forEach(function (c) {
     if (!Array.isArray(c) || typeof a[c[0]] !== 'function') return;
-    if (B.methods[c[0]]) safe(record)(c[0], c.slice(1), +c.t === c.t && isFinite(c.t) && c.t, Array.isArray(c.p) && c.p);
+    var b = c[c.length - 1], seen = Array.isArray(c.p) && c.p;
+    if (b && b.__t === 'bpc') seen = (c = c.slice(0, -1), [b.u, b.t, b.r, b.c]);
+    if (B.methods[c[0]]) safe(record)(c[0], c.slice(1), +c.t === c.t && isFinite(c.t) && c.t, seen);
     else a[c[0]].apply(a, c.slice(1));
   });
+  if (old._writeKey) a.load(old._writeKey, old._loadOptions);
 })(window, document);

@@ -14,6 +14,11 @@
  *   status(), settle(status, error), dropped() calls past the queue bound
  *   own           this tab's carry-over key;  reclaim() this tab's stored calls are its own again
  *                 (or, taken by another tab, leave the queue)
+ *   key           the write key when load() got one (Segment's form), settings then being the
+ *                 baked-in B.settings, or {} when this bundle has none (fetched here)
+ *   ps            true on a PyScript page under runtime 'auto' (the stub looked at
+ *                 DOMContentLoaded);  py  bridge.start handed over by `import integration` in
+ *                 that page's interpreter (analytics._attach), attach(start) set here to wait
  * Set here: started, pending (url -> 1 while in flight), last (time of the last progress),
  *   encode(args) wire JSON for carry-over, deliver(entry) once live, user(key), visible(),
  *   debug (by analytics.debug), callbacks, current (the call being delivered), py (Python's
@@ -112,15 +117,38 @@ function deliverWith(api, dispatch) {
 
 function message(err) { return String(err && err.message ? err.message : err).trim().split('\n').pop(); }
 
-// -- the runtime choice ---------------------------------------------------------------------------
-// Hook for the deploy issue: on a page running PyScript, 'auto' will run inside that page's
-// interpreter. Until then no page is detected and 'auto' means MicroPython everywhere.
-export function pyscriptPage() { return false; }
+// -- Segment's form: load(writeKey[, {integrations: {Mixpanel: {...}}}]) ---------------------------
+// Settings baked in by a write-key build, else <bundle>/segment/v1/projects/KEY/settings (what
+// the build writes beside it) and its integrations.Mixpanel. An object under the load option
+// integrations.Mixpanel is laid over them, as analytics-next does.
+async function projectSettings(api) {
+  let settings = api.settings;
+  if (api.key && !api.B.settings) {
+    const u = new URL(`segment/v1/projects/${encodeURIComponent(api.key)}/settings`, api.url('boot')).href;
+    let found = null;
+    try {
+      const r = await realFetch(u);
+      if (r.ok) found = await r.json();
+    } catch (e) { /* reported below */ }
+    settings = found && found.integrations && found.integrations.Mixpanel;
+    if (!settings || typeof settings !== 'object') {
+      throw new Error(found ? `${u} has no integrations.Mixpanel entry` : `no settings for write key ${api.key} at ${u}`);
+    }
+  }
+  const over = (api.options.integrations || {}).Mixpanel;
+  return over && typeof over === 'object' ? {...settings, ...over} : settings;
+}
 
-export function chooseRuntime(settings) {
+// -- the runtime choice ---------------------------------------------------------------------------
+// A page running PyScript (a <script type="py|mpy">, <py-script>/<mpy-script> or PyScript's
+// core, seen by the stub at DOMContentLoaded): under 'auto' the integration runs inside that
+// page's own interpreter once its Python imports `integration`; no second runtime is fetched.
+export function pyscriptPage(api) { return !!(api && api.ps); }
+
+export function chooseRuntime(settings, api) {
   const asked = settings.runtime;
   if (asked === 'micropython' || asked === 'pyodide') return {name: asked, reason: `settings.runtime is '${asked}'`};
-  if (pyscriptPage()) return {name: 'pyodide', reason: "auto: the page runs PyScript"};
+  if (pyscriptPage(api)) return {name: 'pyscript', reason: "auto: the page's own PyScript interpreter"};
   const why = asked === undefined || asked === null || asked === 'auto' ? '' : ` (unknown runtime ${JSON.stringify(asked)})`;
   return {name: 'micropython', reason: 'auto: the light runtime on every page' + why};
 }
@@ -157,8 +185,9 @@ function makeHost(api) {
       if (fn) fn(...JSON.parse(argsJson, revive));
     },
     log(level, text) { (console[level] || console.log).call(console, text); },
-    storageGet(key) {
-      if (cookieKeys.has(key)) return JSON.stringify(readCookie(key));
+    storageGet(key) { // an id analytics.js kept in localStorage (no cookies then) is read too
+      const kept = cookieKeys.has(key) ? readCookie(key) : null;
+      if (kept !== null) return JSON.stringify(kept);
       try { return JSON.stringify(localStorage.getItem(key)); } catch (e) { return 'null'; }
     },
     storageSet(key, value) {
@@ -168,9 +197,9 @@ function makeHost(api) {
         try { localStorage.setItem(key, value); } catch (e) { /* full or blocked */ }
       }
     },
-    storageRemove(key) {
+    storageRemove(key) { // a cookie key's localStorage copy (see storageGet) goes too
       if (cookieKeys.has(key)) document.cookie = `${key}=; path=/; max-age=0`;
-      else try { localStorage.removeItem(key); } catch (e) { /* blocked */ }
+      try { localStorage.removeItem(key); } catch (e) { /* blocked */ }
     },
     pageContext() { return JSON.stringify(api.page()); },
     now() { return Date.now(); },
@@ -370,7 +399,8 @@ function watchStalls(api, limit) {
     if (api.status() !== 'loading') return clearInterval(timer);
     const files = Object.keys(api.pending);
     if (performance.now() - api.last > limit) {
-      const waiting = files.length ? ` (waiting for ${files.join(', ')})` : '';
+      const what = files.length ? files.join(', ') : api.waitingFor;
+      const waiting = what ? ` (waiting for ${what})` : '';
       return api.settle('failed', `not ready after ${limit} ms without progress${waiting}; calls are dropped`);
     }
     if (probing || !files.length || performance.now() - api.last < quietMs) return;
@@ -461,6 +491,21 @@ function live(api, dispatch) {
   api.settle('ready');
 }
 
+// -- a PyScript page: its own interpreter, once its Python imported `integration` -------------
+// mixpanel.js loads meanwhile. readyTimeoutMs counts as for any boot: time without progress
+// (the interpreter's files, fetched from the bundle, count), then the boot fails naming the wait.
+async function bootPyScript(api, host, {loadMixpanel}) {
+  api.waitingFor = "the page's Python to import integration (a PyScript page, runtime 'auto')";
+  await loadMixpanel(api);
+  const start = api.py || await new Promise((resolve) => {
+    const timer = setInterval(() => { if (api.status() !== 'loading') { clearInterval(timer); resolve(null); } }, 250);
+    api.attach = (fn) => { clearInterval(timer); resolve(fn); };
+  });
+  if (!start || api.status() !== 'loading') return null;
+  api.touch();
+  return start(host, JSON.stringify(api.settings));
+}
+
 // -- start ----------------------------------------------------------------------------------------
 export async function start(api) {
   const a = api.analytics;
@@ -469,8 +514,12 @@ export async function start(api) {
   api.touch = () => { api.last = performance.now(); }; // progress: a byte read, a phase done
   api.touch();
   api.encode = (args) => encode(api, args, true);
-  api.settings = JSON.parse(encode(api, [api.settings], true))[0];
-  const choice = chooseRuntime(api.settings);
+  try {
+    api.settings = JSON.parse(encode(api, [await projectSettings(api)], true))[0];
+  } catch (err) {
+    return api.settle('failed', 'could not start: ' + message(err));
+  }
+  const choice = chooseRuntime(api.settings, api);
   a.runtime = choice;
   const unwrap = wrapFetch(api, ourUrls(api));
   const unwatch = watchStalls(api, limit);
@@ -497,9 +546,10 @@ export async function start(api) {
   try {
     let entry;
     const tools = {P, realFetch, phase, counted, fetchCounted, load, loadMixpanel, message};
-    const part = api.url('boot-' + choice.name); // boot-micropython.mjs or boot-pyodide.mjs
-    const mod = await phase(api, part, () => load(api, part).then(() => import(part)));
-    if (choice.name === 'micropython') entry = await mod.bootMicroPython(api, host, tools);
+    const part = choice.name !== 'pyscript' && api.url('boot-' + choice.name); // boot-micropython.mjs or boot-pyodide.mjs
+    const mod = part && await phase(api, part, () => load(api, part).then(() => import(part)));
+    if (!mod) entry = await bootPyScript(api, host, tools);
+    else if (choice.name === 'micropython') entry = await mod.bootMicroPython(api, host, tools);
     else ({entry, later} = await mod.bootPyodide(api, host, tools));
     await withLock(api, () => {
       // Still 'failed' (a file error, or no progress for readyTimeoutMs): stay so. Going live

@@ -11,6 +11,7 @@ the pure modules.
     adapters.py  HostConsole, HostStorage, JsMixpanel: the host shaped as console/storage/mixpanel
     forward.py   integration.track() & co.: to window.analytics (PyScript) or the local instance
     pipeline.py  page JS middleware and the host's timers, for the pure middleware pipeline
+    page.py      `import integration` on a PyScript page: hands `start` to the page's loader
     __init__.py  start / dispatch
 """
 

@@ -14,12 +14,19 @@ if TYPE_CHECKING:
     from integration.analytics import Analytics
 
 _installed: Analytics | None = None
+_page = False  # in a PyScript page's interpreter: calls always go through window.analytics
 
 
 def install(analytics: Analytics) -> None:
     """The loader started `analytics` in this interpreter: module-level calls go to it."""
     global _installed
     _installed = analytics
+
+
+def on_page() -> None:
+    """This interpreter is a PyScript page's (bridge/page.py): calls go to window.analytics."""
+    global _page
+    _page = True
 
 
 def positional(method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[Any]:
@@ -58,4 +65,6 @@ class LocalForwarder:
 
 def page_api() -> PageForwarder | LocalForwarder:
     """Where module-level integration.track() & co. go."""
-    return LocalForwarder(_installed) if _installed is not None else PageForwarder()
+    if _installed is not None and not _page:
+        return LocalForwarder(_installed)
+    return PageForwarder()

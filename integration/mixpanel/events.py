@@ -252,6 +252,11 @@ def extras(message: dict[str, Any]) -> dict[str, Any]:
     if truthy(message.get("messageId")):
         found["$insert_id"] = message["messageId"]
     context = message.get("context")
+    page = context.get("page") if isinstance(context, dict) else None
+    if isinstance(page, dict) and isinstance(page.get("url"), str) and page["url"]:
+        # The call's own page (issue 12 §1.6): mixpanel.js would take location.href when it
+        # sends, which for a queued, carried or snippet-buffered call is another page.
+        found["$current_url"] = page["url"]
     campaign = context.get("campaign") if isinstance(context, dict) else None
     if isinstance(campaign, dict):
         for key, target in CAMPAIGN.items():

@@ -92,6 +92,7 @@ def test_screen_properties_are_the_given_ones_with_name_and_category() -> None:
         "category": "App",
         "time": T0 / 1000,
         "$insert_id": "m-1",
+        "$current_url": PAGE["url"],  # the call's own page (issue 12 §1.6)
     }
 
 

@@ -1,0 +1,54 @@
+"""One visit on the mobile profile and one short visit, through the benchmark's own code.
+
+Run by tests/browser/test_bench_smoke.py in a subprocess: Playwright's sync API cannot start
+inside the pytest-playwright session's event loop. Exits non-zero when a check fails.
+
+    python -m tests.browser.bench_mobile_smoke PROFILE_DIR
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from bench.browser import ARGS, CHROMIUM, Server, floor_ms
+from bench.run import parse, setup, visit
+from bench.visits import OUTCOMES, short_visits
+
+
+def main(tmp_path: Path) -> None:
+    server = Server()
+    try:
+        pages, _ = setup(server, parse(["--pages", "mixpanel"]))
+        with sync_playwright() as pw:
+            context = pw.chromium.launch_persistent_context(
+                str(tmp_path), executable_path=CHROMIUM, args=ARGS, headless=True
+            )
+            try:
+                facts, page = visit(
+                    context, server, server.url + pages["mixpanel"], "mixpanel", "mobile"
+                )
+                page.close()
+            finally:
+                context.close()
+        assert not facts.get("failed"), facts
+        assert facts["bytes"] > 30_000  # mixpanel.min.js came over the (throttled) network
+        assert facts["first_event"] is not None and facts["first_event"] > 0
+        # The throttled round trips are in the numbers: nothing arrives before two RTTs.
+        assert facts["first_event"] >= 300
+        assert floor_ms("mobile", facts["bytes"]) > 300
+        assert facts["js_heap_mb"] > 0
+
+        visits = short_visits(server, pages, [2.0], runs=1, parallel=1)
+        assert [v["page"] for v in visits] == ["mixpanel"]
+        assert visits[0]["outcome"] in OUTCOMES
+        if visits[0]["outcome"] == "during":
+            assert visits[0]["after_s"] <= 2.0 + 1.0
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
