@@ -247,17 +247,49 @@ def epoch_seconds(value: datetime) -> float:
     return ((micros + 500) // 1000) / 1000
 
 
+_DATES = (datetime, InvalidDate)
+
+
 def _leaf_to_iso(value: Any) -> Any:
-    return to_iso(value) if is_date(value) else value
+    return to_iso(value) if isinstance(value, _DATES) else value
 
 
 def _leaf_from_iso(value: Any) -> Any:
-    return parse_iso(value) if is_iso(value) else value
+    # The cheap half of _strict_start first: most strings are not dates, and most leaves not
+    # strings (the full test, then the parse, only for "D...-" of 10 characters or more).
+    if isinstance(value, str) and len(value) >= 10 and value[4] == "-" and "0" <= value[0] <= "9":
+        return parse_iso(value) if is_iso(value) else value
+    return value
 
 
 def dates_to_iso(value: Any) -> Any:
     """Deep copy of `value` with every date, at any depth, as its ISO string."""
     return deep_map(value, _leaf_to_iso)
+
+
+_LOOK_AT_MOST = 1000  # containers; past that (a cycle, or just big) `may_hold_dates` says True
+
+
+def may_hold_dates(value: Any) -> bool:
+    """False only when `dates_to_iso(value)` would equal `value` in every part and type: exact
+    dicts and lists holding no date. A walk without copies, for callers that own `value`."""
+    stack = [value]
+    seen = 0
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif isinstance(item, (dict, list, datetime, InvalidDate)):  # a date, or a subclass
+            return True  # of dict/list (which dates_to_iso copies as a plain one)
+        else:
+            continue
+        seen += 1
+        if seen > _LOOK_AT_MOST:
+            return True
+    return False
 
 
 def iso_strings_to_dates(value: Any) -> Any:

@@ -53,28 +53,40 @@ def deep_map(
     sequence becomes a list), applying `leaf` to everything else and `key` to every dict key.
     A leaf answering `OMIT` is left out of its dict and is None in a list (JSON.stringify's
     rule for undefined)."""
-    if not isinstance(value, (dict,) + sequences):
+    containers = (dict,) + sequences
+    if not isinstance(value, containers):
         found = leaf(value)
         return None if found is OMIT else found
-    containers = (dict,) + sequences
     copies: dict[int, Any] = {id(value): {} if isinstance(value, dict) else []}
     stack: list[tuple[Any, Any]] = [(value, copies[id(value)])]
     while stack:
         source, target = stack.pop()
-        pairs = source.items() if isinstance(source, dict) else enumerate(source)
-        for name, item in pairs:
-            if isinstance(item, containers):
-                if id(item) not in copies:
-                    copies[id(item)] = {} if isinstance(item, dict) else []
-                    stack.append((item, copies[id(item)]))
-                item = copies[id(item)]
-            else:
-                item = leaf(item)
-            if isinstance(target, list):
-                target.append(None if item is OMIT else item)
-            elif item is not OMIT:
+        if isinstance(source, dict):  # one loop per kind: the per-item work is the cost
+            for name, item in source.items():
+                if isinstance(item, containers):
+                    item = _copy_of(item, copies, stack)
+                else:
+                    item = leaf(item)
+                    if item is OMIT:
+                        continue
                 target[name if key is None else key(name)] = item
+        else:
+            for item in source:
+                if isinstance(item, containers):
+                    target.append(_copy_of(item, copies, stack))
+                else:
+                    item = leaf(item)
+                    target.append(None if item is OMIT else item)
     return copies[id(value)]
+
+
+def _copy_of(item: Any, copies: dict[int, Any], stack: list[tuple[Any, Any]]) -> Any:
+    """deep_map's copy of a container (made, and queued to be filled, on first sight)."""
+    found = copies.get(id(item))
+    if found is None:
+        found = copies[id(item)] = {} if isinstance(item, dict) else []
+        stack.append((item, found))
+    return found
 
 
 def leaves(value: Any) -> Iterator[tuple[str, Any]]:
@@ -118,6 +130,9 @@ def loose_key(obj: dict[Any, Any], name: str) -> Any:
     """The first key of `obj` matching `name` loosely, or None."""
     wanted = normalize(name)
     for key in obj:
+        # normalize never makes a string longer (it keeps only ASCII characters, one each)
+        if isinstance(key, str) and len(key) < len(wanted):
+            continue
         if normalize(key) == wanted:
             return key
     return None

@@ -77,7 +77,12 @@ class _Walker:
         if isinstance(value, float) and not math.isfinite(value):
             self.report(path, f"is {_number_name(value)}; sent as null")
             return None
-        if isinstance(value, str) and utf16_length(value) > MAX_STRING:
+        # len * 2 bounds the UTF-16 length: short strings need no count
+        if (
+            isinstance(value, str)
+            and len(value) * 2 > MAX_STRING
+            and utf16_length(value) > MAX_STRING
+        ):
             length = utf16_length(value)
             self.report(path, f"is {length} characters long; mixpanel.js cuts it to {MAX_STRING}")
         return value
@@ -100,6 +105,9 @@ class _Walker:
     def _dict(self, value: dict[Any, Any], path: str, depth: int) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         for key, item in value.items():
+            if _plain(item) and key not in _WATCHED_KEYS:  # nothing to report: no path needed
+                out[key] = item
+                continue
             here = _join(path, key)
             if is_function(item):
                 self.report(here, "is a function; dropped")
@@ -130,6 +138,9 @@ class _Walker:
     def _list(self, value: list[Any] | tuple[Any, ...], path: str, depth: int) -> list[Any]:
         out: list[Any] = []
         for index, item in enumerate(value):
+            if _plain(item):  # nothing to report: no path needed
+                out.append(item)
+                continue
             here = f"{path}[{index}]"
             if is_function(item):
                 self.report(here, "is a function; sent as null")
@@ -137,6 +148,22 @@ class _Walker:
             else:
                 out.append(self.clean(item, here, depth + 1))
         return out
+
+
+_WATCHED_KEYS = ("bucket", LENGTH_KEY, PROTO_KEY)
+_SHORT = MAX_STRING // 2  # a string of at most this many characters cannot be too long
+
+
+def _plain(value: Any) -> bool:
+    """A leaf `clean` passes through without a word (so its path is never needed)."""
+    kind = type(value)
+    return (
+        value is None
+        or kind is bool
+        or kind is int
+        or (kind is str and len(value) <= _SHORT)
+        or (kind is float and math.isfinite(value))
+    )
 
 
 def is_function(value: Any) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from datetime import datetime, timezone
 
 from integration.dates import EPOCH, INVALID_DATE
@@ -22,7 +23,11 @@ if TYPE_CHECKING:
     from typing import Any
 
 MARK = "\u0000"
+_ESCAPED_MARK = "\\u0000"  # how JSON text writes MARK (JSON.stringify and json.dumps escape it)
 CIRCULAR = "[Circular]"
+# CPython's json.dumps refuses NaN and what it cannot write; MicroPython's has no allow_nan and
+# writes some values it does not know, so there every value goes through _prepare.
+_STRICT_DUMPS = sys.implementation.name != "micropython"
 TOO_DEEP = "[Too deep]"
 
 
@@ -90,8 +95,11 @@ class _Decoder:
 
 def decode(text: str, invoke: Callable[[int, str], None] | None = None) -> tuple[Any, list[str]]:
     """Wire JSON → (Python value, problems)."""
+    value = json.loads(text)
+    if MARK not in text and _ESCAPED_MARK not in text:  # no tag and no escaped key: as parsed
+        return value, []
     decoder = _Decoder(invoke)
-    return _revive(json.loads(text), decoder.hook), decoder.problems
+    return _revive(value, decoder.hook), decoder.problems
 
 
 def _revive(value: Any, hook: Callable[[dict[str, Any]], Any]) -> Any:
@@ -132,7 +140,10 @@ def _other(value: Any) -> Any:
 
 
 def _leaf(value: Any) -> Any:
-    if value is None or isinstance(value, (str, bool, int)):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # the usual ones, first
+        return value
+    if isinstance(value, (str, bool, int)):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None  # JSON has no NaN
@@ -140,6 +151,8 @@ def _leaf(value: Any) -> Any:
 
 
 def _key(key: Any) -> Any:
+    if type(key) is str:
+        return MARK + key if key.startswith(MARK) else key
     return MARK + str(key) if str(key).startswith(MARK) else key
 
 
@@ -152,4 +165,47 @@ def _prepare(value: Any) -> Any:
 
 def encode(args: list[Any]) -> str:
     """Python values → wire JSON for the loader (datetimes become JS Dates there)."""
+    if _STRICT_DUMPS:  # already plain JSON (no NaN, no date, no MARK anywhere): as it is
+        try:
+            text = json.dumps(args, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError):
+            pass
+        else:
+            if _ESCAPED_MARK not in text:
+                return text
+    elif _is_plain(args):
+        return json.dumps(args, separators=(",", ":"))
     return json.dumps(_prepare(args), separators=(",", ":"))
+
+
+_PLAIN_CONTAINERS = 1000  # past this many (a cycle, or just big): _prepare decides
+
+
+def _is_plain(value: Any) -> bool:
+    """True when `_prepare` would copy `value` unchanged: only exact dicts with str keys not
+    starting with MARK, exact lists, and str/int/bool/None/finite floats. No allocation per
+    leaf, no call per leaf (the walk MicroPython pays for instead of _prepare's copy)."""
+    stack = [value]
+    seen = 0
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is dict:
+            for key in item:
+                if type(key) is not str or key.startswith(MARK):
+                    return False
+            stack.extend(item.values())
+        elif kind is list:
+            stack.extend(item)
+        elif kind is float:
+            if not math.isfinite(item):
+                return False
+            continue
+        elif item is None or kind is str or kind is int or kind is bool:
+            continue
+        else:
+            return False
+        seen += 1
+        if seen > _PLAIN_CONTAINERS:
+            return False
+    return True

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from integration.dates import dates_to_iso, epoch_seconds
+from integration.dates import dates_to_iso, epoch_seconds, may_hold_dates
 from integration.errors import InvalidCall
 from integration.jsvalues import (
     describe,
@@ -166,7 +166,8 @@ def prepared(raw: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
         props["segment_source_name"] = options["sourceName"]
     for key in RESERVED:
         props.pop(key, None)
-    converted: dict[str, Any] = dates_to_iso(props)
+    # `props` is this call's own copy (its containers the message's): no second copy without dates
+    converted: dict[str, Any] = dates_to_iso(props) if may_hold_dates(props) else props
     invert_object_lists(converted)
     return converted
 
