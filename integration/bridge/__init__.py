@@ -73,6 +73,7 @@ def make_dispatch(
     console = HostConsole(host)
     glue = glue or Glue(host)
     held = [False]  # a call's callbacks are held by the host until release()
+    invoke = host.invoke  # read once: each attribute read of the host crosses into JavaScript
 
     def dispatch(method: str, args_json: str, meta_json: str) -> str | None:
         if method in ("__next", "__timer"):  # a page middleware's next/Promise, or a timer
@@ -90,7 +91,7 @@ def make_dispatch(
                 {"id": user.id(), "anonymousId": user.anonymous_id(), "traits": user.traits()}
             )
         try:
-            args, problems = wire.decode(args_json, host.invoke)
+            args, problems = wire.decode(args_json, invoke)
             meta, _ = wire.decode(meta_json)
             for problem in problems:
                 console.warn(line(method, problem))

@@ -61,23 +61,30 @@ class HostStorage:
 
 
 class _JsCall:
-    def __init__(self, host: Host, path: str, bound: tuple[Any, ...] = ()) -> None:
-        self._host = host
+    """One mixpanel.js method: ``call(path, args_json)`` bound once (every attribute read of
+    the host object is a crossing into JavaScript), the dotted path as a plain string."""
+
+    def __init__(self, call: Any, path: str, bound: tuple[Any, ...] = ()) -> None:
+        self._call = call
         self._path = path
         self._bound = bound
+        self._getter = path.startswith("get_")
 
     def __call__(self, *args: Any) -> Any:
-        result = self._host.call(self._path, wire.encode(list(self._bound + args)))
-        return json.loads(result) if self._path.startswith("get_") else None
+        result = self._call(
+            self._path, wire.encode(list(self._bound + args) if self._bound else list(args))
+        )
+        return json.loads(result) if self._getter else None
 
 
 class _JsNamespace:
     """``window.mixpanel`` (or one of its parts) seen from Python: same method names, plain
     values in and out. A call in surface.HANDLE_CALLS answers the object it names, as a namespace
-    whose calls carry its arguments first."""
+    whose calls carry its arguments first. A method, once asked for, is kept on the namespace
+    (it holds nothing but its path), so later calls find it without __getattr__."""
 
-    def __init__(self, host: Host, prefix: str, bound: tuple[Any, ...] = ()) -> None:
-        self._host = host
+    def __init__(self, call: Any, prefix: str, bound: tuple[Any, ...] = ()) -> None:
+        self._call = call
         self._prefix = prefix
         self._bound = bound
 
@@ -86,8 +93,11 @@ class _JsNamespace:
             raise AttributeError(name)
         count = surface.HANDLE_CALLS.get(name) if not self._prefix else None
         if count is not None:
-            return lambda *args: _JsNamespace(self._host, name + ".", args[:count])
-        return _JsCall(self._host, self._prefix + name, self._bound)
+            return lambda *args: _JsNamespace(self._call, name + ".", args[:count])
+        method = _JsCall(self._call, self._prefix + name, self._bound)
+        if not self._bound:  # a handle's namespace is made per call: nothing to keep
+            setattr(self, name, method)
+        return method
 
 
 class JsMixpanel(_JsNamespace):
@@ -95,6 +105,7 @@ class JsMixpanel(_JsNamespace):
     ``mixpanel.get_group(key, id).set_once(...)`` and getters answer plain values."""
 
     def __init__(self, host: Host) -> None:
-        super().__init__(host, "")
-        self.people = _JsNamespace(host, "people.")
-        self.cookie = _JsNamespace(host, "cookie.")
+        call = host.call  # read once
+        super().__init__(call, "")
+        self.people = _JsNamespace(call, "people.")
+        self.cookie = _JsNamespace(call, "cookie.")
