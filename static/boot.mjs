@@ -88,6 +88,9 @@ function encode(api, args, plain) {
 
 // A page callback in wire JSON: {"\u0000":"fn","v":<id>} (JSON.stringify escapes the NUL).
 const CALLBACK_TAG = /\{"\\u0000":"fn","v":(\d+)\}/g;
+// Python's wire JSON holds a tagged value or an escaped key only where MARK (written \u0000,
+// or raw) occurs: otherwise the reviver would change nothing and JSON.parse goes without it.
+const parseWire = (text) => (text.includes('\\u0000') || text.includes(MARK) ? JSON.parse(text, revive) : JSON.parse(text));
 
 function detail(e) { return {callId: e.id, method: e.method, args: JSON.parse(e.args), meta: JSON.parse(e.meta)}; }
 
@@ -173,7 +176,7 @@ function makeHost(api) {
   };
   return {
     call(path, argsJson) { // the arguments as Python made them: no trailing null is dropped
-      const args = JSON.parse(argsJson, revive);
+      const args = parseWire(argsJson);
       const shown = args.slice(); // get_group's key and id are taken off args below
       const [self, name] = target(path, args);
       const result = self[name](...args);
