@@ -321,8 +321,8 @@ def _replay(config: dict[str, Any], options: dict[str, Any], warn: Callable[[str
     never from cdn.mxpnl.com; a recorder_src the page set itself is kept."""
     percent = config.get("record_sessions_percent")
     on = isinstance(percent, (int, float)) and not isinstance(percent, bool) and percent > 0
-    if not on or config.get("recorder_src"):
-        return
+    if not on or config.get("recorder_src") or config.get("lib_base_path"):
+        return  # the page chose where mixpanel.js's lazy bundles come from
     if options["_bundle"]:
         config["recorder_src"] = options["_bundle"] + RECORDER_FILE
         return
