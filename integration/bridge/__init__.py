@@ -84,11 +84,9 @@ def make_dispatch(
                 held[0] = False
                 host.release()
             return None
-        if method == "user":  # analytics.user() in page JS: what this page knows, as JSON
-            user = analytics.user()
-            return json.dumps(
-                {"id": user.id(), "anonymousId": user.anonymous_id(), "traits": user.traits()}
-            )
+        if method == "entity":  # analytics.user() / group() in page JS: [who, op, value]
+            args, _ = wire.decode(args_json)
+            return json.dumps(analytics.entity(*(args if isinstance(args, list) else [])))
         try:
             args, problems = wire.decode(args_json, host.invoke)
             meta, _ = wire.decode(meta_json)
@@ -126,6 +124,8 @@ def start(host: Host, settings_json: str) -> Callable[[str, str, str], str | Non
         lower=None if jsvalues.FULL_LOWER else lambda text: str(host.lower(text)),
         scheduler=glue,
         timeout_ms=lambda: float(host.callbackTimeout()),
+        # the page's on/once/off listeners hear Python's events (analytics.js's arguments)
+        forward=lambda event, args: host.emit(event, wire.encode(list(args))),
     )
     install(analytics)
     return make_dispatch(analytics, host, glue)
