@@ -206,9 +206,12 @@ def _bundle(value: Any) -> Any:
     raise ValueError('{"mixpanel": an absolute URL ending in "/"}')
 
 
+_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
+
+
 def _instance(value: Any) -> Any:
-    ok = isinstance(value, str) and 0 < len(value) <= 64
-    if ok and all(c.isalnum() or c == "_" for c in value):
+    ok = isinstance(value, str) and 0 < len(value) <= 64  # MicroPython's str has no isalnum
+    if ok and isinstance(value, str) and all(c in _NAME_CHARS for c in value):
         return value
     raise ValueError("a name of letters, digits and _")
 
