@@ -214,7 +214,8 @@ function makeHost(api) {
       const fn = api.callbacks[id];
       if (fn) fn(...JSON.parse(argsJson, revive));
     },
-    emit(event, argsJson) { if (api.listeners[event]) api.emit(event, JSON.parse(argsJson, revive)); },
+    emit(event, argsJson) { api.emit(event, JSON.parse(argsJson, revive)); },
+    listens(event) { return !!(api.listeners[event] && api.listeners[event].length); },
     log(level, text) { (console[level] || console.log).call(console, text); },
     storageGet(key) { // an id analytics.js kept in localStorage (no cookies then) is read too
       const kept = cookieKeys.has(key) ? readCookie(key) : null;

@@ -107,6 +107,11 @@ def make_dispatch(
     return dispatch
 
 
+def _forward(host: Host, event: str, args: tuple[object, ...]) -> None:
+    if host.listens(event):  # the arguments are encoded only for an event the page listens to
+        host.emit(event, wire.encode(list(args)))
+
+
 def start(host: Host, settings_json: str) -> Callable[[str, str, str], str | None]:
     """Build the integration against the page's mixpanel.js; return the dispatch function."""
     settings, _ = wire.decode(settings_json)
@@ -125,7 +130,7 @@ def start(host: Host, settings_json: str) -> Callable[[str, str, str], str | Non
         scheduler=glue,
         timeout_ms=lambda: float(host.callbackTimeout()),
         # the page's on/once/off listeners hear Python's events (analytics.js's arguments)
-        forward=lambda event, args: host.emit(event, wire.encode(list(args))),
+        forward=lambda event, args: _forward(host, event, args),
     )
     install(analytics)
     return make_dispatch(analytics, host, glue)

@@ -29,6 +29,9 @@ class FakeHost:
     def invoke(self, fn_id: int, args_json: str) -> None:
         self.calls.append((f"invoke {fn_id}", json.loads(args_json)))
 
+    def listens(self, event: str) -> bool:
+        return event != "page"
+
     def emit(self, event: str, args_json: str) -> None:
         self.emitted.append((event, wire.decode(args_json)[0]))
 

@@ -99,6 +99,8 @@ def test_the_bridge_forwards_events_to_the_host_as_wire_json() -> None:
     dispatch("track", '["Signed up", {"plan": "pro"}]', "{}")
     assert ("track", ["Signed up", {"plan": "pro"}, {}]) in host.emitted
     assert host.emitted[0][0] == "invoke"
+    dispatch("page", "[]", "{}")  # no page listener: nothing encoded or sent for it
+    assert [e for e, _ in host.emitted][-1] == "invoke"
 
 
 # -- 1.3 / 1.4 / 2: user() and group() from page JS ---------------------------------------------
