@@ -59,7 +59,9 @@
     if (method === 'consent' && list[0] === !!list[0]) consent = list[0];
     var e = {id: id(), method: method, raw: list, args: text}, r = result(e);
     list.forEach(function (f, i) { // a callback runs once: when handed over, or after T ms
-      if (typeof f === 'function') setTimeout(list[i] = function () { if (f) f.apply(this, arguments), f = 0; }, T);
+      if (typeof f !== 'function') return;
+      var g = list[i] = function () { var h = f; f = 0; if (h) h.apply(this, arguments); };
+      setTimeout(function () { try { g(); } catch (x) { console.error(P + method + ': callback failed: ' + x); } }, T);
     });
     e.meta = JSON.stringify({timestamp: at || Date.now(), messageId: e.id, page: page(seen)});
     if (on['shim:call']) emit('shim:call', [{callId: e.id, method: method, args: list, meta: JSON.parse(e.meta)}]);

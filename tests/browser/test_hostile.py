@@ -309,7 +309,9 @@ def _open(tp: Any) -> Any:
         "hostile",
         settings={"mixpanelConfig": {"batch_requests": False}},  # base64 payloads, as in production
         before_load=PRELUDE + RUNNER % {"cases": cases},
-        script="window.__run('queued');",
+        # callbacks of queued calls run at delivery (not after timeout(ms)), so each case's
+        # callback line is made while its call is delivered
+        script="analytics.timeout(600000); window.__run('queued');",
         wait_ready=False,
     )
 
