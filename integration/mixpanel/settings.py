@@ -206,6 +206,16 @@ def _bundle(value: Any) -> Any:
     raise ValueError('{"mixpanel": an absolute URL ending in "/"}')
 
 
+_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
+
+
+def _instance(value: Any) -> Any:
+    ok = isinstance(value, str) and 0 < len(value) <= 64  # MicroPython's str has no isalnum
+    if ok and isinstance(value, str) and all(c in _NAME_CHARS for c in value):
+        return value
+    raise ValueError("a name of letters, digits and _")
+
+
 _PEER_CHECKS: dict[str, Callable[[Any], Any]] = {
     "setOnceProperties": _names("property"),
     "identityMergeApi": _choice("original", "simplified"),
@@ -222,6 +232,7 @@ _PEER_CHECKS: dict[str, Callable[[Any], Any]] = {
     "crossSiteCookie": _bool,
     "sessionReplayPercentage": _percent,
     "_bundle": _bundle,
+    "_instance": _instance,
 }
 
 
@@ -325,6 +336,8 @@ def _replay(config: dict[str, Any], options: dict[str, Any], warn: Callable[[str
         return
     if options["_bundle"]:
         config["recorder_src"] = options["_bundle"] + RECORDER_FILE
+        # lazy bundles (the targeting library of replay triggers) from our origin too
+        config.setdefault("lib_base_path", options["_bundle"])
         return
     config["record_sessions_percent"] = 0
     warn(

@@ -128,7 +128,7 @@ window.addEventListener('load', function () {{ window.__loadAt = performance.now
 </script>
 {loader}
 <script>
-analytics.on('mixpanel', function (c) {{ window.__log.push(c); }});
+analytics.on('shim:mixpanel', function (c) {{ window.__log.push(c); }});
 analytics.ready(function (s) {{ window.__readyAt = performance.now(); window.__status = s; }});
 {before_load}
 analytics.load(Object.assign({base}, {settings}), {load_options});
