@@ -339,7 +339,7 @@ def write_report(
             "",
             *percall_lines(s, percall),
             "",
-            "Findings and suggested cuts: PERCALL_FINDINGS.md.",
+            "Findings and suggested cuts: docs/percall-findings.md.",
         ]
     lines += [
         "",
@@ -378,7 +378,7 @@ WHY = [
     "- **Pyodide without the snapshot, 5 MB**: 6.5 MB in this loader (which only knows",
     "  `snapshot: false`): the full 2.5 MB stdlib and the lock file. The trimmed stdlib",
     "  (0.81 MB) and skipping the lock file, both in the loader/build branches, bring it under.",
-    "- **Per call**: see PERCALL_FINDINGS.md. In short: mixpanel.js's own track (5 cookie",
+    "- **Per call**: see docs/percall-findings.md. In short: mixpanel.js's own track (5 cookie",
     "  reads and 3 writes per call, the same on both paths) is most of a call; on top of it",
     "  the Python dispatch costs 0.6–3.4 ms (half of it walking the properties three times:",
     "  wire revive, ISO-date conversion and back, sanitising) and mixpanel.track itself runs",
