@@ -138,6 +138,11 @@ analytics.load(Object.assign({base}, {settings}), {load_options});
 """
 
 
+def chainable(call: str) -> str:
+    """A page expression: true when `call` returns analytics.js's chainable, awaitable value."""
+    return f"() => (r => typeof r.then === 'function' && typeof r.identify === 'function')({call})"
+
+
 class TestPage:
     """One shared Playwright page; `open()` navigates it to a freshly built test page."""
 
