@@ -35,7 +35,6 @@ KINDS: dict[str, str] = {row[0]: row[1] for row in surface.SETTINGS}
 # Peers' options, under RudderStack's Mixpanel setting names (issue 12); defaults change nothing.
 PEER_DEFAULTS: dict[str, Any] = {row[0]: row[2] for row in surface.PEER_SETTINGS}
 LOADER_DEFAULTS: dict[str, Any] = dict.fromkeys(surface.LOADER_SETTINGS)
-RECORDER_FILE = "mixpanel-recorder.min.js"  # mixpanel-browser's dist/, copied into the bundle
 PLACEHOLDERS = ("category", "name")
 # Stored by Segment but never read in the browser: accepted silently, never passed on.
 IGNORED = surface.SEGMENT_ONLY_SETTINGS
@@ -335,8 +334,10 @@ def _replay(config: dict[str, Any], options: dict[str, Any], warn: Callable[[str
     if not on or config.get("recorder_src"):
         return
     if options["_bundle"]:
-        config["recorder_src"] = options["_bundle"] + RECORDER_FILE
-        # lazy bundles (the targeting library of replay triggers) from our origin too
+        # mixpanel.js loads its recorder (a content-hashed name of its own build, e.g.
+        # mixpanel-recorder-<hash>.min.js) and its other lazy bundles from lib_base_path: the
+        # bundle's mixpanel folder on our origin. recorder_src is left to mixpanel.js, which
+        # knows that name; we do not.
         config.setdefault("lib_base_path", options["_bundle"])
         return
     config["record_sessions_percent"] = 0
