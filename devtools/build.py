@@ -63,10 +63,10 @@ HASHED = re.compile(r"(?:^|/)[^/]*[.-][0-9a-f]{8}(?:[./]|$)")  # a path with a c
 SEGMENT_HOST = "segment"
 
 
-def contract_in(loader: str, stub_source: str) -> dict[str, Any]:
-    """The contract object a built loader carries: read where the stub source has the mark."""
-    start = strip_js(stub_source).index(BUNDLE_MARK)
-    found: dict[str, Any] = json.JSONDecoder().raw_decode(loader[start:])[0]
+def contract_in(loader: str, stub_source: str = "") -> dict[str, Any]:
+    """The contract object a built loader carries (minified or not): the JSON object that
+    starts with its "version" key (`stub_source` is no longer needed; kept for callers)."""
+    found: dict[str, Any] = json.JSONDecoder().raw_decode(loader[loader.index('{"version":') :])[0]
     return found
 
 
@@ -343,11 +343,34 @@ def strip_js(source: str) -> str:
     return "\n".join(line for line in _INDENT.sub("", text).split("\n") if line) + "\n"
 
 
-def loader(source: str, bundle_object: dict[str, Any]) -> bytes:
+MINIFY_HOLE = "__AJS_BUNDLE__"  # stands in for the mark while terser reads the stub
+
+
+def minify_stub(source: str, node: Path) -> str | None:
+    """static/analytics.js minified by terser (pinned in package.json), the bundle mark kept;
+    None without node_modules (the unit layer): the loader is then written as it is."""
+    terser = node / ".bin" / "terser"
+    if BUNDLE_MARK not in source or not terser.exists():
+        return None
+    done = subprocess.run(
+        [str(terser), "--compress", "passes=2", "--mangle", "--ecma", "2015"],
+        input=source.replace(BUNDLE_MARK, MINIFY_HOLE, 1),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode or done.stdout.count(MINIFY_HOLE) != 1:
+        raise BuildError(f"terser could not minify static/analytics.js: {done.stderr.strip()}")
+    return done.stdout.strip().replace(MINIFY_HOLE, BUNDLE_MARK) + "\n"
+
+
+def loader(source: str, bundle_object: dict[str, Any], strip: bool = True) -> bytes:
+    """The loader with its bundle object; `strip`: comments and indentation taken out first
+    (not for terser's output, which has none)."""
     if BUNDLE_MARK not in source:
         raise BuildError(f"static/analytics.js has no {BUNDLE_MARK} to fill in")
     text = json.dumps(bundle_object, separators=(",", ":"), sort_keys=False)
-    return strip_js(source).replace(BUNDLE_MARK, text, 1).encode()
+    return (strip_js(source) if strip else source).replace(BUNDLE_MARK, text, 1).encode()
 
 
 def mixpanel_settings(key: str, path: Path) -> dict[str, Any]:
@@ -433,10 +456,16 @@ def collect(opts: Options) -> tuple[Bundle, dict[str, Any]]:
         add_wheel(bundle, root)
     add_future(bundle)
     source = (root / "static" / "analytics.js").read_text()
-    bundle.out["analytics.js"] = loader(source, contract(surface, bundle.files))
+    small = minify_stub(source, node)
+    if small is None:
+        bundle.notes.append("analytics.js: not minified (node_modules/.bin/terser is missing)")
+    source = small or source
+    bundle.out["analytics.js"] = loader(source, contract(surface, bundle.files), small is None)
     bundle.out["snippet.js"] = (root / "static" / "snippet.js").read_bytes()
     for wkey, settings_path, settings in projects:
-        stub = loader(source, contract(surface, bundle.files, "../../../../", settings))
+        stub = loader(
+            source, contract(surface, bundle.files, "../../../../", settings), small is None
+        )
         bundle.out[f"{SEGMENT_HOST}/analytics.js/v1/{wkey}/analytics.min.js"] = stub
         bundle.out[f"{SEGMENT_HOST}/v1/projects/{wkey}/settings"] = settings_path.read_bytes()
     return bundle, {"snapshot_key": key}
@@ -558,6 +587,7 @@ def fingerprint(opts: Options) -> str:
         root / "pyproject.toml",
         *sorted((ROOT / "devtools").glob("*.py")),
         *(node / pkg / "package.json" for pkg, *_ in VENDORED.values()),
+        node / "terser" / "package.json",
         *sorted((CACHE / "snapshots").glob("*.bin")),
         *(path for _, path in opts.write_keys),
     ]

@@ -96,6 +96,7 @@ class Analytics:
         lower: Callable[[str], str] | None = None,
         scheduler: Scheduler | None = None,
         timeout_ms: Callable[[], float] | None = None,
+        forward: Callable[[str, tuple[Any, ...]], None] | None = None,
     ) -> None:
         self.console = console or _StderrConsole()
         self._clock = clock or (lambda: time.time() * 1000)
@@ -119,6 +120,9 @@ class Analytics:
             timeout_ms=timeout_ms or (lambda: DEFAULT_TIMEOUT_MS),
             scheduler=scheduler,
         )
+        # `forward(event, args)`: the page's listener registry (the bridge's); Python's emit is
+        # the one source of the call events, so page and Python listeners see the same ones.
+        self._forward = forward
         # The Mixpanel destination shares this facade's Reporter; another factory gets the console.
         # `lower`: JavaScript's toLowerCase, lent where str.lower is ASCII-only (MicroPython).
         factory = destination_factory or _mixpanel_destination(lower)
@@ -200,8 +204,50 @@ class Analytics:
         return self._pipeline
 
     def user(self) -> User:
-        """The stored user: ``id()``, ``anonymous_id()``, ``traits()`` (each also a setter)."""
+        """The stored user: ``id()``, ``anonymous_id()``, ``traits()`` (each also a setter),
+        ``logout()``."""
         return self._user
+
+    def entity(self, who: Any, op: Any = None, *value: Any) -> Json:
+        """analytics.user() / analytics.group() from page JS, as one call: ``op`` is None
+        (read), ``"id"``, ``"anonymousId"`` (user only) or ``"traits"`` with the new value, or
+        ``"logout"`` (user). Answers the entity's values after the call; bad input changes
+        nothing and costs one console line naming the call."""
+        if who not in ("user", "group"):
+            who = "user"
+        thing: Any = self._user if who == "user" else self._group_entity
+        self._guard(who + "()." + str(op), self._entity_op, who, thing, op, value)
+        out = {"id": thing.id(), "traits": thing.traits()}
+        if who == "user":
+            out["anonymousId"] = thing.anonymous_id()
+        return out
+
+    def _entity_op(self, who: str, thing: Any, op: Any, value: tuple[Any, ...]) -> None:
+        call = f"{who}().{op}"
+        ops = ("id", "traits") + (("anonymousId", "logout") if who == "user" else ())
+        if op is None:
+            return
+        if op not in ops:
+            raise InvalidCall(f"{who}()", f"no such method {op!r}")
+        if op == "logout":
+            thing.logout()
+            return
+        new = value[0] if value else None
+        if op == "traits":
+            if new is not None and not isinstance(new, dict):
+                got = arguments.type_name(new)
+                raise InvalidCall(call, f"traits must be an object, got {got}; nothing changed")
+            self._warn_unstorable(call, new)
+            thing.traits(new)
+            return
+        number = isinstance(new, (int, float)) and not isinstance(new, bool)
+        if new is not None and not (isinstance(new, str) or number):
+            got = arguments.type_name(new)
+            raise InvalidCall(call, f"id must be a string or a number, got {got}; nothing changed")
+        if op == "id":
+            thing.id(new)
+        else:
+            thing.anonymous_id(new)
 
     def dispatch(self, method: str, args: Sequence[Any], meta: Json | None = None) -> Any:
         """Replay one call from the JS queue; ``meta`` may hold timestamp, messageId, page."""
@@ -237,8 +283,9 @@ class Analytics:
         self._listeners[event] = kept
 
     def _listen(self, event: str, fn: Callable[..., Any], once: bool) -> None:
-        if event not in EVENTS:
-            raise InvalidCall("on", f"event must be one of {', '.join(EVENTS)}, got {event!r}")
+        if event not in EVENTS and event != "invoke":
+            names = ", ".join(EVENTS + ("invoke",))
+            raise InvalidCall("on", f"event must be one of {names}, got {event!r}")
         if not callable(fn):
             raise InvalidCall("on", f"listener must be a function, got {type(fn).__name__}")
         self._listeners.setdefault(event, []).append((fn, once))
@@ -248,6 +295,8 @@ class Analytics:
         self._listeners[event] = [entry for entry in entries if not entry[1]]
         for fn, _ in entries:
             self._attempt(event, "listener", fn, *resolved)
+        if self._forward is not None:
+            self._attempt(event, "page listeners", self._forward, event, resolved)
 
     # -- the calls, unguarded -----------------------------------------------------------------
 
@@ -358,7 +407,7 @@ class Analytics:
         )
 
     def _finish(self, method: str, msg: Json, callback: Any, *resolved: Any) -> None:
-        """Middleware, gate, deliver, tell listeners, then run the callback (analytics.js's
+        """invoke, middleware, gate, deliver, tell listeners, then run the callback (analytics.js's
         order). Through the one queue: at once without middleware, else in call order."""
 
         def deliver(out: Json) -> None:
@@ -369,6 +418,7 @@ class Analytics:
             if callback is not None:
                 self._attempt(method, "callback", callback)
 
+        self._emit("invoke", msg)
         self._pipeline.push(method, msg, deliver, after)
 
     def _gate(self, msg: Json) -> bool:

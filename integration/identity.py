@@ -251,6 +251,10 @@ class User(Entity):
             _save(self._storage, ANONYMOUS_ID, current)
         return current
 
+    def logout(self) -> None:
+        """analytics.user().logout(): no user id and no traits (the anonymous id stays)."""
+        Entity.reset(self)
+
     def reset(self) -> None:
         """Log out: no user id, no traits, and a fresh anonymous id."""
         super().reset()

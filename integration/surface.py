@@ -37,7 +37,9 @@ FACADE_CALLS = ("consent", "setAnonymousId", "pageview") + MIDDLEWARE_CALLS + ("
 # The calls listeners can follow (on/once/off): the ones that make a message, and reset.
 EVENTS = tuple(name for name in METHODS if name not in FACADE_CALLS)
 # Calls the stub answers itself (no queueing): boot, readiness, listeners, diagnostics.
-STUB_METHODS = ("load", "ready", "on", "once", "off", "debug", "user")
+# trackLink & co. (DOM helpers) bind once boot.mjs is here; the stub keeps what came before.
+STUB_METHODS = ("load", "ready", "on", "once", "off", "debug", "user", "timeout")
+DOM_METHODS = ("trackLink", "trackClick", "trackForm", "trackSubmit")
 
 # Calls on window.mixpanel that answer an object whose methods are called next, with how many
 # of their arguments identify it. In a dotted call path ("get_group.set_once") they come first:
@@ -113,8 +115,9 @@ PEER_SETTINGS: tuple[tuple[str, str, Any, str], ...] = (
     ("sessionReplayPercentage", "number", 0, "mixpanel.js record_sessions_percent (0-100); the recorder loads from this bundle, never cdn.mxpnl.com."),
 )  # fmt: skip
 SETTINGS = SEGMENT_SETTINGS + OWN_SETTINGS + PEER_SETTINGS
-# Set by the loader, not by users: where the bundle's mixpanel folder is ({"mixpanel": url/}).
-LOADER_SETTINGS = ("_bundle",)
+# Set by the loader, not by users: where the bundle's mixpanel folder is ({"mixpanel": url/}),
+# and the name of the mixpanel.js instance to init when the page has a Mixpanel of its own.
+LOADER_SETTINGS = ("_bundle", "_instance")
 # Keys Segment stores for Mixpanel that are never read in the browser: accepted silently.
 SEGMENT_ONLY_SETTINGS = ("increments", "apiKey", "secret", "apiSecret")
 
@@ -123,7 +126,7 @@ def as_json() -> dict[str, Any]:
     """Everything above, as the JSON the build writes into the bundle."""
     return {
         "methods": {name: list(args) for name, args in METHODS.items()},
-        "stubMethods": list(STUB_METHODS),
+        "stubMethods": list(STUB_METHODS + DOM_METHODS),
         "handleCalls": dict(HANDLE_CALLS),
         "storage": dict(STORAGE),
         "cookieKeys": [STORAGE[key] for key in COOKIE_KEYS],

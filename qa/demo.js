@@ -250,7 +250,7 @@
     pending = true;
     setTimeout(function () { pending = false; refreshIdentity(); }, 50);
   }
-  ['mixpanel', 'status'].forEach(function (name) { analytics.on(name, soon); });
+  ['shim:mixpanel', 'shim:status'].forEach(function (name) { analytics.on(name, soon); });
   QA.withSurface(function (surface) {
     Object.keys(surface.methods).forEach(function (name) { analytics.on(name, soon); });
   });

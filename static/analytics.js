@@ -9,7 +9,7 @@
   if (!B) return console.error(P + 'unbuilt');
   var src = (el && el.src) || location.href, S = B.storage;
   var queue = [], on = {}, chars = 0, dropped = 0, limit;
-  var consent = null, byDefault = true, kept = [], got = {}, timings = {};
+  var consent = null, byDefault = true, kept = [], got = {}, timings = {}, ov = {}, later = [], T = 300;
   var a = {__pythonMixpanel: 1, status: 'idle', error: null, timings: timings, VERSION: B.version};
 
   function safe(fn) {
@@ -40,33 +40,48 @@
   // Plain JSON for calls stored before boot.mjs (the wire codec) is here; '' if unencodable.
   function json(v) { try { return JSON.stringify(v); } catch (e) { return ''; } }
 
-  function emit(name, detail) {
+  // Listeners get analytics.js's arguments (`args`, a list); a once entry removes only itself.
+  function emit(name, args) {
     (on[name] || []).slice().forEach(function (e) {
-      if (e.once) a.off(name, e.fn);
-      try { e.fn(detail); } catch (x) { console.error(P + name + ' listener threw: ' + x); }
+      if (e.once) on[name] = on[name].filter(function (x) { return x !== e; });
+      try { e.fn.apply(a, args || []); } catch (x) { console.error(P + name + ' listener threw: ' + x); }
     });
+  }
+  // What a call returns: chainable (analytics' methods) and awaitable, settled once the call was
+  // handed to mixpanel.js or dropped (`e.done`).
+  function result(e) {
+    var r = Object.create(a), p = new Promise(function (y) { e.done = function () { y({callId: e.id, method: e.method}); }; });
+    r.then = p.then.bind(p);
+    return r;
   }
   function record(method, args, at, seen, text) {
     var list = text ? JSON.parse(text) : [].slice.call(args), size;
     if (method === 'consent' && list[0] === !!list[0]) consent = list[0];
-    var e = {id: id(), method: method, raw: list, args: text};
+    var e = {id: id(), method: method, raw: list, args: text}, r = result(e);
+    list.forEach(function (f, i) { // a callback runs once: when handed over, or after T ms
+      if (typeof f !== 'function') return;
+      var g = list[i] = function () { var h = f; f = 0; if (h) h.apply(this, arguments); };
+      setTimeout(function () { try { g(); } catch (x) { console.error(P + method + ': callback failed: ' + x); } }, T);
+    });
     e.meta = JSON.stringify({timestamp: at || Date.now(), messageId: e.id, page: page(seen)});
-    if (on.call) emit('call', {callId: e.id, method: method, args: list, meta: JSON.parse(e.meta)});
-    if (api.deliver) return api.deliver(e);
-    if (/failed|disabled/.test(a.status)) return;
+    if (on['shim:call']) emit('shim:call', [{callId: e.id, method: method, args: list, meta: JSON.parse(e.meta)}]);
+    if (api.deliver) return api.deliver(e), r;
     size = (text || json(list)).length;
-    if (queue.length >= 1e4 || chars + size > 8388608) {
-      if (!dropped++) console.warn(P + method + ': the queue before ready is full (10000 calls or 8 MB); calls beyond it are dropped');
-      return;
+    if (/failed|disabled/.test(a.status) || queue.length >= 1e4 || chars + size > 8388608) {
+      if (queue.length && !dropped++) console.warn(P + method + ': the queue before ready is full (10000 calls or 8 MB); calls beyond it are dropped');
+      return e.done(), r;
     }
     chars += size;
     queue.push(e);
+    return r;
   }
-  Object.keys(B.methods).forEach(function (m) { a[m] = safe(function () { record(m, arguments); }); });
+  Object.keys(B.methods).forEach(function (m) {
+    a[m] = safe(function () { return m == 'group' && !arguments.length ? ent(m) : record(m, arguments); });
+  });
 
   // Carry-over: each tab's queue under its own key, 1 MB in all.
   var own = S.carry + '.' + id();
-  function drop() { for (var i = queue.length; i--;) if (kept.indexOf(queue[i].id) >= 0) queue.splice(i, 1); kept = []; }
+  function drop() { for (var i = queue.length; i--;) if (kept.indexOf(queue[i].id) >= 0) queue.splice(i, 1)[0].done(); kept = []; }
   function reclaim() { try { if (get(own) === null) drop(); else localStorage.removeItem(own); } catch (e) { /* blocked */ } kept = []; }
   function persist() {
     var c = get(S.consent);
@@ -93,16 +108,18 @@
     a.error = error || null;
     if (status === 'ready') timings.ready = performance.now();
     if (error) console.error(P + error);
-    if (status !== 'ready' && queue.length) console.error(P + queue.splice(0).length + ' call(s) made before the failure were dropped');
-    emit(' ready', status = {status: status, error: a.error}); // ready(cb) callbacks
-    emit('status', status);
+    if (status !== 'ready' && queue.length) console.error(P + queue.splice(0).map(function (e) { e.done(); }).length + ' call(s) made before the failure were dropped');
+    var s = [{status: status, error: a.error}];
+    emit(' ready', s); // ready(cb) callbacks
+    if (status === 'ready') emit('ready');
+    emit('shim:status', s);
   }
   function url(key) { return B.files[key] ? new URL(B.root + B.files[key], src).href : null; }
   function grab(u) { if (!got[u]) (got[u] = fetch(u)).catch(Object); return got[u]; } // boot.mjs reads it
   var api = {
-    B: B, analytics: a, queue: queue, listeners: on, got: got, own: own, url: url,
+    B: B, analytics: a, queue: queue, listeners: on, got: got, own: own, url: url, later: later, ov: ov,
     settle: settle, emit: emit, page: page, id: id, reclaim: reclaim, dropped: function () { return dropped; },
-    status: function () { return a.status; },
+    status: function () { return a.status; }, timeout: function () { return T; },
   };
 
   // load(settings, options), or load(writeKey, options) (Segment's form: the settings baked in
@@ -151,21 +168,41 @@
     else if (/ready|failed|disabled/.test(a.status)) setTimeout(function () { cb({status: a.status, error: a.error}); });
     else a.on(' ready', cb, 1);
   });
-  a.on = function (name, fn, once) { (on[name] = on[name] || []).push({fn: fn, once: once}); return a; };
+  a.on = safe(function (name, fn, once) {
+    if (typeof fn !== 'function') return console.error(P + 'on: listener must be a function');
+    (on[name] = on[name] || []).push({fn: fn, once: once});
+  });
   a.once = function (name, fn) { return a.on(name, fn, 1); };
-  a.off = function (name, fn) { on[name] = (on[name] || []).filter(function (e) { return e.fn !== fn; }); return a; };
+  a.off = function (name, fn) { on[name] = (on[name] || []).filter(function (e) { return fn && e.fn !== fn; }); return a; };
   a.debug = function (x) { api.debug = x !== false; return a; };
-  a.user = function () { // stored values; once live, the ones Python knows
-    function read(k) {
-      var m = d.cookie.match('(?:^|; )' + (k = S[k]) + '=([^;]*)');
-      try { return api.user ? api.user(k) : JSON.parse(m ? decodeURIComponent(m[1]) : get(k)); } catch (e) { /* null */ }
-    }
-    return {
-      id: function () { return read('user_id'); },
-      anonymousId: function () { return read('anonymous_id'); },
-      traits: function () { return read('user_traits') || {}; },
-    };
-  };
+  a.timeout = safe(function (ms) { if (ms >= 0) T = ms; else console.error(P + 'timeout: takes a number of ms >= 0'); });
+  // analytics.user() / group(): getters and setters. A setter is a queued call (Python applies
+  // it in order); until ready its value is read here at once (`ov`), else the stored one.
+  function ent(who) {
+    var o = {};
+    ['id', 'traits', 'anonymousId', 'logout'].forEach(function (k) {
+      if (who == 'user' || k == 'id' || k == 'traits') o[k] = safe(function (v) {
+        var n = who + k, m, c, live = api.entity;
+        if (arguments.length || k == 'logout') {
+          record('entity', [who, k, v]);
+          if (!live) k == 'logout' ? (ov.userid = null, ov.usertraits = {}) : ov[n] = v;
+          return null;
+        }
+        if (live) return live(who)[k];
+        if (n in ov) return ov[n];
+        c = S[k == 'anonymousId' ? 'anonymous_id' : who + '_' + (k == 'id' ? 'id' : 'traits')];
+        m = d.cookie.match('(?:^|; )' + c + '=([^;]*)');
+        try { m = JSON.parse(m ? decodeURIComponent(m[1]) : get(c)); } catch (e) { m = null; }
+        return k == 'traits' ? m || {} : m;
+      });
+    });
+    return o;
+  }
+  a.user = function () { return ent('user'); };
+  // trackLink & co.: bound by boot.mjs (api.dom); until it is here, kept in `later`.
+  B.stubMethods.forEach(function (m) {
+    if (!a[m]) a[m] = safe(function () { api.dom ? api.dom(m, arguments) : later.push([m, arguments]); });
+  });
 
   // Calls made on a snippet array, in order: ours (snippet.js notes time `t` and page `p`) or
   // Segment's (4.x/5.x: 5.x appends its buffered page context {__t: 'bpc', c, p, u, s, t, r};

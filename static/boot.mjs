@@ -8,7 +8,9 @@
  *   B             the bundle object (root, files, methods, storage, cookieKeys)
  *   settings      what load() got;  options  load()'s options;  analytics  window.analytics
  *   queue         calls not yet delivered: {id, method, raw (the arguments) | args (wire JSON), meta}
- *   listeners     on/once/off registrations by event;  emit(name, detail)
+ *   listeners     on/once/off registrations by event;  emit(name, args) (args: a list)
+ *   later         [method, arguments] of trackLink & co. made before this module was here
+ *   ov            user()/group() values set before ready ({userid: ...})
  *   got           url -> Promise<Response> the stub fetched before the load event (read once)
  *   url(key)      absolute URL of B.files[key] or null;  page() page context;  id() a new id
  *   status(), settle(status, error), dropped() calls past the queue bound
@@ -23,6 +25,13 @@
  *   encode(args) wire JSON for carry-over, deliver(entry) once live, user(key), visible(),
  *   debug (by analytics.debug), callbacks, current (the call being delivered), py (Python's
  *   dispatch), held (wire args of calls waiting behind a middleware: callbacks kept).
+ *   entity(who) (Python's
+ *   user()/group() values), dom(method, args) (trackLink & co.), named (mixpanel.js instance
+ *   name when the page has a Mixpanel of its own), visible(), debug (by analytics.debug),
+ *   callbacks, current (the call being delivered).
+ * Events emitted here: 'shim:mixpanel' ({method, args, callId}: a mixpanel.js call),
+ * 'shim:delivered' ({callId, method}: a call handed to Python), 'initialize' (settings,
+ * options); the analytics.js call events come from Python (host.emit).
  */
 const P = '[analytics] ';
 const MARK = '\u0000';
@@ -30,6 +39,8 @@ const PROBE_WAIT_MS = 5000;
 const FIVE_DAYS_MS = 5 * 864e5;
 const TIMED = ['track', 'page', 'screen']; // Mixpanel's /track refuses these when > 5 days old
 const realFetch = window.fetch.bind(window);
+const INSTANCE = 'analytics'; // our mixpanel.js instance on a page with a Mixpanel of its own
+const NAVIGATION_WAIT_MS = 300; // trackLink / trackForm: at most this long before navigating
 
 // -- wire JSON -> JS (Python to mixpanel.js and page callbacks) --------------------------------
 function revive(key, value) {
@@ -92,8 +103,6 @@ const CALLBACK_TAG = /\{"\\u0000":"fn","v":(\d+)\}/g;
 // or raw) occurs: otherwise the reviver would change nothing and JSON.parse goes without it.
 const parseWire = (text) => (text.includes('\\u0000') || text.includes(MARK) ? JSON.parse(text, revive) : JSON.parse(text));
 
-function detail(e) { return {callId: e.id, method: e.method, args: JSON.parse(e.args), meta: JSON.parse(e.meta)}; }
-
 function forget(api, args) { for (const m of args.matchAll(CALLBACK_TAG)) delete api.callbacks[m[1]]; }
 
 function deliverWith(api, dispatch) {
@@ -114,7 +123,8 @@ function deliverWith(api, dispatch) {
       else if (kept !== 'kept') forget(api, e.args);
     }
     if (api.debug) console.log(P + e.method, e.args);
-    if (api.listeners[e.method]) api.emit(e.method, detail(e));
+    if (e.done) e.done(); // the call's promise (analytics.track(...).then)
+    api.emit('shim:delivered', [{callId: e.id, method: e.method}]);
   };
 }
 
@@ -157,8 +167,25 @@ export function chooseRuntime(settings, api) {
 }
 
 // -- host functions Python calls (integration/bridge.py's typed host protocol) ---------------
+// The `cookie` load option ({domain, maxage (ms), secure, sameSite}, as analytics.js) as the
+// attributes of the ajs_* cookies; a bad field: one console line, its default kept.
+export function cookieAttributes(option) {
+  let scope = '; path=/', age = 31536000, same = 'Lax', secure = false;
+  const bad = (what) => console.error(P + 'load: options.cookie.' + what + '; its default is used');
+  if (option !== undefined && option !== null && typeof option !== 'object') bad('must be an object');
+  else if (option) {
+    const {domain, maxage, sameSite} = option;
+    if (domain != null) typeof domain === 'string' && /^[\w.-]+$/.test(domain) ? scope += '; domain=' + domain : bad('domain must be a host name');
+    if (maxage != null) Number.isFinite(maxage) && maxage >= 0 ? age = Math.round(maxage / 1000) : bad('maxage must be a number of milliseconds');
+    if (sameSite != null) /^(lax|strict|none)$/i.test(sameSite) ? same = sameSite : bad('sameSite must be Lax, Strict or None');
+    secure = !!option.secure || /^none$/i.test(same); // SameSite=None is refused without Secure
+  }
+  return {set: `${scope}; max-age=${age}; SameSite=${same}` + (secure ? '; Secure' : ''), remove: scope + '; max-age=0'};
+}
+
 function makeHost(api) {
   const cookieKeys = new Set(api.B.cookieKeys);
+  const cookie = cookieAttributes(api.options.cookie);
   const readCookie = (name) => {
     for (const part of document.cookie ? document.cookie.split('; ') : []) {
       const eq = part.indexOf('=');
@@ -167,7 +194,8 @@ function makeHost(api) {
     return null;
   };
   const target = (path, args) => {
-    const mp = window.mixpanel;
+    let mp = window.mixpanel;
+    if (api.named && path !== 'init') mp = mp[api.named]; // init(token, config, name) makes it
     const parts = path.split('.');
     if (parts[0] === 'get_group') return [mp.get_group(args.shift(), args.shift()), parts[1]];
     let self = mp;
@@ -179,14 +207,18 @@ function makeHost(api) {
       const args = parseWire(argsJson);
       const shown = args.slice(); // get_group's key and id are taken off args below
       const [self, name] = target(path, args);
+      // A getter a snippet stub lacks (the page's Mixpanel not loaded yet) answers null.
+      if (path.startsWith('get_') && typeof self[name] !== 'function') return 'null';
       const result = self[name](...args);
-      api.emit('mixpanel', {method: path, args: shown, callId: api.current});
+      api.emit('shim:mixpanel', [{method: path, args: shown, callId: api.current}]);
       return path.startsWith('get_') ? JSON.stringify(result === undefined ? null : result) : 'null';
     },
     invoke(id, argsJson) {
       const fn = api.callbacks[id];
       if (fn) fn(...JSON.parse(argsJson, revive));
     },
+    emit(event, argsJson) { api.emit(event, JSON.parse(argsJson, revive)); },
+    listens(event) { return !!(api.listeners[event] && api.listeners[event].length); },
     log(level, text) { (console[level] || console.log).call(console, text); },
     storageGet(key) { // an id analytics.js kept in localStorage (no cookies then) is read too
       const kept = cookieKeys.has(key) ? readCookie(key) : null;
@@ -195,13 +227,13 @@ function makeHost(api) {
     },
     storageSet(key, value) {
       if (cookieKeys.has(key)) {
-        document.cookie = `${key}=${encodeURIComponent(value)}; path=/; max-age=31536000; SameSite=Lax`;
+        document.cookie = `${key}=${encodeURIComponent(value)}` + cookie.set;
       } else {
         try { localStorage.setItem(key, value); } catch (e) { /* full or blocked */ }
       }
     },
     storageRemove(key) { // a cookie key's localStorage copy (see storageGet) goes too
-      if (cookieKeys.has(key)) document.cookie = `${key}=; path=/; max-age=0`;
+      if (cookieKeys.has(key)) document.cookie = `${key}=` + cookie.remove;
       try { localStorage.removeItem(key); } catch (e) { /* blocked */ }
     },
     pageContext() { return JSON.stringify(api.page()); },
@@ -425,7 +457,11 @@ async function phase(api, u, work) { // an import or start-up step: in flight, t
 
 // -- mixpanel.js ----------------------------------------------------------------------------------
 async function loadMixpanel(api) {
-  if (window.mixpanel && window.mixpanel.__loaded) return;
+  const own = window.mixpanel;
+  if (own && (own.__loaded || own.__SV)) { // the page's mixpanel.js or Mixpanel's snippet stub
+    api.named = api.settings._instance = INSTANCE; // driven by name; window.mixpanel untouched
+    return;
+  }
   const u = api.url('mixpanel');
   await load(api, u); // the script below is then answered by the HTTP cache
   // mixpanel.min.js only attaches itself to Mixpanel's snippet stub: an array with __SV.
@@ -474,9 +510,9 @@ function takeCarried(api) { // -> entries from other tabs' keys, removed from st
 }
 
 function live(api, dispatch) {
-  const names = {[api.B.storage.user_id]: 'id', [api.B.storage.anonymous_id]: 'anonymousId', [api.B.storage.user_traits]: 'traits'};
-  // Python answers analytics.user() now (it also knows an identity kept in memory without consent).
-  api.user = (key) => JSON.parse(dispatch('user', '[]', '{}'))[names[key]];
+  // Python answers analytics.user() / group() now (it also knows an identity kept in memory
+  // without consent); the values set before ready were queued calls, applied in order below.
+  api.entity = (who) => JSON.parse(dispatch('entity', JSON.stringify([who]), '{}'));
   api.py = dispatch; // host.timer and middleware Promises call back into Python
   api.deliver = deliverWith(api, dispatch);
   // Once live, register(...plugins) answers the Promise of its plugins' loads (the stub's
@@ -490,7 +526,9 @@ function live(api, dispatch) {
     }
   };
   api.queue.splice(0).forEach(api.deliver);
+  for (const k of Object.keys(api.ov)) delete api.ov[k];
   if (api.dropped()) console.warn(P + api.dropped() + ' call(s) beyond the queue bound were dropped');
+  api.emit('initialize', [api.settings, api.options]);
   api.settle('ready');
 }
 
@@ -509,6 +547,56 @@ async function bootPyScript(api, host, {loadMixpanel}) {
   return start(host, JSON.stringify(api.settings));
 }
 
+// -- trackLink / trackForm (analytics.js's DOM helpers) ---------------------------------------
+function elementsOf(x) { // one element, an array, a NodeList/HTMLCollection or a jQuery object
+  if (x instanceof Element) return [x];
+  if (x && typeof x.toArray === 'function') x = x.toArray();
+  if (!x || typeof x !== 'object' || typeof x.length !== 'number') return null;
+  const list = Array.from(x);
+  return list.every((el) => el instanceof Element) ? list : null;
+}
+
+// Navigate (or submit) once the event was handed to mixpanel.js, at most NAVIGATION_WAIT_MS
+// later; before ready it is queued (and carried to the next page), so at once.
+function afterTracked(api, sent, go) {
+  let gone = false;
+  const once = () => { if (!gone) { gone = true; go(); } };
+  if (!api.deliver) return setTimeout(once);
+  sent.then(once);
+  setTimeout(once, NAVIGATION_WAIT_MS);
+}
+
+function domHelpers(api) {
+  const a = api.analytics;
+  const value = (v, el) => (typeof v === 'function' ? v(el) : v);
+  return (method, args) => {
+    const form = method === 'trackForm' || method === 'trackSubmit';
+    const [targets, event, properties] = args;
+    const els = elementsOf(targets);
+    if (!els) return console.error(P + `${method}: ${form ? 'forms' : 'links'} must be an element, an array, a NodeList or a jQuery object; nothing bound`);
+    if (typeof event !== 'string' && typeof event !== 'function') return console.error(P + `${method}: event must be a string or a function of the element; nothing bound`);
+    for (const el of els) {
+      el.addEventListener(form ? 'submit' : 'click', (ev) => {
+        let sent;
+        try {
+          sent = a.track(value(event, el), value(properties, el));
+        } catch (err) {
+          return console.error(P + `${method}: the event or properties function threw: ${message(err)}`);
+        }
+        if (form) {
+          ev.preventDefault();
+          return afterTracked(api, sent, () => HTMLFormElement.prototype.submit.call(el));
+        }
+        const href = el.getAttribute('href') || el.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || el.getAttribute('xlink:href');
+        const newTab = el.getAttribute('target') === '_blank' || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.button === 1;
+        if (!href || newTab || ev.defaultPrevented) return;
+        ev.preventDefault();
+        afterTracked(api, sent, () => { window.location.href = href; });
+      });
+    }
+  };
+}
+
 // -- start ----------------------------------------------------------------------------------------
 export async function start(api) {
   const a = api.analytics;
@@ -523,6 +611,10 @@ export async function start(api) {
     return api.settle('failed', 'could not start: ' + message(err));
   }
   const choice = chooseRuntime(api.settings, api);
+  api.dom = domHelpers(api);
+  api.later.splice(0).forEach(([m, args]) => api.dom(m, args));
+  const mixpanelFile = api.url('mixpanel'); // session replay's recorder from our own origin
+  if (mixpanelFile && api.settings && typeof api.settings === 'object') api.settings._bundle = {mixpanel: new URL('.', mixpanelFile).href};
   a.runtime = choice;
   const unwrap = wrapFetch(api, ourUrls(api));
   const unwatch = watchStalls(api, limit);

@@ -85,11 +85,9 @@ def make_dispatch(
                 held[0] = False
                 host.release()
             return None
-        if method == "user":  # analytics.user() in page JS: what this page knows, as JSON
-            user = analytics.user()
-            return json.dumps(
-                {"id": user.id(), "anonymousId": user.anonymous_id(), "traits": user.traits()}
-            )
+        if method == "entity":  # analytics.user() / group() in page JS: [who, op, value]
+            args, _ = wire.decode(args_json)
+            return json.dumps(analytics.entity(*(args if isinstance(args, list) else [])))
         try:
             args, problems = wire.decode(args_json, invoke)
             meta, _ = wire.decode(meta_json)
@@ -110,6 +108,11 @@ def make_dispatch(
     return dispatch
 
 
+def _forward(host: Host, event: str, args: tuple[object, ...]) -> None:
+    if host.listens(event):  # the arguments are encoded only for an event the page listens to
+        host.emit(event, wire.encode(list(args)))
+
+
 def start(host: Host, settings_json: str) -> Callable[[str, str, str], str | None]:
     """Build the integration against the page's mixpanel.js; return the dispatch function."""
     settings, _ = wire.decode(settings_json)
@@ -127,6 +130,8 @@ def start(host: Host, settings_json: str) -> Callable[[str, str, str], str | Non
         lower=None if jsvalues.FULL_LOWER else lambda text: str(host.lower(text)),
         scheduler=glue,
         timeout_ms=lambda: float(host.callbackTimeout()),
+        # the page's on/once/off listeners hear Python's events (analytics.js's arguments)
+        forward=lambda event, args: _forward(host, event, args),
     )
     install(analytics)
     return make_dispatch(analytics, host, glue)

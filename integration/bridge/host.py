@@ -11,6 +11,11 @@ cross as themselves. The functions, by name (the loader must provide every one):
     Answers the result as JSON for getters (``get_*``), else ``"null"``.
 ``invoke(fn_id, args_json)``
     Run the page callback registered under `fn_id` (a wire ``fn`` tag) with the arguments.
+``emit(event, args_json)``
+    Tell the page's on/once/off listeners of `event` (a call event, ``invoke`` or ``reset``),
+    with analytics.js's listener arguments: Python's events are the only source of them.
+``listens(event)``
+    Whether the page has a listener for `event` (so Python encodes arguments only then).
 ``log(level, message)``
     One browser console line; `level` is ``log``, ``info``, ``warn`` or ``error``.
 ``storageGet(key)`` / ``storageSet(key, value)`` / ``storageRemove(key)``
@@ -63,6 +68,8 @@ if TYPE_CHECKING:
     class Host(Protocol):
         def call(self, path: str, args_json: str) -> str: ...
         def invoke(self, fn_id: int, args_json: str) -> None: ...
+        def emit(self, event: str, args_json: str) -> None: ...
+        def listens(self, event: str) -> bool: ...
         def log(self, level: str, message: str) -> None: ...
         def storageGet(self, key: str) -> str: ...  # noqa: N802  (JavaScript's names)
         def storageSet(self, key: str, value: str) -> None: ...  # noqa: N802

@@ -68,7 +68,10 @@ class MixpanelDestination:
     def _initialise(self) -> bool:
         config = settings.init_config(self.options, self.report.console.warn)
         try:
-            self.calls.send("init", self.options["token"], config)
+            # A page with a Mixpanel of its own: a named instance, the page's left as it is.
+            name = self.options["_instance"]
+            named = (name,) if name else ()
+            self.calls.send("init", self.options["token"], config, *named)
             self.calls.send("register", MP_LIB)
         except Exception as exc:  # a JS error from mixpanel.js arrives as any Exception
             self.report.error("Mixpanel", f"mixpanel.init failed ({exc}); disabled")

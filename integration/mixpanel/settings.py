@@ -35,7 +35,6 @@ KINDS: dict[str, str] = {row[0]: row[1] for row in surface.SETTINGS}
 # Peers' options, under RudderStack's Mixpanel setting names (issue 12); defaults change nothing.
 PEER_DEFAULTS: dict[str, Any] = {row[0]: row[2] for row in surface.PEER_SETTINGS}
 LOADER_DEFAULTS: dict[str, Any] = dict.fromkeys(surface.LOADER_SETTINGS)
-RECORDER_FILE = "mixpanel-recorder.min.js"  # mixpanel-browser's dist/, copied into the bundle
 PLACEHOLDERS = ("category", "name")
 # Stored by Segment but never read in the browser: accepted silently, never passed on.
 IGNORED = surface.SEGMENT_ONLY_SETTINGS
@@ -206,6 +205,16 @@ def _bundle(value: Any) -> Any:
     raise ValueError('{"mixpanel": an absolute URL ending in "/"}')
 
 
+_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
+
+
+def _instance(value: Any) -> Any:
+    ok = isinstance(value, str) and 0 < len(value) <= 64  # MicroPython's str has no isalnum
+    if ok and isinstance(value, str) and all(c in _NAME_CHARS for c in value):
+        return value
+    raise ValueError("a name of letters, digits and _")
+
+
 _PEER_CHECKS: dict[str, Callable[[Any], Any]] = {
     "setOnceProperties": _names("property"),
     "identityMergeApi": _choice("original", "simplified"),
@@ -222,6 +231,7 @@ _PEER_CHECKS: dict[str, Callable[[Any], Any]] = {
     "crossSiteCookie": _bool,
     "sessionReplayPercentage": _percent,
     "_bundle": _bundle,
+    "_instance": _instance,
 }
 
 
@@ -324,7 +334,11 @@ def _replay(config: dict[str, Any], options: dict[str, Any], warn: Callable[[str
     if not on or config.get("recorder_src") or config.get("lib_base_path"):
         return  # the page chose where mixpanel.js's lazy bundles come from
     if options["_bundle"]:
-        config["recorder_src"] = options["_bundle"] + RECORDER_FILE
+        # mixpanel.js loads its recorder (a content-hashed name of its own build, e.g.
+        # mixpanel-recorder-<hash>.min.js) and its other lazy bundles from lib_base_path: the
+        # bundle's mixpanel folder on our origin. recorder_src is left to mixpanel.js, which
+        # knows that name; we do not.
+        config.setdefault("lib_base_path", options["_bundle"])
         return
     config["record_sessions_percent"] = 0
     warn(

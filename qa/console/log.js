@@ -69,11 +69,11 @@
     };
   });
 
-  analytics.on('call', function (d) {
+  analytics.on('shim:call', function (d) {
     counts.calls++;
     newEntry(d.callId, d.method, QA.plain(d.args), d.meta);
   });
-  analytics.on('mixpanel', function (d) {
+  analytics.on('shim:mixpanel', function (d) {
     counts.mixpanel++;
     var e = (d.callId && byId[d.callId]) || startup;
     if (e === startup) takeLines(startup);
@@ -91,14 +91,12 @@
     e.filtered = e.filtered || d.filtered === true;
     touch(e);
   }
+  analytics.on('shim:delivered', delivered); // {callId, method}: a call handed to Python
   QA.withSurface(function (s) {
     TYPES = Object.keys(s.methods).concat(['start-up']);
-    TYPES.forEach(function (method) {
-      if (method !== 'start-up') analytics.on(method, delivered);
-    });
     buildFilters();
   });
-  analytics.on('status', function () { takeLines(startup); });
+  analytics.on('shim:status', function () { takeLines(startup); });
 
   // -- the collector --------------------------------------------------------------------------
   function tokenOf(p) {

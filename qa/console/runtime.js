@@ -221,7 +221,7 @@
   });
   showRuntime();
   showBoot();
-  analytics.on('status', refresh);
+  analytics.on('shim:status', refresh);
   window.addEventListener('load', refresh);
   var poll = setInterval(function () {
     refresh();

@@ -128,7 +128,7 @@ window.addEventListener('load', function () {{ window.__loadAt = performance.now
 </script>
 {loader}
 <script>
-analytics.on('mixpanel', function (c) {{ window.__log.push(c); }});
+analytics.on('shim:mixpanel', function (c) {{ window.__log.push(c); }});
 analytics.ready(function (s) {{ window.__readyAt = performance.now(); window.__status = s; }});
 {before_load}
 analytics.load(Object.assign({base}, {settings}), {load_options});
@@ -136,6 +136,11 @@ analytics.load(Object.assign({base}, {settings}), {load_options});
 </script>
 </head><body><h1>{title}</h1>{body}</body></html>
 """
+
+
+def chainable(call: str) -> str:
+    """A page expression: true when `call` returns analytics.js's chainable, awaitable value."""
+    return f"() => (r => typeof r.then === 'function' && typeof r.identify === 'function')({call})"
 
 
 class TestPage:

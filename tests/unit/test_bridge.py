@@ -19,6 +19,7 @@ class FakeHost:
         self.stored: dict[str, str] = dict(stored or {})
         self.reads: list[str] = []
         self.ids = iter(range(1, 1000))
+        self.emitted: list[tuple[str, list[Any]]] = []
 
     def call(self, path: str, args_json: str) -> str:
         args, _ = wire.decode(args_json)
@@ -27,6 +28,12 @@ class FakeHost:
 
     def invoke(self, fn_id: int, args_json: str) -> None:
         self.calls.append((f"invoke {fn_id}", json.loads(args_json)))
+
+    def listens(self, event: str) -> bool:
+        return event != "page"
+
+    def emit(self, event: str, args_json: str) -> None:
+        self.emitted.append((event, wire.decode(args_json)[0]))
 
     def log(self, level: str, message: str) -> None:
         self.lines.append((level, message))

@@ -13,7 +13,7 @@ import pytest
 from integration.analytics import Analytics
 from integration.identity import MemoryStorage
 from integration.mixpanel import MixpanelDestination
-from integration.mixpanel.settings import PEER_DEFAULTS, RECORDER_FILE, init_config, read_settings
+from integration.mixpanel.settings import PEER_DEFAULTS, init_config, read_settings
 from tests.fakes import RecordingConsole, RecordingMixpanel
 
 BUNDLE = {"mixpanel": "https://shop.test/analytics/mixpanel-2.83.0-abcd1234/"}
@@ -269,14 +269,13 @@ def test_cookie_settings_become_mixpanel_init_options() -> None:
 def test_session_replay_percentage_loads_the_recorder_from_our_origin() -> None:
     cfg, console = config(sessionReplayPercentage=25, _bundle=BUNDLE)
     assert cfg["record_sessions_percent"] == 25
-    assert cfg["recorder_src"] == BUNDLE["mixpanel"] + "mixpanel-recorder.min.js"
-    assert RECORDER_FILE == "mixpanel-recorder.min.js"
+    assert cfg["lib_base_path"] == BUNDLE["mixpanel"] and "recorder_src" not in cfg
     assert console.lines == []
 
 
 def test_replay_turned_on_in_mixpanel_config_also_gets_our_recorder() -> None:
     cfg, _ = config(mixpanelConfig={"record_sessions_percent": 100}, _bundle=BUNDLE)
-    assert cfg["recorder_src"].startswith("https://shop.test/")
+    assert cfg["lib_base_path"].startswith("https://shop.test/")
     cfg, _ = config(
         mixpanelConfig={"record_sessions_percent": 100, "recorder_src": "/mine.js"}, _bundle=BUNDLE
     )

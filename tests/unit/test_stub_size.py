@@ -1,5 +1,8 @@
 """The synchronous loader a page includes (static/analytics.js, with the bundle object the build
-puts in) stays within 4096 bytes gzipped (issue 10; the goal is 2 KB)."""
+puts in) stays within 4096 bytes gzipped (issue 10; the goal is 2 KB). The build minifies it
+with terser (node_modules): tests/browser/test_stub_size.py measures that output against the
+4096 B limit; here, without node_modules, the readable source is held to a looser bound so it
+cannot grow unnoticed."""
 
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ from integration import surface
 
 STUB = Path(__file__).resolve().parents[2] / "static" / "analytics.js"
 MARK = "/*@BUNDLE@*/null"
-LIMIT = 4096
+LIMIT = 4096  # the built, minified loader (tests/browser/test_stub_size.py)
+SOURCE_LIMIT = 5632  # the readable source with its bundle object
 
 
 def bundle() -> dict[str, object]:
@@ -66,13 +70,15 @@ def test_the_built_stub_is_still_valid_javascript(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr.decode()
 
 
-def test_the_stub_with_its_bundle_object_is_at_most_4096_bytes_gzipped() -> None:
+def test_the_stub_source_with_its_bundle_object_stays_within_its_bound() -> None:
     size = len(gzip.compress(built_stub(), compresslevel=9, mtime=0))
-    print(f"\nstatic/analytics.js with the bundle object: {size} bytes gzipped")
-    assert size <= LIMIT, size
+    print(f"\nstatic/analytics.js (source) with the bundle object: {size} bytes gzipped")
+    assert size <= SOURCE_LIMIT, size
 
 
 def test_the_stub_keeps_no_method_list_of_its_own() -> None:
     text = STUB.read_text(encoding="utf-8")  # it makes its methods from the bundle's surface
     spelled = [name for name in surface.METHODS if f"'{name}'" in text or f'"{name}"' in text]
-    assert spelled == ["consent"], spelled  # only consent, which the stub reads for carry-over
+    # consent, which the stub reads for carry-over; group, whose no-argument form answers the
+    # group entity (analytics.group().id()) instead of queueing a call
+    assert spelled == ["group", "consent"], spelled
