@@ -318,8 +318,8 @@ def contract(
         "version": project_version(),
         "root": root,
         # The stub needs only the queued calls' names (it is held to 4096 B gzipped); their
-        # argument order is in the bundle's surface file.
-        "methods": dict.fromkeys(surface["methods"], 1),
+        # argument order is in the bundle's surface file. 2: the call takes a callback.
+        "methods": {m: 2 if "callback" in a else 1 for m, a in surface["methods"].items()},
         "stubMethods": surface["stubMethods"],
         "storage": surface["storage"],
         "cookieKeys": surface["cookieKeys"],

@@ -59,7 +59,7 @@
     if (method === 'consent' && list[0] === !!list[0]) consent = list[0];
     var e = {id: id(), method: method, raw: list, args: text}, r = result(e);
     list.forEach(function (f, i) { // a callback runs once: when handed over, or after T ms
-      if (typeof f !== 'function') return;
+      if (typeof f !== 'function' || B.methods[method] < 2) return; // middleware is no callback
       var g = list[i] = function () { var h = f; f = 0; if (h) h.apply(this, arguments); };
       setTimeout(function () { try { g(); } catch (x) { console.error(P + method + ': callback failed: ' + x); } }, T);
     });
