@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import BOTH
+from tests.browser.conftest import BOTH, PYODIDE
 
 pytestmark = pytest.mark.runtimes(*BOTH)
 
@@ -390,6 +390,9 @@ def _check_props(
     return fails
 
 
+# Pyodide only for now: on MicroPython the table (1 MB strings, 10 000-item lists, run twice)
+# is not ready within the 90 s boot wait; its json module takes seconds per MB (conftest's list).
+@pytest.mark.runtimes(PYODIDE)
 def test_hostile_input_is_sanitized_or_dropped_with_a_line_and_the_next_call_works(
     tp: Any, collector: Any
 ) -> None:
