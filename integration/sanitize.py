@@ -46,9 +46,18 @@ def sanitize(value: Any, payload: str = "payload") -> tuple[Any, list[str]]:
     return walker.clean(value, "", 0), walker.problems
 
 
+_ASTRAL_LEADS = tuple(bytes([lead]) for lead in range(0xF0, 0xF5))
+
+
 def utf16_length(text: str) -> int:
-    """String length as JavaScript counts it (astral characters count twice)."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    """String length as JavaScript counts it (astral characters count twice).
+
+    Counted in the UTF-8 bytes, where each astral character starts with a byte 0xF0-0xF4:
+    bytes.count runs at C speed on MicroPython too (a loop over the characters takes seconds
+    there for a 1 MB string). "surrogatepass" keeps a lone surrogate (1 unit) encodable.
+    """
+    data = text.encode("utf-8", "surrogatepass")
+    return len(text) + sum(data.count(lead) for lead in _ASTRAL_LEADS)
 
 
 def _join(path: str, key: Any) -> str:
@@ -77,14 +86,11 @@ class _Walker:
         if isinstance(value, float) and not math.isfinite(value):
             self.report(path, f"is {_number_name(value)}; sent as null")
             return None
-        # len * 2 bounds the UTF-16 length: short strings need no count
-        if (
-            isinstance(value, str)
-            and len(value) * 2 > MAX_STRING
-            and utf16_length(value) > MAX_STRING
-        ):
+        if isinstance(value, str) and len(value) > MAX_STRING // 2:
             length = utf16_length(value)
-            self.report(path, f"is {length} characters long; mixpanel.js cuts it to {MAX_STRING}")
+            if length > MAX_STRING:
+                cut = f"mixpanel.js cuts it to {MAX_STRING}"
+                self.report(path, f"is {length} characters long; {cut}")
         return value
 
     def _container(self, value: Any, path: str, depth: int) -> Any:
@@ -105,9 +111,6 @@ class _Walker:
     def _dict(self, value: dict[Any, Any], path: str, depth: int) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
         for key, item in value.items():
-            if _plain(item) and key not in _WATCHED_KEYS:  # nothing to report: no path needed
-                out[key] = item
-                continue
             here = _join(path, key)
             if is_function(item):
                 self.report(here, "is a function; dropped")
@@ -138,9 +141,6 @@ class _Walker:
     def _list(self, value: list[Any] | tuple[Any, ...], path: str, depth: int) -> list[Any]:
         out: list[Any] = []
         for index, item in enumerate(value):
-            if _plain(item):  # nothing to report: no path needed
-                out.append(item)
-                continue
             here = f"{path}[{index}]"
             if is_function(item):
                 self.report(here, "is a function; sent as null")
@@ -148,22 +148,6 @@ class _Walker:
             else:
                 out.append(self.clean(item, here, depth + 1))
         return out
-
-
-_WATCHED_KEYS = ("bucket", LENGTH_KEY, PROTO_KEY)
-_SHORT = MAX_STRING // 2  # a string of at most this many characters cannot be too long
-
-
-def _plain(value: Any) -> bool:
-    """A leaf `clean` passes through without a word (so its path is never needed)."""
-    kind = type(value)
-    return (
-        value is None
-        or kind is bool
-        or kind is int
-        or (kind is str and len(value) <= _SHORT)
-        or (kind is float and math.isfinite(value))
-    )
 
 
 def is_function(value: Any) -> bool:

@@ -3,10 +3,46 @@
 Every page includes the loader from the bundle the dev server builds, at LOADER_URL (the
 README's tag); the inline snippet finds it there by its default SRC.
 
-Pyodide's cold boot costs seconds per new page, so the tests share one page per module and
-navigate it again (the renderer reuses the compiled wasm). Each test page is served on the same
-origin through Playwright routing, so no test page file needs to exist. Every request any page
-makes is recorded; a test fails if one leaves the server's origin.
+Pyodide's cold boot costs seconds per new page, so the tests share one page per (module, runtime)
+and navigate it again (the renderer reuses the compiled wasm). Each test page is served on the
+same origin through Playwright routing, so no test page file needs to exist. Every request any
+page makes is recorded; a test fails if one leaves the server's origin.
+
+Runtimes (issue 10 section 1). A module opts in with ``pytestmark = pytest.mark.runtimes(*BOTH)``:
+each of its tests that uses ``tp`` (or ``runtime``) then runs once per runtime, its pages built
+with ``settings.runtime`` set to it (a test's own ``settings`` still win). The parameter is
+module-scoped, so a module runs all its MicroPython tests, then all its Pyodide ones, each group
+on its own shared page. ``DEFAULT`` is the README's install: no ``runtime`` in the settings (auto,
+so MicroPython) and no load options. A module that does not opt in keeps runtime 'pyodide'
+(DEFAULT_SETTINGS); a test that parametrizes ``runtime`` itself keeps its own values.
+
+Nothing waits a fixed time to see that nothing more arrives: ``collector.wait_quiet()`` and
+``tp.wait_console_quiet()`` poll until nothing new came for a short window (bounded).
+
+Browser tests that run on one runtime only, and why (``@pytest.mark.runtimes(<one>)``, or a
+module that does not opt in):
+
+- test_foundation: the three snapshot tests (restore, without, a failing snapshot): the memory
+  snapshot is Pyodide's. The demo-page test: the QA console at / boots with its own settings
+  (the loader's default), and test_console covers its runtime switch.
+- test_failures: the missing-file cases name Pyodide's files (pyodide-*/, its stdlib zip);
+  MicroPython's missing files are test_micropython's. The stalled file is Pyodide's wasm
+  (MicroPython's: test_boot).
+- Not yet on MicroPython, a product limit (open): test_hostile's case table and test_failures'
+  queue bounded in size. MicroPython's json module (the wire codec, both ways) costs seconds per
+  MB of payload (about 3 us a character here), so a page whose queue holds 1-3 MB strings is not
+  ready within the 90 s boot wait. The emoji test of test_hostile runs on both.
+- test_micropython: MicroPython itself (its boot object, the precompiled .mpy package and the
+  fallback to the .py package, its missing files); its wire tests and the behaviour corpus run
+  on both.
+- test_mobile: Pyodide on the mobile profile (MicroPython's cold mobile visit is test_boot's).
+- test_boot: the loader's boot, on MicroPython: 'auto' and the default pick it; the trickle is
+  sized for MicroPython's bytes (Pyodide's slow boot is test_mobile's); the stalled file is
+  MicroPython's wasm (Pyodide's is test_failures'); the carry-over tests hold boot.mjs, so no
+  runtime runs before the next page, whose replay is the one test_api checks on both.
+- test_console: the QA console picks its runtime itself (its runtime panel and switch are
+  tests of their own).
+- test_deploy parametrizes both runtimes itself; test_bench_smoke runs the benchmark's pages.
 """
 
 from __future__ import annotations
@@ -31,8 +67,35 @@ ARGS = chromium.ARGS
 BOOT_TIMEOUT_MS = 90_000
 LOADER_URL = "/analytics/analytics.js"  # the bundle's loader, as the README's tag names it
 BLANK_URL = "/qa/blank.html"
+MICROPYTHON, PYODIDE = "micropython", "pyodide"
+BOTH = (MICROPYTHON, PYODIDE)
+DEFAULT = "default"  # no runtime in the settings, no load options: the README's install
 
 pytestmark = pytest.mark.browser
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "runtimes(*names): run the test once per runtime named (micropython, pyodide, default)",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Runtimes named by a `runtimes` marker, as a module-scoped parameter (grouped by runtime)."""
+    if "runtime" not in metafunc.fixturenames:
+        return
+    own = [m for m in metafunc.definition.iter_markers("parametrize") if "runtime" in m.args[0]]
+    marker = metafunc.definition.get_closest_marker("runtimes")
+    if own or marker is None:
+        return
+    metafunc.parametrize("runtime", list(marker.args), indirect=True, scope="module")
+
+
+@pytest.fixture(scope="module")
+def runtime(request: pytest.FixtureRequest) -> str:
+    """The runtime the test's pages ask for: its `runtimes` marker's, else 'pyodide'."""
+    return str(getattr(request, "param", PYODIDE))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -101,6 +164,32 @@ class Collector:
         self.wait(lambda _: len(self.events(name)) >= count, timeout)
         return self.events(name)
 
+    def wait_quiet(
+        self, predicate: Any = None, quiet: float = 0.5, timeout: float = 15.0
+    ) -> list[dict[str, Any]]:
+        """Poll until predicate(records) holds (when given) and nothing new arrived for `quiet`
+        seconds; return the records."""
+        records: list[dict[str, Any]] = wait_quiet(
+            self.all, predicate, quiet, timeout, "the collector"
+        )
+        return records
+
+
+def wait_quiet(read: Any, predicate: Any, quiet: float, timeout: float, what: str) -> Any:
+    """Poll read() until predicate(value) holds (when given) and the value stayed the same for
+    `quiet` seconds; fails after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    last, since = read(), time.monotonic()
+    while True:
+        time.sleep(0.05)
+        value, now = read(), time.monotonic()
+        if value != last:
+            last, since = value, now
+        elif now - since >= quiet and (predicate is None or predicate(value)):
+            return value
+        if now > deadline:
+            raise AssertionError(f"{what} never went quiet; it has: {json.dumps(value)[:3000]}")
+
 
 @pytest.fixture(scope="session")
 def collector(server_url: str) -> Collector:
@@ -146,9 +235,10 @@ def chainable(call: str) -> str:
 class TestPage:
     """One shared Playwright page; `open()` navigates it to a freshly built test page."""
 
-    def __init__(self, page: Any, base: str) -> None:
+    def __init__(self, page: Any, base: str, runtime: str = PYODIDE) -> None:
         self.page = page
         self.base = base
+        self.runtime = runtime  # what build() asks for; DEFAULT: nothing, as the README's tag
         self.console: list[tuple[str, str]] = []
         self.page_errors: list[str] = []
         self.foreign: list[str] = []
@@ -172,7 +262,13 @@ class TestPage:
             route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8")
 
     def build(self, name: str, **parts: Any) -> str:
-        settings = {**DEFAULT_SETTINGS, **parts.pop("settings", {})}
+        own = parts.pop("settings", {})
+        settings = {**DEFAULT_SETTINGS, "runtime": self.runtime, **own}
+        if self.runtime == DEFAULT and "runtime" not in own:
+            settings.pop("runtime")
+        # the memory snapshot on every visit, as before the 'auto' policy (which skips it on an
+        # uncached, slow visit; tests/browser/test_mobile.py covers that); DEFAULT: none
+        options = {} if self.runtime == DEFAULT else {"snapshot": "always"}
         local = parts.pop("local_api_host", True)
         loader = f'<script src="{LOADER_URL}"></script>'
         if parts.pop("snippet", False):  # the inline, non-blocking install (static/snippet.js)
@@ -186,9 +282,7 @@ class TestPage:
             "body": "",
             "base": base,
             "loader": loader,
-            # the memory snapshot on every visit, as before the 'auto' policy (which skips it
-            # on an uncached, slow visit; tests/browser/test_mobile.py covers that)
-            "load_options": json.dumps({"snapshot": "always", **parts.pop("load_options", {})}),
+            "load_options": json.dumps({**options, **parts.pop("load_options", {})}),
         }
         fields.update(parts)
         path = f"/t/{name}.html"
@@ -208,14 +302,9 @@ class TestPage:
             self.wait_ready()
         return self.page
 
-    @contextlib.contextmanager
-    def routed(self, pattern: str, handler: Any) -> Iterator[None]:
+    def routed(self, pattern: str, handler: Any) -> Any:
         """Requests matching `pattern` go to `handler` inside the block only."""
-        self.page.route(pattern, handler)
-        try:
-            yield
-        finally:
-            self.page.unroute(pattern)
+        return routed(self.page, pattern, handler)
 
     def failing(self, pattern: str, how: str = "404") -> Any:
         """A block in which `pattern` answers 404, or (how="abort") fails at the network."""
@@ -240,21 +329,61 @@ class TestPage:
     def lines(self, level: str | None = None) -> list[str]:
         return [text for kind, text in self.console if level is None or kind == level]
 
+    def wait_console_quiet(self, quiet: float = 0.5, timeout: float = 15.0) -> list[str]:
+        """Wait until no console line came for `quiet` seconds; return all lines."""
+        wait_quiet(lambda: len(self.console), None, quiet, timeout, "the console")
+        return self.lines()
+
+
+@contextlib.contextmanager
+def routed(page: Any, pattern: str, handler: Any) -> Iterator[None]:
+    """On `page`, requests matching `pattern` go to `handler` inside the block only."""
+    page.route(pattern, handler)
+    try:
+        yield
+    finally:
+        page.unroute(pattern)
+
+
+class Pages:
+    """The module's shared pages, one per runtime, each in its own browser context."""
+
+    def __init__(self, browser: Any, base: str) -> None:
+        self.browser = browser
+        self.base = base
+        self.by_runtime: dict[str, TestPage] = {}
+
+    def get(self, runtime: str) -> TestPage:
+        if runtime not in self.by_runtime:
+            context = self.browser.new_context()
+            self.by_runtime[runtime] = TestPage(context.new_page(), self.base, runtime)
+        return self.by_runtime[runtime]
+
+    def close(self) -> None:
+        for tp in self.by_runtime.values():
+            tp.page.context.close()
+
 
 @pytest.fixture(scope="module")
-def shared(browser: Any, server_url: str) -> Any:
-    context = browser.new_context()
-    page = context.new_page()
-    tp = TestPage(page, server_url)
-    yield tp
-    context.close()
+def pages(browser: Any, server_url: str) -> Iterator[Pages]:
+    pool = Pages(browser, server_url)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="module")
+def shared(pages: Pages) -> TestPage:
+    """The module's page for runtime 'pyodide' (the one `tp` is where a module does not opt in)."""
+    return pages.get(PYODIDE)
 
 
 @pytest.fixture
-def tp(shared: TestPage, collector: Collector) -> Any:
-    """The shared page, with the collector emptied; fails the test on any foreign request."""
+def tp(pages: Pages, runtime: str, collector: Collector) -> Iterator[TestPage]:
+    """The module's page for `runtime`, with the collector emptied; fails the test on any
+    foreign request or uncaught page error."""
+    page = pages.get(runtime)
     collector.clear()
-    shared.foreign.clear()
-    yield shared
-    assert shared.foreign == [], f"requests left the origin: {shared.foreign}"
-    assert shared.page_errors == [], f"uncaught errors reached the page: {shared.page_errors}"
+    page.foreign.clear()
+    yield page
+    assert page.foreign == [], f"requests left the origin: {page.foreign}"
+    assert page.page_errors == [], f"uncaught errors reached the page: {page.page_errors}"

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
+
+import pytest
+
+from tests.browser.conftest import BOTH
+
+pytestmark = pytest.mark.runtimes(*BOTH)
 
 PEOPLE = {"people": True}
 
@@ -116,19 +121,16 @@ def test_integrations_mixpanel_false_sends_nothing(tp: Any, collector: Any) -> N
     )
     # Non-batched sends are concurrent requests: arrival order is not call order.
     collector.wait_events(2)
-    time.sleep(0.3)  # and nothing more comes
+    collector.wait_quiet()  # and nothing more comes
     assert sorted(e["event"] for e in collector.events()) == ["Marker", "Shown"]
     assert [c["args"][0] for c in tp.mixpanel_calls("track")] == ["Shown", "Marker"]
 
 
 def test_ready_settles_with_failure_when_mixpanel_js_is_blocked(tp: Any) -> None:
     page = tp.page
-    page.route("**/mixpanel-*/**", lambda route: route.abort("blockedbyclient"))
-    try:
+    with tp.routed("**/mixpanel-*/**", lambda route: route.abort("blockedbyclient")):
         tp.open("blocked", script="analytics.track('Never');", wait_ready=False)
         status = tp.wait_ready()
-    finally:
-        page.unroute("**/mixpanel-*/**")
     assert status["status"] == "failed"
     assert "mixpanel" in status["error"]
     assert page.evaluate("() => analytics.status") == "failed"
@@ -159,5 +161,5 @@ def test_calls_queued_when_the_page_navigates_away_are_sent_by_the_next_page(
     assert second["properties"]["$current_url"].endswith("/t/carry-next.html")
     carried = "() => Object.keys(localStorage).find(k => k.startsWith('ajs_pending_calls'))"
     assert page.evaluate(carried) is None  # each tab stores under ajs_pending_calls.<tab id>
-    time.sleep(0.5)
+    collector.wait_quiet()
     assert len(collector.events("Left Early")) == 1

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pytest
+
+from tests.browser.conftest import BOTH
+
+pytestmark = pytest.mark.runtimes(*BOTH)
 
 PEOPLE = {"people": True}
 
@@ -79,7 +82,7 @@ def test_each_page_mode_sends_exactly_one_event_with_page_properties(
     )
     # Non-batched sends are concurrent requests: the page event may arrive after the marker.
     collector.wait_events(2)
-    time.sleep(0.3)  # and nothing more comes
+    collector.wait_quiet()  # and nothing more comes
     events = [e for e in collector.events() if e["event"] != "Marker"]
     assert [e["event"] for e in events] == [name]
     props = events[0]["properties"]
@@ -96,7 +99,7 @@ def test_page_with_no_mode_on_sends_nothing(tp: Any, collector: Any) -> None:
         script="analytics.page('Docs', 'Index'); analytics.track('Marker');",
     )
     collector.wait_events(1, "Marker")
-    time.sleep(0.3)  # a page event sent alongside would have arrived by now
+    collector.wait_quiet()  # a page event sent alongside would have arrived by now
     assert [e["event"] for e in collector.events()] == ["Marker"]
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.browser.boot_pages import CachedPage, html
+from tests.browser.conftest import routed
 
 MICRO = {"runtime": "micropython"}
 CARRY = "ajs_pending_calls"
@@ -113,11 +114,10 @@ class Held:
 @contextlib.contextmanager
 def held(page: Any, pattern: str) -> Iterator[Held]:
     holder = Held()
-    page.route(pattern, holder.handle)
     try:
-        yield holder
+        with routed(page, pattern, holder.handle):
+            yield holder
     finally:
-        page.unroute(pattern)
         for route in holder.routes:
             with contextlib.suppress(Exception):
                 route.abort()

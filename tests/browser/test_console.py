@@ -100,31 +100,30 @@ def send(page: Any, method: str, **fields: Any) -> None:
 def qa(shared: Any, server_url: str) -> Any:
     """The console, fresh identity, with a set-up applied through the settings form."""
     page = shared.page
-    page.route(SURFACE_ROUTE, serve_surface)
-    shared.dialogs = []
-    page.on("dialog", lambda d: (shared.dialogs.append(d.message), d.dismiss()))
-    page.context.clear_cookies()
-    page.goto(server_url + "/qa/blank.html")
-    page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
-    page.goto(server_url + "/")
-    wait_ready(page)
-    page.fill("#set-token", "qa-token")
-    page.fill("#set-eventIncrements", "Logged In")
-    page.fill("#set-groupIdentifierTraits", "company")
-    page.fill("#set-sourceName", "qa-source")
-    page.uncheck("#set-consolidatedPageCalls")
-    page.check("#set-trackCategorizedPages")
-    # Inline validation: a broken JSON setting blocks Apply until fixed.
-    page.fill("#set-mixpanelConfig", "{oops")
-    expect(page.locator("#set-mixpanelConfig-error")).to_contain_text("Not valid JSON")
-    expect(page.locator("#settings-apply")).to_be_disabled()
-    page.fill("#set-mixpanelConfig", '{"batch_requests": false}')
-    expect(page.locator("#settings-apply")).to_have_text("Apply and restart (6 edited)")
-    with page.expect_navigation():
-        page.click("#settings-apply")
-    wait_ready(page)
-    yield page
-    page.unroute(SURFACE_ROUTE)
+    with shared.routed(SURFACE_ROUTE, serve_surface):
+        shared.dialogs = []
+        page.on("dialog", lambda d: (shared.dialogs.append(d.message), d.dismiss()))
+        page.context.clear_cookies()
+        page.goto(server_url + "/qa/blank.html")
+        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+        page.goto(server_url + "/")
+        wait_ready(page)
+        page.fill("#set-token", "qa-token")
+        page.fill("#set-eventIncrements", "Logged In")
+        page.fill("#set-groupIdentifierTraits", "company")
+        page.fill("#set-sourceName", "qa-source")
+        page.uncheck("#set-consolidatedPageCalls")
+        page.check("#set-trackCategorizedPages")
+        # Inline validation: a broken JSON setting blocks Apply until fixed.
+        page.fill("#set-mixpanelConfig", "{oops")
+        expect(page.locator("#set-mixpanelConfig-error")).to_contain_text("Not valid JSON")
+        expect(page.locator("#settings-apply")).to_be_disabled()
+        page.fill("#set-mixpanelConfig", '{"batch_requests": false}')
+        expect(page.locator("#settings-apply")).to_have_text("Apply and restart (6 edited)")
+        with page.expect_navigation():
+            page.click("#settings-apply")
+        wait_ready(page)
+        yield page
 
 
 def loader_src(page: Any) -> str:

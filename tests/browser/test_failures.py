@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.browser.conftest import chainable
+from tests.browser.conftest import BOTH, DEFAULT, PYODIDE, chainable
+
+pytestmark = pytest.mark.runtimes(*BOTH)
 
 BATCH = {"mixpanelConfig": {"batch_requests": True, "batch_flush_interval_ms": 200}}
 PAGE_KEEPS_RUNNING = """
@@ -25,6 +28,7 @@ def _analytics_errors(tp: Any) -> list[str]:
     return [line for line in tp.lines("error") if line.startswith("[analytics]")]
 
 
+@pytest.mark.runtimes(PYODIDE)  # Pyodide's files (MicroPython's: test_micropython.py)
 @pytest.mark.parametrize(
     ("pattern", "how"),
     [
@@ -55,6 +59,7 @@ def test_missing_runtime_file_settles_failed_with_one_error_and_the_page_runs_on
     assert collector.events() == []
 
 
+@pytest.mark.runtimes(PYODIDE)  # Pyodide's wasm (MicroPython's: test_boot.py)
 def test_a_runtime_file_that_never_answers_fails_the_boot_long_before_the_timeout(
     tp: Any, collector: Any
 ) -> None:
@@ -109,7 +114,7 @@ def test_loader_included_twice_reports_once_and_does_not_double_events(
         "<script>analytics.ready(function () { analytics.track('Once Late'); });</script>",
     )
     collector.wait_events(1, "Once Late")
-    time.sleep(0.5)
+    collector.wait_quiet()
     assert sorted(e["event"] for e in collector.events()) == ["Once Early", "Once Late"]
     twice = [e for e in _analytics_errors(tp) if "included twice" in e]
     assert len(twice) == 1
@@ -118,7 +123,7 @@ def test_loader_included_twice_reports_once_and_does_not_double_events(
 
 def _exactly_once(collector: Any, expected: list[tuple[str, Any]]) -> None:
     collector.wait_events(len(expected), timeout=45)
-    time.sleep(1.5)  # any duplicate would come with the next flushes
+    collector.wait_quiet(quiet=1.5)  # any duplicate would come with the next flushes
     events = collector.events()
     names = sorted((e["event"], e["properties"].get("n", -1)) for e in events)
     assert names == sorted(expected), names
@@ -135,8 +140,7 @@ def test_collector_answering_500_then_recovering_delivers_every_event_exactly_on
         hits.append(route.request.url)
         route.fulfill(status=500, body="down")
 
-    tp.page.route("**/mp/track/**", failing)
-    try:
+    with tp.routed("**/mp/track/**", failing):
         page = tp.open(
             "collector-500",
             settings=BATCH,
@@ -148,8 +152,6 @@ def test_collector_answering_500_then_recovering_delivers_every_event_exactly_on
         assert len(hits) >= 3, hits  # mixpanel.js keeps retrying a 5xx
         assert collector.events() == []
         assert page.evaluate(chainable("analytics.track('While Down', {n: 9})"))
-    finally:
-        tp.page.unroute("**/mp/track/**")
     _exactly_once(collector, [("Retry", n) for n in range(5)] + [("While Down", 9)])
 
 
@@ -179,15 +181,12 @@ def test_unreachable_collector_while_online_loses_that_batch_without_page_errors
         refused.append(route.request.url)
         route.abort("connectionrefused")
 
-    tp.page.route("**/mp/track/**", refuse)
-    try:
+    with tp.routed("**/mp/track/**", refuse):
         page = tp.open("collector-refused", settings=BATCH, script="analytics.track('Lost');")
         deadline = time.monotonic() + 15
         while not refused and time.monotonic() < deadline:
             page.wait_for_timeout(100)
         page.wait_for_timeout(1000)
-    finally:
-        tp.page.unroute("**/mp/track/**")
     page.evaluate("() => analytics.track('Next', {n: 1})")
     _exactly_once(collector, [("Next", 1)])
     assert refused and collector.events("Lost") == []
@@ -226,7 +225,7 @@ document.addEventListener('securitypolicyviolation', function (e) {{
 <script nonce="t3st">
 analytics.ready(function (s) {{ window.__status = s; }});
 analytics.load({{token: 'test-token', apiHost: location.origin + '/mp',
-                 mixpanelConfig: {{batch_requests: false}}}});
+                 mixpanelConfig: {{batch_requests: false}}{runtime}}});
 analytics.track('Under CSP', {{ok: 1}});
 </script>
 <script>window.__inlineWithoutNonce = true;</script>
@@ -234,20 +233,20 @@ analytics.track('Under CSP', {{ok: 1}});
 """
 
 
-def _serve_csp_page(tp: Any, csp: str) -> str:
+@contextlib.contextmanager
+def _csp_page(tp: Any, csp: str) -> Iterator[str]:
+    """The page above under `csp`, at the URL yielded, inside the block (tp's runtime)."""
     url = tp.base + "/csp/page.html"
-    html = CSP_PAGE.format(csp=csp)
-    tp.page.route(url, lambda route: route.fulfill(body=html, content_type="text/html"))
-    return url
+    runtime = "" if tp.runtime == DEFAULT else f", runtime: '{tp.runtime}'"
+    html = CSP_PAGE.format(csp=csp, runtime=runtime)
+    with tp.routed(url, lambda route: route.fulfill(body=html, content_type="text/html")):
+        yield url
 
 
 def test_strict_content_security_policy_lets_the_runtime_work(tp: Any, collector: Any) -> None:
-    url = _serve_csp_page(tp, CSP)
-    try:
+    with _csp_page(tp, CSP) as url:
         tp.page.goto(url)
         status = tp.wait_ready()
-    finally:
-        tp.page.unroute(url)
     assert status["status"] == "ready", status
     [event] = collector.wait_events(1, "Under CSP")
     assert event["properties"]["ok"] == 1
@@ -258,12 +257,9 @@ def test_strict_content_security_policy_lets_the_runtime_work(tp: Any, collector
 
 
 def test_csp_without_wasm_unsafe_eval_fails_cleanly(tp: Any, collector: Any) -> None:
-    url = _serve_csp_page(tp, CSP.replace(" 'wasm-unsafe-eval'", ""))
-    try:
+    with _csp_page(tp, CSP.replace(" 'wasm-unsafe-eval'", "")) as url:
         tp.page.goto(url)
         status = tp.wait_ready()
-    finally:
-        tp.page.unroute(url)
     assert status["status"] == "failed", status
     errors = _analytics_errors(tp)
     assert len([e for e in errors if "could not start" in e]) == 1, (errors, tp.lines("error"))
@@ -285,7 +281,7 @@ def test_queue_before_ready_is_bounded_and_reports_the_count(tp: Any, collector:
     )
     page.wait_for_function("() => window.__delivered >= 10000", timeout=60_000)
     collector.wait_events(2, "Q")
-    time.sleep(0.5)
+    collector.wait_quiet()
     assert sorted(e["properties"]["n"] for e in collector.events("Q")) == [0, 9999]
     assert page.evaluate("() => window.__delivered") == 10000
     warnings = [w for w in tp.lines("warning") if w.startswith("[analytics]")]
@@ -296,6 +292,7 @@ def test_queue_before_ready_is_bounded_and_reports_the_count(tp: Any, collector:
     collector.wait_events(1, "After Bound")
 
 
+@pytest.mark.runtimes(PYODIDE)  # MicroPython: 3 MB payloads too slow (conftest's list)
 def test_queue_before_ready_is_bounded_in_size_too(tp: Any, collector: Any) -> None:
     page = tp.open(
         "queue-bytes",
@@ -306,7 +303,7 @@ def test_queue_before_ready_is_bounded_in_size_too(tp: Any, collector: Any) -> N
         """,
     )
     collector.wait_events(1, "Small After")
-    time.sleep(0.5)
+    collector.wait_quiet()
     assert sorted(e["properties"]["n"] for e in collector.events("Big")) == [0, 1]
     warnings = [w for w in tp.lines("warning") if "queue before ready is full" in w]
     assert len(warnings) == 1
@@ -399,7 +396,7 @@ def test_consent_given_before_ready_is_replayed_in_order(tp: Any, collector: Any
         script="analytics.track('No'); analytics.consent(true); analytics.track('Yes');",
     )
     collector.wait_events(1, "Yes")
-    time.sleep(0.3)
+    collector.wait_quiet()
     assert [e["event"] for e in collector.events() if e["event"] in ("No", "Yes")] == ["Yes"]
 
 

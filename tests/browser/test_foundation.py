@@ -1,16 +1,25 @@
-"""The runtime path end to end: script tag → Pyodide → real mixpanel.js → collector."""
+"""The runtime path end to end: script tag → the runtime → real mixpanel.js → collector; on both
+runtimes, the smoke also on the README's install (no runtime set: auto, MicroPython)."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
+import pytest
 
+from tests.browser.conftest import BOTH, DEFAULT, PYODIDE
+
+pytestmark = pytest.mark.runtimes(*BOTH)
+
+
+@pytest.mark.runtimes(DEFAULT, *BOTH)
 def test_track_made_before_ready_reaches_the_collector_with_its_property_and_token(
-    tp: Any, collector: Any
+    tp: Any, collector: Any, runtime: str
 ) -> None:
     page = tp.open("early-track", script="analytics.track('Signed Up', {plan: 'pro'});")
     assert page.evaluate("() => window.__status.status") == "ready"
+    ran = page.evaluate("() => analytics.runtime.name")
+    assert ran == ("micropython" if runtime == DEFAULT else runtime), ran
     [event] = collector.wait_events(1, "Signed Up")
     assert event["properties"]["plan"] == "pro"
     assert event["properties"]["token"] == "test-token"
@@ -41,12 +50,14 @@ def test_init_registers_segment_mp_lib_and_sends_base64_form_payloads(
     assert record["payload"]["properties"]["mp_lib"] == "Segment: web"
 
 
+@pytest.mark.runtimes(DEFAULT, *BOTH)
 def test_no_console_errors_on_a_clean_boot(tp: Any) -> None:
     tp.open("clean-boot", script="analytics.track('Quiet');")
-    time.sleep(0.3)
+    tp.wait_console_quiet()
     assert tp.lines("error") == []
 
 
+@pytest.mark.runtimes(DEFAULT)  # the QA console at / boots with its own settings
 def test_demo_page_button_tracks_an_event_and_shows_what_the_collector_got(
     tp: Any, collector: Any, server_url: str
 ) -> None:
@@ -83,6 +94,7 @@ def test_campaign_context_and_ip_zero_reach_mixpanel(tp: Any, collector: Any) ->
     assert record["query"]["ip"] == "0"
 
 
+@pytest.mark.runtimes(PYODIDE)  # the memory snapshot is Pyodide's
 def test_boot_restores_the_memory_snapshot_when_one_is_served(tp: Any, collector: Any) -> None:
     page = tp.open(
         "snapshot-boot",
@@ -94,6 +106,7 @@ def test_boot_restores_the_memory_snapshot_when_one_is_served(tp: Any, collector
     assert event["properties"]["n"] == 1 and event["properties"]["mp_lib"] == "Segment: web"
 
 
+@pytest.mark.runtimes(PYODIDE)
 def test_boot_without_the_snapshot_works_the_same(tp: Any, collector: Any) -> None:
     page = tp.open(
         "no-snapshot",
@@ -105,16 +118,14 @@ def test_boot_without_the_snapshot_works_the_same(tp: Any, collector: Any) -> No
     assert event["properties"]["n"] == 2
 
 
+@pytest.mark.runtimes(PYODIDE)
 def test_a_snapshot_that_fails_to_load_falls_back_to_a_normal_boot(tp: Any, collector: Any) -> None:
-    tp.page.route("**/snapshot.*.bin", lambda route: route.fulfill(status=404, body="gone"))
-    try:
+    with tp.failing("**/snapshot.*.bin"):
         page = tp.open(
             "bad-snapshot",
             load_options={"snapshot": "always"},
             script="analytics.track('Fallback', {n: 3});",
         )
-    finally:
-        tp.page.unroute("**/snapshot.*.bin")
     assert page.evaluate("() => analytics.status") == "ready"
     assert page.evaluate("() => analytics.timings.snapshot") is None
     [event] = collector.wait_events(1, "Fallback")

@@ -15,8 +15,13 @@ from __future__ import annotations
 
 import contextlib
 import json
-import time
 from typing import Any
+
+import pytest
+
+from tests.browser.conftest import BOTH, PYODIDE
+
+pytestmark = pytest.mark.runtimes(*BOTH)
 
 ABSENT = object()  # a property that must not reach the collector
 
@@ -385,6 +390,9 @@ def _check_props(
     return fails
 
 
+# Pyodide only for now: on MicroPython the table (1 MB strings, 10 000-item lists, run twice)
+# is not ready within the 90 s boot wait; its json module takes seconds per MB (conftest's list).
+@pytest.mark.runtimes(PYODIDE)
 def test_hostile_input_is_sanitized_or_dropped_with_a_line_and_the_next_call_works(
     tp: Any, collector: Any
 ) -> None:
@@ -395,7 +403,7 @@ def test_hostile_input_is_sanitized_or_dropped_with_a_line_and_the_next_call_wor
     page.evaluate("() => window.__run('direct')")
     with contextlib.suppress(AssertionError):  # the checks below name each missing marker
         collector.wait_events(2 * len(CASES), "Marker", timeout=20)
-    time.sleep(0.5)  # hostile events sent just before the last markers
+    collector.wait_quiet()  # hostile events sent just before the last markers
     state = page.evaluate(
         """() => ({byCase: window.__byCase, byCall: window.__byCall, threw: window.__threw,
                    callIds: window.__callIds, mp: window.__log})"""
@@ -419,5 +427,5 @@ def test_emoji_reaches_the_collector_in_base64_form(tp: Any, collector: Any) -> 
         ),
     )
     collector.wait_events(1, "M")
-    time.sleep(0.5)
+    collector.wait_quiet()
     assert [e["properties"]["e"] for e in collector.events("Rocket")] == ["\U0001f680"]

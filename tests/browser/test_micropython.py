@@ -12,13 +12,17 @@ import json
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser.conftest import BOTH, MICROPYTHON
+
+# MicroPython itself; the wire tests that hold on any runtime and the corpus run on both.
+pytestmark = pytest.mark.runtimes(MICROPYTHON)
 MICRO = {"runtime": "micropython", "people": True}
+PEOPLE = {"people": True}
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -46,11 +50,12 @@ def test_micropython_boots_and_identify_then_track_reach_the_collector(
     assert not [line for line in tp.lines() if "unknown setting" in line or "error" in line]
 
 
+@pytest.mark.runtimes(*BOTH)
 def test_micropython_matches_non_ascii_increment_names_as_javascript_does(
     tp: Any, collector: Any
 ) -> None:
     # MicroPython's own str.lower leaves "É" alone; JavaScript's toLowerCase does not.
-    settings = {**MICRO, "eventIncrements": ["ÉTÉ Réservé"], "propIncrements": ["NUITÉES"]}
+    settings = {**PEOPLE, "eventIncrements": ["ÉTÉ Réservé"], "propIncrements": ["NUITÉES"]}
     tp.open(
         "mpy-lower",
         settings=settings,
@@ -64,15 +69,15 @@ def test_micropython_matches_non_ascii_increment_names_as_javascript_does(
     assert {"été réservé": 1} in adds and {"nuitées": 3} in adds
 
 
+@pytest.mark.runtimes(*BOTH)
 def test_micropython_early_track_keeps_its_property_and_call_time(tp: Any, collector: Any) -> None:
     page = tp.open(
         "mpy-early",
-        settings=MICRO,
+        settings=PEOPLE,
         wait_ready=False,
         script="window.__madeAt = Date.now(); analytics.track('Signed Up', {plan: 'pro'});",
     )
     made_at = page.evaluate("() => window.__madeAt")
-    time.sleep(0.2)
     assert tp.wait_ready()["status"] == "ready"
     [event] = collector.wait_events(1, "Signed Up")
     props = event["properties"]
@@ -125,11 +130,11 @@ def _order_free(events: list[Any]) -> tuple[Any, ...]:
     return rest, getters
 
 
-@pytest.mark.parametrize("runtime", ["micropython", "pyodide"])
+@pytest.mark.runtimes(*BOTH)
 def test_behaviour_corpus_gives_cpythons_results_in_the_browser(
     tp: Any, corpus: dict[str, Any], runtime: str
 ) -> None:
-    page = tp.open(f"corpus-{runtime}", settings={"runtime": runtime})
+    page = tp.open(f"corpus-{runtime}")
     assert tp.wait_ready()["status"] == "ready"
     runner = (ROOT / "tests" / "portable" / "runner.py").read_text(encoding="utf-8")
     fakes = (ROOT / "tests" / "fakes.py").read_text(encoding="utf-8")

@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from tests.browser.conftest import BOTH
+
+pytestmark = pytest.mark.runtimes(*BOTH)
+
 LOADER_TIMES = """() => {
   const nav = performance.getEntriesByType('navigation')[0];
   const loader = performance.getEntriesByType('resource')
