@@ -117,6 +117,7 @@ class Bundle:
     files: dict[str, str] = field(default_factory=dict)
     out: dict[str, bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)  # the files keys of boot.mjs's imports
 
 
 def h8(data: bytes) -> str:
@@ -192,16 +193,45 @@ def add_vendored(bundle: Bundle, node: Path) -> dict[str, Path]:
     return folders
 
 
+# A relative import between our boot modules, `from './boot-wire.mjs'`: the build writes the
+# imported module's hashed name in its place (a regular expression is enough: these are our own
+# modules, each import on one line in this form, so no bundler is needed).
+_RELATIVE_IMPORT = re.compile(rb"from '\./([\w-]+)\.mjs'")
+
+
 def add_boot(bundle: Bundle, root: Path) -> None:
-    """static/*.mjs: each module as <stem>.<h8>.mjs, named in `files` by its stem (boot,
-    boot-micropython, boot-pyodide). They import nothing from each other by relative path:
-    the stub and boot.mjs ask the bundle for each one's URL, so a page fetches only the one
-    runtime's boot it needs."""
-    for module in sorted((root / "static").glob("*.mjs")):
-        body = module.read_bytes()
-        name = f"{module.stem}.{h8(body)}.mjs"
+    """static/*.mjs: each module as <stem>.<h8>.mjs, named in `files` by its stem (boot, its
+    parts boot-wire, boot-page and boot-progress, and the runtime boots boot-micropython and
+    boot-pyodide). A relative import names the imported module's hashed file, so a module's
+    hash covers what it imports. The stub asks the bundle for the runtime boot's URL, so a page
+    fetches only the one it needs; `parts` lists what boot.mjs imports (the stub fetches those
+    beside it, so they cost no extra round trip)."""
+    sources = {m.stem: m.read_bytes() for m in sorted((root / "static").glob("*.mjs"))}
+    parts: dict[str, list[str]] = {}
+
+    def add(stem: str, chain: tuple[str, ...]) -> str:
+        if stem in bundle.files:
+            return bundle.files[stem]
+        if stem in chain or stem not in sources:
+            raise SystemExit(
+                f"build: static/{chain[-1]}.mjs imports {stem}.mjs: missing or a cycle"
+            )
+        parts[stem] = []
+
+        def rename(match: re.Match[bytes]) -> bytes:
+            child = match.group(1).decode()
+            parts[stem] += [child, *parts.get(child, [])]
+            return b"from './" + add(child, (*chain, stem)).encode() + b"'"
+
+        body = _RELATIVE_IMPORT.sub(rename, sources[stem])
+        name = f"{stem}.{h8(body)}.mjs"
         bundle.out[name] = body
-        bundle.files[module.stem] = name
+        bundle.files[stem] = name
+        return name
+
+    for stem in sources:
+        add(stem, ())
+    bundle.parts = sorted(set(parts.get("boot", [])))
 
 
 def add_package(bundle: Bundle, root: Path, node: Path) -> bytes:
@@ -312,7 +342,11 @@ def add_wheel(bundle: Bundle, root: Path) -> None:
 
 
 def contract(
-    surface: dict[str, Any], files: dict[str, str], root: str = "", settings: Any = None
+    surface: dict[str, Any],
+    files: dict[str, str],
+    root: str = "",
+    settings: Any = None,
+    parts: list[str] | None = None,
 ) -> dict[str, Any]:
     return {
         "version": project_version(),
@@ -324,6 +358,7 @@ def contract(
         "storage": surface["storage"],
         "cookieKeys": surface["cookieKeys"],
         "files": files,
+        "parts": parts or [],
         "settings": settings,
     }
 
@@ -460,11 +495,15 @@ def collect(opts: Options) -> tuple[Bundle, dict[str, Any]]:
     if small is None:
         bundle.notes.append("analytics.js: not minified (node_modules/.bin/terser is missing)")
     source = small or source
-    bundle.out["analytics.js"] = loader(source, contract(surface, bundle.files), small is None)
+    bundle.out["analytics.js"] = loader(
+        source, contract(surface, bundle.files, parts=bundle.parts), small is None
+    )
     bundle.out["snippet.js"] = (root / "static" / "snippet.js").read_bytes()
     for wkey, settings_path, settings in projects:
         stub = loader(
-            source, contract(surface, bundle.files, "../../../../", settings), small is None
+            source,
+            contract(surface, bundle.files, "../../../../", settings, bundle.parts),
+            small is None,
         )
         bundle.out[f"{SEGMENT_HOST}/analytics.js/v1/{wkey}/analytics.min.js"] = stub
         bundle.out[f"{SEGMENT_HOST}/v1/projects/{wkey}/settings"] = settings_path.read_bytes()
@@ -541,7 +580,9 @@ def runtime_paths(files: dict[str, str], runtime: str) -> list[str]:
         names = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")
         wanted = [files["pyodide"] + n if "pyodide" in files else None for n in names]
         wanted += [files.get("stdlib", files.get("stdlibFull")), files.get("package")]
-    wanted += ["analytics.js", files.get("boot"), files.get("mixpanel")]
+    other = "boot-pyodide" if runtime == "micropython" else "boot-micropython"
+    boots = [path for key, path in files.items() if key.startswith("boot") and key != other]
+    wanted += ["analytics.js", *boots, files.get("mixpanel")]
     return [path for path in wanted if path]
 
 

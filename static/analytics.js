@@ -142,20 +142,23 @@
     api.settings = settings;
     // Fetched at DOMContentLoaded (fetch() does not hold the load event); MicroPython unless
     // Pyodide is forced; none on a PyScript page under 'auto' (its own interpreter runs us).
+    var boots = ['boot'].concat(B.parts).map(url), u = boots[0]; // boot.mjs and what it imports
     function pre() {
-      var r = settings.runtime, mpy = r !== 'pyodide', mp = mpy && url('micropython'), u = url('boot');
+      var r = settings.runtime, mpy = r !== 'pyodide', mp = mpy && url('micropython');
       api.ps = !/^(micropython|pyodide)$/.test(r) && !!d.querySelector('script[type=py],script[type=mpy],py-script,mpy-script,script[src*=pyscript]');
       if (api.ps) mp = 0;
-      [u, url('mixpanel'), mp && url(B.files.mpy ? 'mpy' : 'package'), !api.ps && url('boot-' + (mpy ? 'micropython' : 'pyodide')), mp, mp && new URL('micropython.wasm', mp).href].forEach(function (x) { if (x) grab(x); });
+      boots.concat(url('mixpanel'), mp && url(B.files.mpy ? 'mpy' : 'package'), !api.ps && url('boot-' + (mpy ? 'micropython' : 'pyodide')), mp, mp && new URL('micropython.wasm', mp).href).forEach(function (x) { if (x) grab(x); });
     }
     if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', pre); else pre();
     function fail(x) { if (a.status === 'loading') settle('failed', x); }
     function go() { // boot.mjs watches readyTimeoutMs once it runs
-      var u = url('boot');
       setTimeout(function () { if (!api.started) fail('not ready after ' + limit + ' ms without progress; calls are dropped'); }, limit);
-      grab(u).then(function (r) { return r.ok ? r.blob() : Promise.reject(Error('HTTP ' + r.status)); }).then(function () {
+      // each read once here, so that import() finds them all in the HTTP cache
+      Promise.all(boots.map(function (x) {
+        return grab(x).then(function (r) { if (!r.ok) throw Error('HTTP ' + r.status); return r.blob(); }).catch(function (e) { e.u = x; throw e; });
+      })).then(function () {
         return import(u);
-      }).then(function (m) { m.start(api); }, function (e) { fail('could not start: could not load ' + u + ' (' + e.message + ')'); });
+      }).then(function (m) { m.start(api); }, function (e) { fail('could not start: could not load ' + (e.u || u) + ' (' + e.message + ')'); });
     }
     if (d.readyState === 'complete') setTimeout(go);
     else w.addEventListener('load', function () { setTimeout(go); });

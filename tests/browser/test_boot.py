@@ -71,7 +71,15 @@ def test_a_cold_visit_on_the_mobile_profile_fetches_no_url_twice(
     twice = {url: n for url, n in fetched.items() if n > 1}
     assert twice == {}, fetched  # HEAD probes count too: a visit making progress sends none
     names = " ".join(fetched)
-    for part in ("micropython.mjs", "micropython.wasm", "mixpanel.min.js", ".mpy.zip", "boot."):
+    parts = (
+        "micropython.mjs",
+        "micropython.wasm",
+        "mixpanel.min.js",
+        ".mpy.zip",
+        "boot.",
+        "boot-wire.",
+    )
+    for part in parts:
         assert part in names, fetched
     assert page.evaluate("() => analytics.runtime.name") == "micropython"
 

@@ -195,3 +195,33 @@ def test_each_boot_module_is_hashed_and_named_by_its_stem(tmp_path: Path) -> Non
     build.add_boot(again, tmp_path)
     assert again.files["boot"] != bundle.files["boot"]  # new content, new name
     assert again.files["boot-pyodide"] == bundle.files["boot-pyodide"]
+
+
+def test_a_relative_import_between_boot_modules_names_the_hashed_file(tmp_path: Path) -> None:
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "boot.mjs").write_text("import {a} from './boot-a.mjs';\nexport const boot = a;\n")
+    (static / "boot-a.mjs").write_text("import {b} from './boot-b.mjs';\nexport const a = b;\n")
+    (static / "boot-b.mjs").write_text("export const b = 1;\n")
+    (static / "boot-pyodide.mjs").write_text("export const pyodide = 1;\n")
+    bundle = build.Bundle()
+    build.add_boot(bundle, tmp_path)
+    boot = bundle.out[bundle.files["boot"]].decode()
+    assert f"from './{bundle.files['boot-a']}'" in boot and "boot-a.mjs" not in boot
+    assert f"from './{bundle.files['boot-b']}'" in bundle.out[bundle.files["boot-a"]].decode()
+    assert bundle.parts == ["boot-a", "boot-b"]  # what the stub fetches beside boot.mjs
+    (static / "boot-b.mjs").write_text("export const b = 2;\n")
+    again = build.Bundle()
+    build.add_boot(again, tmp_path)
+    # a changed import changes every importer's name, so a cached boot.mjs never meets a new part
+    assert all(again.files[k] != bundle.files[k] for k in ("boot", "boot-a", "boot-b"))
+    assert again.files["boot-pyodide"] == bundle.files["boot-pyodide"]
+
+
+def test_an_import_cycle_between_boot_modules_stops_the_build(tmp_path: Path) -> None:
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "boot.mjs").write_text("import {a} from './boot-a.mjs';\n")
+    (static / "boot-a.mjs").write_text("import {b} from './boot.mjs';\n")
+    with pytest.raises(SystemExit, match="cycle"):
+        build.add_boot(build.Bundle(), tmp_path)

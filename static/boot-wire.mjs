@@ -1,0 +1,154 @@
+/* boot-wire.mjs: what crosses the bridge between boot.mjs and Python. The wire codec (JS values
+ * to wire JSON and back: integration/bridge/wire.py is the other end) and the host functions
+ * Python calls (integration/bridge/host.py types them). Imported by boot.mjs; touches no runtime.
+ */
+export const P = '[analytics] ';
+const MARK = '\u0000';
+
+// -- wire JSON -> JS (Python to mixpanel.js and page callbacks) --------------------------------
+export function revive(key, value) {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    if (value[MARK] === 'date') return new Date(value.v === null ? NaN : value.v);
+    for (const k of Object.keys(value)) {
+      if (k.charAt(0) === MARK) {
+        value[k.slice(1)] = value[k];
+        delete value[k];
+      }
+    }
+  }
+  return value;
+}
+
+// -- JS -> wire JSON (integration/wire.py): dates, functions, cycles... as objects keyed "\0" --
+const tag = (kind, v) => (v === undefined ? {[MARK]: kind} : {[MARK]: kind, v});
+
+function wire(api, v, depth, stack, top) {
+  switch (typeof v) {
+    case 'string': case 'boolean': return v;
+    case 'number': return Number.isFinite(v) ? v : tag('num', String(v));
+    case 'undefined': return undefined;
+    case 'bigint': return tag('bigint', v.toString());
+    case 'symbol': return tag('other', 'Symbol');
+    case 'function':
+      if (!top) return tag('fn');
+      api.callbacks[api.nextCallback] = v;
+      return tag('fn', api.nextCallback++);
+  }
+  if (v === null) return null;
+  try { // a throwing getter or Proxy trap costs that object, not the call
+    if (v instanceof Date) return tag('date', isNaN(v.getTime()) ? null : v.getTime());
+    if (depth > 64) return tag('deep');
+    if (stack.includes(v)) return tag('cycle');
+    if (typeof Node !== 'undefined' && v instanceof Node) return tag('other', 'DOM node');
+    if (v instanceof Map) v = Object.fromEntries(v);
+    else if (v instanceof Set || ArrayBuffer.isView(v)) v = Array.from(v);
+    stack.push(v);
+    try {
+      if (Array.isArray(v)) return v.map((x) => { const w = wire(api, x, depth + 1, stack, false); return w === undefined ? null : w; });
+      const out = Object.create(null); // so a "__proto__" key stays an own key
+      for (const k of Object.keys(v)) {
+        const w = wire(api, v[k], depth + 1, stack, false);
+        if (w !== undefined) out[k.charAt(0) === MARK ? MARK + k : k] = w;
+      }
+      return out;
+    } finally { stack.pop(); }
+  } catch (e) { return tag('unreadable'); }
+}
+
+// Top-level functions become page callbacks (ids) unless `plain` (for storage).
+export function encode(api, args, plain) {
+  return JSON.stringify(args.map((x) => { const w = wire(api, x, 0, [], !plain); return w === undefined ? null : w; }));
+}
+
+// A page callback in wire JSON: {"\u0000":"fn","v":<id>} (JSON.stringify escapes the NUL).
+const CALLBACK_TAG = /\{"\\u0000":"fn","v":(\d+)\}/g;
+// Python's wire JSON holds a tagged value or an escaped key only where MARK (written \u0000,
+// or raw) occurs: otherwise the reviver would change nothing and JSON.parse goes without it.
+const parseWire = (text) => (text.includes('\\u0000') || text.includes(MARK) ? JSON.parse(text, revive) : JSON.parse(text));
+
+export function forget(api, args) { for (const m of args.matchAll(CALLBACK_TAG)) delete api.callbacks[m[1]]; }
+
+export function message(err) { return String(err && err.message ? err.message : err).trim().split('\n').pop(); }
+
+// -- host functions Python calls (integration/bridge.py's typed host protocol) ---------------
+// The `cookie` load option ({domain, maxage (ms), secure, sameSite}, as analytics.js) as the
+// attributes of the ajs_* cookies; a bad field: one console line, its default kept.
+export function cookieAttributes(option) {
+  let scope = '; path=/', age = 31536000, same = 'Lax', secure = false;
+  const bad = (what) => console.error(P + 'load: options.cookie.' + what + '; its default is used');
+  if (option !== undefined && option !== null && typeof option !== 'object') bad('must be an object');
+  else if (option) {
+    const {domain, maxage, sameSite} = option;
+    if (domain != null) typeof domain === 'string' && /^[\w.-]+$/.test(domain) ? scope += '; domain=' + domain : bad('domain must be a host name');
+    if (maxage != null) Number.isFinite(maxage) && maxage >= 0 ? age = Math.round(maxage / 1000) : bad('maxage must be a number of milliseconds');
+    if (sameSite != null) /^(lax|strict|none)$/i.test(sameSite) ? same = sameSite : bad('sameSite must be Lax, Strict or None');
+    secure = !!option.secure || /^none$/i.test(same); // SameSite=None is refused without Secure
+  }
+  return {set: `${scope}; max-age=${age}; SameSite=${same}` + (secure ? '; Secure' : ''), remove: scope + '; max-age=0'};
+}
+
+// `middleware(id, argsJson, cont)` runs a page middleware (boot-page.mjs's runMiddleware).
+export function makeHost(api, middleware) {
+  const cookieKeys = new Set(api.B.cookieKeys);
+  const cookie = cookieAttributes(api.options.cookie);
+  const readCookie = (name) => {
+    for (const part of document.cookie ? document.cookie.split('; ') : []) {
+      const eq = part.indexOf('=');
+      if (part.slice(0, eq) === name) return decodeURIComponent(part.slice(eq + 1));
+    }
+    return null;
+  };
+  const target = (path, args) => {
+    let mp = window.mixpanel;
+    if (api.named && path !== 'init') mp = mp[api.named]; // init(token, config, name) makes it
+    const parts = path.split('.');
+    if (parts[0] === 'get_group') return [mp.get_group(args.shift(), args.shift()), parts[1]];
+    let self = mp;
+    for (const p of parts.slice(0, -1)) self = self[p];
+    return [self, parts[parts.length - 1]];
+  };
+  return {
+    call(path, argsJson) { // the arguments as Python made them: no trailing null is dropped
+      const args = parseWire(argsJson);
+      const shown = args.slice(); // get_group's key and id are taken off args below
+      const [self, name] = target(path, args);
+      // A getter a snippet stub lacks (the page's Mixpanel not loaded yet) answers null.
+      if (path.startsWith('get_') && typeof self[name] !== 'function') return 'null';
+      const result = self[name](...args);
+      api.emit('shim:mixpanel', [{method: path, args: shown, callId: api.current}]);
+      return path.startsWith('get_') ? JSON.stringify(result === undefined ? null : result) : 'null';
+    },
+    invoke(id, argsJson) {
+      const fn = api.callbacks[id];
+      if (fn) fn(...JSON.parse(argsJson, revive));
+    },
+    emit(event, argsJson) { api.emit(event, JSON.parse(argsJson, revive)); },
+    listens(event) { return !!(api.listeners[event] && api.listeners[event].length); },
+    log(level, text) { (console[level] || console.log).call(console, text); },
+    storageGet(key) { // an id analytics.js kept in localStorage (no cookies then) is read too
+      const kept = cookieKeys.has(key) ? readCookie(key) : null;
+      if (kept !== null) return JSON.stringify(kept);
+      try { return JSON.stringify(localStorage.getItem(key)); } catch (e) { return 'null'; }
+    },
+    storageSet(key, value) {
+      if (cookieKeys.has(key)) {
+        document.cookie = `${key}=${encodeURIComponent(value)}` + cookie.set;
+      } else {
+        try { localStorage.setItem(key, value); } catch (e) { /* full or blocked */ }
+      }
+    },
+    storageRemove(key) { // a cookie key's localStorage copy (see storageGet) goes too
+      if (cookieKeys.has(key)) document.cookie = `${key}=` + cookie.remove;
+      try { localStorage.removeItem(key); } catch (e) { /* blocked */ }
+    },
+    pageContext() { return JSON.stringify(api.page()); },
+    now() { return Date.now(); },
+    newId() { return api.id(); }, // ids for Pythons without uuid (MicroPython)
+    lower(text) { return String(text).toLowerCase(); }, // MicroPython's str.lower is ASCII-only
+    middleware,
+    timer(ms, id) { setTimeout(() => api.py('__timer', JSON.stringify([id]), '{}'), ms); },
+    release() { api.held.splice(0).forEach((args) => forget(api, args)); },
+    // analytics.timeout(ms), where the stub keeps it (api.timeout()), else analytics.js's 300
+    callbackTimeout() { return typeof api.timeout === 'function' ? +api.timeout() || 0 : 300; },
+  };
+}
