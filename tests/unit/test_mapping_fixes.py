@@ -18,6 +18,7 @@ from integration.bridge import wire
 from integration.dates import UTC
 from integration.identity import USER_ID, USER_TRAITS, MemoryStorage
 from integration.mixpanel import MixpanelDestination, traits
+from tests.examples import examples
 from tests.fakes import RecordingConsole, RecordingMixpanel
 
 CALL_TIME = datetime(2024, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
@@ -219,7 +220,7 @@ def test_a_user_id_with_an_email_on_its_second_line_becomes_the_email() -> None:
     assert people_set[0]["$email"] == "id\na@b.co"
 
 
-@settings(max_examples=2000)
+@settings(max_examples=examples(2000))
 @given(st.text(alphabet="ab@.\n\r\u2028\u2029 ", max_size=14) | st.text(max_size=10))
 def test_email_detection_is_javascripts_test_on_any_line(text: str) -> None:
     assert traits._looks_like_email(text) == bool(JS_EMAIL.search(text))
