@@ -109,21 +109,38 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ARGS}
 
 
-@pytest.fixture(scope="session")
-def server_url() -> Any:
+@contextlib.contextmanager
+def serving(*args: str) -> Iterator[str]:
+    """serve.py with these arguments (`--port 0`: a free port) for the block; its base URL."""
     proc = subprocess.Popen(
-        [sys.executable, "serve.py", "--port", "0"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
+        [sys.executable, "serve.py", *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
     assert proc.stdout is not None
-    line = proc.stdout.readline()
-    assert line.startswith("Serving on http://127.0.0.1:"), line
-    yield line.split()[-1].rstrip("/")
-    proc.terminate()
-    proc.wait(timeout=10)
-    proc.stdout.close()
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("Serving on http://127.0.0.1:"), line
+        yield line.split()[-1].rstrip("/")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Any:
+    with serving("--port", "0") as base:
+        yield base
+
+
+@pytest.fixture
+def cached(browser: Any, server_url: str, collector: Any) -> Any:
+    """A page in a fresh context of its own whose HTTP cache it keeps (tests/browser/boot_pages)."""
+    from tests.browser.boot_pages import CachedPage
+
+    collector.clear()
+    page = CachedPage(browser, server_url)
+    yield page
+    page.close()
 
 
 class Collector:

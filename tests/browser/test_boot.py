@@ -9,8 +9,6 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from tests.browser.boot_pages import CachedPage, html
 from tests.browser.conftest import routed
 
@@ -29,14 +27,6 @@ SHOW = """() => {
 STORED = f"() => Object.keys(localStorage).filter(k => k.startsWith('{CARRY}')).sort()"
 KEPT = f"""() => JSON.parse(localStorage.getItem(
   Object.keys(localStorage).find(k => k.startsWith('{CARRY}'))))"""
-
-
-@pytest.fixture
-def cached(browser: Any, server_url: str, collector: Any) -> Iterator[CachedPage]:
-    collector.clear()
-    page = CachedPage(browser, server_url)
-    yield page
-    page.close()
 
 
 def test_auto_runs_micropython_and_says_why(cached: CachedPage, collector: Any) -> None:

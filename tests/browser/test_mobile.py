@@ -3,20 +3,9 @@ declared failed, however long the download; its track reaches the collector. Abo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from tests.browser.boot_pages import MOBILE, CachedPage, html
-
-
-@pytest.fixture
-def cached(browser: Any, server_url: str, collector: Any) -> Iterator[CachedPage]:
-    collector.clear()
-    page = CachedPage(browser, server_url)
-    yield page
-    page.close()
 
 
 def test_pyodide_on_the_mobile_profile_gets_ready_and_delivers(

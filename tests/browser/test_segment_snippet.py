@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import json
 import socket
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 
 from tests.browser import conftest
-from tests.browser.conftest import BLANK_URL, BOOT_TIMEOUT_MS, ROOT, Collector, chainable
+from tests.browser.conftest import BLANK_URL, BOOT_TIMEOUT_MS, Collector, chainable, serving
 
 RUNTIMES = ["micropython", "pyodide"]
 TOKEN = "segment-project-token"
@@ -147,19 +145,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Any:
     fetched["integrations"]["Mixpanel"]["token"] = "fetched-token"
     (tmp / "seg-fetched.json").write_text(json.dumps(fetched))
     args += ["--write-key", "seg-fetched", "--settings", str(tmp / "seg-fetched.json")]
-    proc = subprocess.Popen(
-        [sys.executable, "serve.py", "--port", str(port), "--dist", str(tmp / "dist"), *args],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    assert line.startswith("Serving on http://127.0.0.1:"), line
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
-    proc.stdout.close()
+    with serving("--port", str(port), "--dist", str(tmp / "dist"), *args):
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +154,7 @@ def collector(server_url: str) -> Collector:
     return Collector(server_url)
 
 
-class Pages:
+class SegmentPages:
     """Test pages of whole HTML, served on the origin under /seg/."""
 
     def __init__(self, tp: conftest.TestPage) -> None:
@@ -211,8 +198,8 @@ class Pages:
 
 
 @pytest.fixture(scope="module")
-def pages(shared: conftest.TestPage) -> Pages:
-    return Pages(shared)
+def seg_pages(shared: conftest.TestPage) -> SegmentPages:
+    return SegmentPages(shared)
 
 
 # Calls on the snippet before our loader arrives; then the page moves on (title and URL), so a
@@ -220,7 +207,7 @@ def pages(shared: conftest.TestPage) -> Pages:
 EARLY = """
 analytics.identify('user-42', {email: 'u42@example.com', plan: 'pro'});
 analytics.track('Snippet Track', {n: 1});
-analytics.trackLink(document.body, 'Not yet');
+analytics.trackLink(document.documentElement, 'Snippet Link', {via: 'snippet'});
 analytics.ready(function () { window.__readyFired = true; });
 history.replaceState(null, '', location.pathname + '?moved=1');
 document.title = 'Moved On';
@@ -230,11 +217,11 @@ document.title = 'Moved On';
 @pytest.mark.parametrize("runtime", RUNTIMES)
 @pytest.mark.parametrize("version", [4, 5])
 def test_the_snippet_queue_arrives_on_the_wire(
-    tp: Any, pages: Pages, collector: Any, runtime: str, version: int
+    tp: Any, seg_pages: SegmentPages, collector: Any, runtime: str, version: int
 ) -> None:
     name = f"snippet{version}-{runtime}"
-    page = pages.open(name, snippet(f"seg-{runtime}", version), EARLY, query="?from=snippet")
-    assert pages.wait_status() == "ready"
+    page = seg_pages.open(name, snippet(f"seg-{runtime}", version), EARLY, query="?from=snippet")
+    assert seg_pages.wait_status() == "ready"
     assert page.evaluate("() => window.__readyFired === true")
     assert page.evaluate("() => analytics.runtime.name") == runtime
     records = collector.wait(
@@ -262,16 +249,21 @@ def test_the_snippet_queue_arrives_on_the_wire(
     assert loaded["path"] == f"/seg/{name}.html"
     # the bpc object is not an argument: no property came from it
     assert "__t" not in json.dumps(tracked)
-    # a snippet method we lack yet: one line naming it, nothing thrown
-    assert "[analytics] trackLink: not supported yet; the call is ignored" in tp.lines("warning")
+    # trackLink made on the snippet is bound once the loader is here: a click tracks it
+    assert not collector.events("Snippet Link")
+    page.click("h1")
+    [link] = collector.wait_events(1, "Snippet Link")
+    assert link["properties"]["via"] == "snippet" and link["properties"]["distinct_id"] == "user-42"
     assert page.evaluate("() => { analytics.trackForm(document.body, 'Later'); return 1; }") == 1
 
 
-def test_a_custom_global_name_and_load_options(tp: Any, pages: Pages, collector: Any) -> None:
+def test_a_custom_global_name_and_load_options(
+    tp: Any, seg_pages: SegmentPages, collector: Any
+) -> None:
     options = {"integrations": {"Mixpanel": {"sourceName": "from-load-options"}}}
     js = snippet("seg-micropython", 5, global_name="seg", options=options)
-    page = pages.open("custom-global", js, "seg.track('Custom Global', {k: 'v'});")
-    assert pages.wait_status("seg") == "ready"
+    page = seg_pages.open("custom-global", js, "seg.track('Custom Global', {k: 'v'});")
+    assert seg_pages.wait_status("seg") == "ready"
     assert page.evaluate("() => typeof window.analytics") == "undefined"
     assert page.evaluate("() => window.seg.__pythonMixpanel === 1")
     [event] = collector.wait_events(1, "Custom Global")
@@ -280,14 +272,14 @@ def test_a_custom_global_name_and_load_options(tp: Any, pages: Pages, collector:
 
 
 def test_a_returning_analytics_js_visitor_keeps_their_ids(
-    tp: Any, pages: Pages, collector: Any
+    tp: Any, seg_pages: SegmentPages, collector: Any
 ) -> None:
     """Cookies and localStorage as analytics.js wrote them (JSON-quoted values)."""
     tp.page.goto(tp.base + BLANK_URL)
     tp.page.context.clear_cookies()
     js = snippet("seg-micropython", 5)
     name = "returning"
-    pages.html[f"/seg/{name}.html"] = PAGE.format(
+    seg_pages.html[f"/seg/{name}.html"] = PAGE.format(
         title=name, snippet=js, script="analytics.track('Welcome Back');"
     )
     tp.page.context.add_cookies(
@@ -305,7 +297,7 @@ def test_a_returning_analytics_js_visitor_keeps_their_ids(
     tp.page_errors.clear()
     page = tp.page
     page.goto(f"{tp.base}/seg/{name}.html")
-    assert pages.wait_status() == "ready"
+    assert seg_pages.wait_status() == "ready"
     [event] = collector.wait_events(1, "Welcome Back")
     assert event["properties"]["distinct_id"] == "returning-7"
     user = page.evaluate("() => { const u = analytics.user(); return [u.id(), u.anonymousId()]; }")
@@ -316,48 +308,48 @@ def test_a_returning_analytics_js_visitor_keeps_their_ids(
 
 
 def test_load_with_the_write_key_uses_the_baked_in_settings(
-    tp: Any, pages: Pages, collector: Any
+    tp: Any, seg_pages: SegmentPages, collector: Any
 ) -> None:
     stub = "/analytics/segment/analytics.js/v1/seg-micropython/analytics.min.js"
     tag = f'</script><script src="{stub}">'
-    pages.open("baked", tag, "analytics.load('seg-micropython'); analytics.track('Baked');")
-    assert pages.wait_status() == "ready"
+    seg_pages.open("baked", tag, "analytics.load('seg-micropython'); analytics.track('Baked');")
+    assert seg_pages.wait_status() == "ready"
     [event] = collector.wait_events(1, "Baked")
     assert event["properties"]["token"] == TOKEN
-    assert pages.fetched("/settings") == []  # baked in: no round trip
+    assert seg_pages.fetched("/settings") == []  # baked in: no round trip
 
 
 def test_load_with_a_write_key_fetches_the_settings_when_none_are_baked_in(
-    tp: Any, pages: Pages, collector: Any
+    tp: Any, seg_pages: SegmentPages, collector: Any
 ) -> None:
     tag = '</script><script src="/analytics/analytics.js">'
-    pages.open("fetched", tag, "analytics.load('seg-fetched'); analytics.track('Fetched');")
-    assert pages.wait_status() == "ready"
+    seg_pages.open("fetched", tag, "analytics.load('seg-fetched'); analytics.track('Fetched');")
+    assert seg_pages.wait_status() == "ready"
     [event] = collector.wait_events(1, "Fetched")
     assert event["properties"]["token"] == "fetched-token"
-    assert pages.fetched("/analytics/segment/v1/projects/seg-fetched/settings")
+    assert seg_pages.fetched("/analytics/segment/v1/projects/seg-fetched/settings")
 
 
 def test_integrations_mixpanel_false_at_load_turns_the_destination_off(
-    tp: Any, pages: Pages, collector: Any
+    tp: Any, seg_pages: SegmentPages, collector: Any
 ) -> None:
     js = snippet("seg-micropython", 5, options={"integrations": {"Mixpanel": False}})
-    page = pages.open("off", js, "analytics.track('Never Sent');")
-    assert pages.wait_status() == "disabled"
+    page = seg_pages.open("off", js, "analytics.track('Never Sent');")
+    assert seg_pages.wait_status() == "disabled"
     assert page.evaluate(chainable("analytics.track('Still Fine')"))
     assert "[analytics] load: integrations.Mixpanel is off; nothing is loaded or sent" in tp.lines(
         "info"
     )
     page.wait_for_load_state("load")
-    assert [u for u in pages.fetched("/analytics/") if "segment/" not in u] == []
+    assert [u for u in seg_pages.fetched("/analytics/") if "segment/" not in u] == []
     assert collector.all() == []
 
 
 def test_an_unbuilt_write_key_answers_404_and_nothing_runs(
-    tp: Any, pages: Pages, collector: Any
+    tp: Any, seg_pages: SegmentPages, collector: Any
 ) -> None:
     with tp.page.expect_response(lambda r: "/v1/not-built/analytics.min.js" in r.url) as info:
-        page = pages.open("unbuilt", snippet("not-built", 5), "analytics.track('Queued Only');")
+        page = seg_pages.open("unbuilt", snippet("not-built", 5), "analytics.track('Queued Only');")
     assert info.value.status == 404
     page.wait_for_load_state("load")
     # the snippet's array is still the page's analytics: our code never ran

@@ -75,14 +75,7 @@ def test_the_loader_carries_the_contract_and_its_files_exist(built: Any) -> None
     )
     for key in ("stubMethods", "storage", "cookieKeys"):
         assert contract[key] == surface[key], key
-    # names only, each 2 when the call takes a callback (the stub runs those once), else 1
-    assert list(contract["methods"]) == list(surface["methods"])
-    assert (
-        {m for m, v in contract["methods"].items() if v == 2}
-        == {m for m, args in surface["methods"].items() if "callback" in args}
-        and contract["methods"]["track"] == 2
-        and contract["methods"]["addSourceMiddleware"] == 1
-    )
+    assert_methods_marked(contract["methods"], surface["methods"])
     assert contract["files"] == manifest["files"]
     for path in contract["files"].values():
         assert (out / path).is_file(), path
@@ -177,6 +170,15 @@ def test_files_of_an_older_build_are_removed(tmp_path: Path) -> None:
     build.write(bundle, opts, "other")
     assert not package.exists()
     assert (tmp_path / "dist" / "keep-me.txt").exists()  # only files a build wrote are removed
+
+
+def assert_methods_marked(methods: dict[str, int], surface_methods: dict[str, Any]) -> None:
+    """The stub's method map: the surface's names only, each 2 when the call takes a callback
+    (the stub runs those once), else 1."""
+    assert list(methods) == list(surface_methods)
+    with_callback = {m for m, args in surface_methods.items() if "callback" in args}
+    assert {m for m, v in methods.items() if v == 2} == with_callback
+    assert methods["track"] == 2 and methods["addSourceMiddleware"] == 1
 
 
 def test_each_boot_module_is_hashed_and_named_by_its_stem(tmp_path: Path) -> None:

@@ -21,6 +21,7 @@ import pytest
 import integration.surface
 from devtools import build
 from devtools import server as serve
+from tests.unit.test_build import assert_methods_marked
 
 
 @pytest.fixture(scope="module")
@@ -168,14 +169,7 @@ def test_the_loader_is_served_with_the_bundle_contract(base: str) -> None:
     contract = bundle(base)
     surface = integration.surface.as_json()
     assert contract["root"] == "" and contract["settings"] is None
-    # names only, each 2 when the call takes a callback (the stub runs those once), else 1
-    assert list(contract["methods"]) == list(surface["methods"])
-    assert (
-        {m for m, v in contract["methods"].items() if v == 2}
-        == {m for m, args in surface["methods"].items() if "callback" in args}
-        and contract["methods"]["track"] == 2
-        and contract["methods"]["addSourceMiddleware"] == 1
-    )
+    assert_methods_marked(contract["methods"], surface["methods"])
     assert contract["stubMethods"] == surface["stubMethods"]
     assert contract["storage"] == surface["storage"]
     assert contract["cookieKeys"] == surface["cookieKeys"]
