@@ -5,13 +5,18 @@ Map of the package (each module says what it must not do):
     surface.py     the contract as data: the calls and their argument order, the settings table,
                    storage keys, runtime files. The only place that spells them out.
     analytics.py   the analytics.js facade: one method per call; never raises into the page.
+                   Built in layers: guarded.py (the guard), hooks.py (listeners, middleware
+                   registration), visitor.py (user/group, anonymous id, reset, consent).
     errors.py      InvalidCall and the one Reporter: one console-line format, one strict flag.
     arguments.py   analytics.js argument overloading, as pure functions.
     identity.py    user / group / anonymous id with analytics.js's merge rules, and the stored
                    consent decision, behind storage.
     messages.py    Segment-shaped message dicts (messageId, timestamp, context, integrations).
     dates.py       ISO strings ⇄ datetimes, as Segment's facade and mixpanel.js expect them.
-    jsvalues.py    JavaScript value semantics, the one number test and the one nested walker.
+    jsvalues.py    JavaScript value semantics, the one number test and the one nested walker;
+                   numbers as text (String(n), parseFloat) are jsnumbers.py's.
+    middleware.py  the one ordered queue of calls and the middleware chains; one middleware on
+                   one message is middleware_step.py's.
     sanitize.py    values made safe for mixpanel.js before any call, with what was changed.
     mixpanel/      the destination: settings → init config; each call → mixpanel.js calls.
     bridge/        the ONLY package that touches JavaScript (js / pyodide / pyscript): the host
@@ -41,8 +46,10 @@ __all__ = ["Analytics"] + list(surface.METHODS)
 
 
 _SUBMODULES = frozenset(
-    ("analytics", "arguments", "bridge", "dates", "errors", "identity", "messages", "mixpanel")
-) | frozenset(("jsvalues", "sanitize", "surface"))
+    ("analytics", "arguments", "bridge", "dates", "errors", "guarded", "hooks", "identity")
+    + ("jsnumbers", "jsvalues", "messages", "middleware_step", "mixpanel", "sanitize")
+    + ("surface", "visitor")
+)
 
 
 def __getattr__(name: str) -> Any:

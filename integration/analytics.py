@@ -5,6 +5,11 @@ stored identity (``identity.py``) → build the message (``messages.py``) → as
 gate → deliver to the destination → tell listeners → run the callback. Every public method is
 guarded: bad input or a failing destination costs one ``console.error`` line and the call, never
 an exception in the page (``strict=True`` re-raises, for tests). Must not import js/pyodide.
+
+`Analytics` is built in layers (see guarded.py): the guard (guarded.py), listeners and
+middleware registration (hooks.py), the calls on who the visitor is (visitor.py), and here the
+calls that send a message, dispatch and the shared steps of a call. `Analytics.__init__` makes
+all the state the layers use.
 """
 
 from __future__ import annotations
@@ -20,11 +25,10 @@ from integration.identity import (
     MemoryStorage,
     User,
     new_uuid,
-    remember_decision,
     stored_decision,
-    unstorable,
 )
 from integration.middleware import DEFAULT_TIMEOUT_MS, Pipeline, Scheduler
+from integration.visitor import VisitorCalls, with_stored_decision
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -68,17 +72,7 @@ def _mixpanel_destination(lower: Callable[[str], str] | None) -> Callable[..., A
     return make
 
 
-def _with_stored_decision(settings: Any, decided: bool | None) -> Any:
-    """A visitor's stored consent decision wins over the ``consent`` setting, which is only
-    the default for visitors who have not decided (a copy: the caller's dict is not changed)."""
-    if decided is None or not isinstance(settings, dict):
-        return settings
-    chosen = dict(settings)
-    chosen["consent"] = decided
-    return chosen
-
-
-class Analytics:
+class Analytics(VisitorCalls):
     """analytics.js's public API in front of one destination (Mixpanel)."""
 
     def __init__(
@@ -104,7 +98,7 @@ class Analytics:
         self._page_context = page_context or _blank_page
         self._reporter = Reporter(self.console, strict)
         backing = storage if storage is not None else MemoryStorage()
-        settings = _with_stored_decision(settings, stored_decision(backing))
+        settings = with_stored_decision(settings, stored_decision(backing))
         withheld = isinstance(settings, dict) and settings.get("consent") is False
         self._backing = backing
         store = ConsentStorage(backing, not withheld)
@@ -148,10 +142,6 @@ class Analytics:
         """screen([category], [name], [properties], [options], [callback]) (analytics-next)."""
         self._guard("screen", self._screen, args, kwargs, None)
 
-    def set_anonymous_id(self, anonymous_id: Any = None) -> None:
-        """setAnonymousId(id): store the anonymous id later calls carry."""
-        self._guard("setAnonymousId", self._set_anonymous_id, anonymous_id)
-
     def pageview(self, url: Any = None) -> None:
         """pageview(url): analytics.js's page({path: url}) (page() when url is empty)."""
         self._guard("pageview", self._pageview, url)
@@ -165,89 +155,10 @@ class Analytics:
         group: Group | None = self._guard("group", self._group, args, kwargs, None)
         return group
 
-    def reset(self) -> None:
-        """Log out: forget user id, traits and group; make a new anonymous id."""
-        self._guard("reset", self._reset)
-
-    def consent(self, granted: Any) -> None:
-        """Give (True) or withdraw (False) consent to tracking. The decision is stored and wins
-        over the ``consent`` setting on every later page, until it is changed."""
-        self._guard("consent", self._consent, granted)
-
-    def add_source_middleware(self, *middleware: Any) -> None:
-        """addSourceMiddleware(middleware): ``middleware(ctx)`` sees every call's message
-        (``ctx.payload.obj``) and continues it with ``ctx.next(payload)`` (see middleware.py)."""
-        self._guard(
-            "addSourceMiddleware", self._pipeline.add_source, "addSourceMiddleware", middleware
-        )
-
-    def add_destination_middleware(self, integration: Any = None, *middleware: Any) -> None:
-        """addDestinationMiddleware(integration, ...middleware): only on what that destination
-        ('Mixpanel') receives."""
-        call = "addDestinationMiddleware"
-        self._guard(call, self._pipeline.add_destination, call, integration, middleware)
-
-    def add_integration_middleware(self, *middleware: Any) -> None:
-        """addIntegrationMiddleware(middleware): on what every destination (Mixpanel) receives."""
-        call = "addIntegrationMiddleware"
-        self._guard(call, self._pipeline.add_integration, call, middleware)
-
-    def register(self, *plugins: Any) -> None:
-        """register(...plugins): analytics-next plugins are page JavaScript objects, taken by the
-        loader (static/boot-plugins.mjs); from Python, use add_source_middleware."""
-        problem = "plugins are page JavaScript objects; from Python use add_source_middleware"
-        self._report("register", InvalidCall("register", problem + "; nothing registered"))
-
     @property
     def pipeline(self) -> Pipeline:
         """The one ordered queue of calls (the bridge asks whether calls still wait)."""
         return self._pipeline
-
-    def user(self) -> User:
-        """The stored user: ``id()``, ``anonymous_id()``, ``traits()`` (each also a setter),
-        ``logout()``."""
-        return self._user
-
-    def entity(self, who: Any, op: Any = None, *value: Any) -> Json:
-        """analytics.user() / analytics.group() from page JS, as one call: ``op`` is None
-        (read), ``"id"``, ``"anonymousId"`` (user only) or ``"traits"`` with the new value, or
-        ``"logout"`` (user). Answers the entity's values after the call; bad input changes
-        nothing and costs one console line naming the call."""
-        if who not in ("user", "group"):
-            who = "user"
-        thing: Any = self._user if who == "user" else self._group_entity
-        self._guard(who + "()." + str(op), self._entity_op, who, thing, op, value)
-        out = {"id": thing.id(), "traits": thing.traits()}
-        if who == "user":
-            out["anonymousId"] = thing.anonymous_id()
-        return out
-
-    def _entity_op(self, who: str, thing: Any, op: Any, value: tuple[Any, ...]) -> None:
-        call = f"{who}().{op}"
-        ops = ("id", "traits") + (("anonymousId", "logout") if who == "user" else ())
-        if op is None:
-            return
-        if op not in ops:
-            raise InvalidCall(f"{who}()", f"no such method {op!r}")
-        if op == "logout":
-            thing.logout()
-            return
-        new = value[0] if value else None
-        if op == "traits":
-            if new is not None and not isinstance(new, dict):
-                got = arguments.type_name(new)
-                raise InvalidCall(call, f"traits must be an object, got {got}; nothing changed")
-            self._warn_unstorable(call, new)
-            thing.traits(new)
-            return
-        number = isinstance(new, (int, float)) and not isinstance(new, bool)
-        if new is not None and not (isinstance(new, str) or number):
-            got = arguments.type_name(new)
-            raise InvalidCall(call, f"id must be a string or a number, got {got}; nothing changed")
-        if op == "id":
-            thing.id(new)
-        else:
-            thing.anonymous_id(new)
 
     def dispatch(self, method: str, args: Sequence[Any], meta: Json | None = None) -> Any:
         """Replay one call from the JS queue; ``meta`` may hold timestamp, messageId, page."""
@@ -267,36 +178,6 @@ class Analytics:
         if method == "pageview":
             return self._guard(method, self._pageview, args[0] if args else None, meta or {})
         return self._guard(method, getattr(self, "_" + method), tuple(args), {}, meta or {})
-
-    # -- listeners ----------------------------------------------------------------------------
-
-    def on(self, event: str, fn: Callable[..., Any]) -> None:
-        """Call ``fn(*resolved_arguments)`` after every ``event`` call."""
-        self._guard("on", self._listen, event, fn, False)
-
-    def once(self, event: str, fn: Callable[..., Any]) -> None:
-        self._guard("once", self._listen, event, fn, True)
-
-    def off(self, event: str, fn: Callable[..., Any] | None = None) -> None:
-        """Remove ``fn`` (or every listener of ``event`` when ``fn`` is None)."""
-        kept = [entry for entry in self._listeners.get(event, []) if fn and entry[0] != fn]
-        self._listeners[event] = kept
-
-    def _listen(self, event: str, fn: Callable[..., Any], once: bool) -> None:
-        if event not in EVENTS and event != "invoke":
-            names = ", ".join(EVENTS + ("invoke",))
-            raise InvalidCall("on", f"event must be one of {names}, got {event!r}")
-        if not callable(fn):
-            raise InvalidCall("on", f"listener must be a function, got {type(fn).__name__}")
-        self._listeners.setdefault(event, []).append((fn, once))
-
-    def _emit(self, event: str, *resolved: Any) -> None:
-        entries = self._listeners.get(event, [])
-        self._listeners[event] = [entry for entry in entries if not entry[1]]
-        for fn, _ in entries:
-            self._attempt(event, "listener", fn, *resolved)
-        if self._forward is not None:
-            self._attempt(event, "page listeners", self._forward, event, resolved)
 
     # -- the calls, unguarded -----------------------------------------------------------------
 
@@ -324,13 +205,6 @@ class Analytics:
         msg = messages.screen(a.category, a.name, a.properties, a.options, self._stamp(meta))
         self._finish("screen", msg, a.callback, a.category, a.name, msg["properties"], a.options)
 
-    def _set_anonymous_id(self, anonymous_id: Any = None) -> None:
-        number = isinstance(anonymous_id, (int, float)) and not isinstance(anonymous_id, bool)
-        if not (isinstance(anonymous_id, str) or number):
-            got = arguments.type_name(anonymous_id)
-            raise InvalidCall("setAnonymousId", f"anonymous id must be a string, got {got}")
-        self._user.anonymous_id(anonymous_id)
-
     def _pageview(self, url: Any = None, meta: Json | None = None) -> None:
         if url is not None and not isinstance(url, str):
             got = arguments.type_name(url)
@@ -352,46 +226,6 @@ class Analytics:
         msg = messages.group(self._group_entity.id(), self._group_entity.traits(), a.options, stamp)
         self._finish("group", msg, a.callback, a.group_id, a.traits, a.options)
         return None
-
-    def _reset(self) -> None:
-        self._user.reset()
-        self._group_entity.reset()
-        self._pipeline.step("reset", self._reset_destination)
-
-    def _reset_destination(self) -> None:
-        if self._destination_ready():
-            self._attempt("reset", "Mixpanel", self.destination.reset)
-        self._emit("reset")
-
-    def _consent(self, granted: Any) -> None:
-        if not isinstance(granted, bool):
-            got = arguments.type_name(granted)
-            raise InvalidCall("consent", f"takes true or false, got {got}; nothing changed")
-        changed = granted != self._store.persist  # the decision in force before this call
-        remember_decision(self._backing, granted)  # first, so it holds even if the rest fails
-        self._store.consent(granted)
-
-        def tell() -> None:
-            if self._destination_ready():
-                self._attempt("consent", "Mixpanel", self.destination.consent, granted, changed)
-
-        self._pipeline.step("consent", tell)
-
-    def _warn_unstorable(self, method: str, traits: Json | None) -> None:
-        """Traits are kept as JSON, as analytics.js keeps them: functions cannot be. Say so."""
-        paths = sorted(unstorable(traits)) if traits else []  # sorted: same on MicroPython
-        if paths:
-            where = ", ".join("traits." + path for path in paths[:5])
-            more = f" and {len(paths) - 5} more" if len(paths) > 5 else ""
-            self._reporter.warn(method, f"{where}{more}: a function is not kept; dropped")
-
-    def _identify_returning_visitor(self) -> None:
-        """mixpanel.js holds People updates until identify runs in this page: run it first
-        (the id only; the cached traits were sent when they were set)."""
-        user_id = self._user.id()
-        if user_id is None or not self._destination_ready():
-            return
-        self._attempt("identify", "Mixpanel", self.destination.returning_visitor, user_id)
 
     # -- shared steps -------------------------------------------------------------------------
 
@@ -425,23 +259,3 @@ class Analytics:
         integrations = msg.get("integrations")
         enabled = messages.is_enabled(integrations if isinstance(integrations, dict) else {})
         return self._destination_ready() and enabled
-
-    def _destination_ready(self) -> bool:
-        return self.destination is not None and getattr(self.destination, "enabled", True)
-
-    def _attempt(self, method: str, what: str, fn: Callable[..., Any], *args: Any) -> None:
-        """Isolate one outside piece (destination, listener, callback): its failure is reported."""
-        try:
-            fn(*args)
-        except Exception as exc:
-            self._reporter.failed(method, exc, f"{what} failed: ")  # strict: the guard reports
-
-    def _guard(self, method: str, fn: Callable[..., Any], *args: Any) -> Any:
-        try:
-            return fn(*args)
-        except Exception as exc:
-            self._report(method, exc)
-            return None
-
-    def _report(self, method: str, exc: Exception) -> None:
-        self._reporter.final(method, exc)

@@ -10,6 +10,8 @@ the one number test and the one nested-value walker every module uses.
   truthiness, ``String(x)``, ``===``, ``parseFloat``, ``for…in`` key order and
   ``toLowerCase`` that decide what gets sent.
 
+Numbers as text (`number_string`, `parse_float`) are jsnumbers.py's, re-exported here.
+
 A Python None stands for both null and undefined. Must not import js/pyodide, must not
 perform any call on mixpanel.js, and must not mutate its arguments.
 """
@@ -17,8 +19,11 @@ perform any call on mixpanel.js, and must not mutate its arguments.
 from __future__ import annotations
 
 import math
-import sys
 from datetime import datetime
+
+from integration.jsnumbers import _float_prefix as _float_prefix  # for test_portable
+from integration.jsnumbers import digit_end, number_string
+from integration.jsnumbers import parse_float as parse_float
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -26,9 +31,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.")
-_JS_SPACE = " \t\n\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"  # noqa: E501
 _MAX_DEPTH = 64
-_SHORTEST_REPR = sys.implementation.name != "micropython"
 
 
 # JavaScript's toLowerCase knows all of Unicode; MicroPython's str.lower only ASCII. There the
@@ -197,89 +200,11 @@ def _join(items: list[Any], depth: int) -> str:
     return ",".join("" if item is None else js_string(item, depth + 1) for item in items)
 
 
-def number_string(value: float) -> str:
-    """JavaScript's Number#toString: integral values print without ".0"."""
-    if isinstance(value, int):
-        return str(value)
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    if value == math.floor(value) and abs(value) < 1e21:
-        return str(int(value))
-    return _float_string(repr(value) if _SHORTEST_REPR else _shortest(value))
-
-
-def _shortest(value: float) -> str:
-    """The fewest significant digits that read back as `value`: what CPython's repr gives and
-    MicroPython's does not always (it prints some subnormals with 16 digits)."""
-    for digits in range(1, 17):
-        text = ("{:.%dg}" % digits).format(value)  # noqa: UP031
-        if float(text) == value:
-            return text
-    return repr(value)
-
-
-def _float_string(text: str) -> str:
-    if "e" not in text:
-        return text
-    mantissa, exp_text = text.split("e")
-    exponent = int(exp_text)
-    sign = "-" if mantissa.startswith("-") else ""
-    unsigned = mantissa.lstrip("-")
-    digits = unsigned.replace(".", "")
-    point = (unsigned.index(".") if "." in unsigned else len(unsigned)) + exponent
-    if -6 < point <= 21:
-        return sign + _place_point(digits, point)
-    return f"{mantissa}e{'+' if exponent > 0 else '-'}{abs(exponent)}"
-
-
-def _place_point(digits: str, point: int) -> str:
-    if point <= 0:
-        return "0." + "0" * -point + digits
-    if point >= len(digits):
-        return digits + "0" * (point - len(digits))
-    return digits[:point] + "." + digits[point:]
-
-
-def parse_float(text: str) -> float | None:
-    """JavaScript parseFloat: the longest numeric prefix after leading space; None for NaN."""
-    number = _float_prefix(text.lstrip(_JS_SPACE))
-    if number is None:
-        return None
-    if number.lstrip("+-") == "Infinity":
-        return -math.inf if number.startswith("-") else math.inf
-    return float(number)
-
-
-def _digit_end(text: str, start: int) -> int:
-    while start < len(text) and "0" <= text[start] <= "9":
-        start += 1
-    return start
-
-
-def _float_prefix(text: str) -> str | None:
-    """The longest prefix of the form [+-](Infinity|digits[.digits]|.digits)[e[+-]digits]."""
-    pos = 1 if text[:1] in ("+", "-") else 0
-    if text.startswith("Infinity", pos):
-        return text[: pos + 8]
-    whole = _digit_end(text, pos)
-    end = whole
-    if text[end : end + 1] == ".":
-        end = _digit_end(text, end + 1)
-    if whole == pos and end <= pos + 1:
-        return None
-    exponent = end + (2 if text[end + 1 : end + 2] in ("+", "-") else 1)
-    if text[end : end + 1] in ("e", "E") and _digit_end(text, exponent) > exponent:
-        end = _digit_end(text, exponent)
-    return text[:end]
-
-
 def is_index_key(key: str) -> bool:
     """True for the keys JavaScript orders first in objects (canonical array indices)."""
     if key == "0":
         return True
-    canonical = key != "" and key[0] in "123456789" and _digit_end(key, 0) == len(key)
+    canonical = key != "" and key[0] in "123456789" and digit_end(key, 0) == len(key)
     return canonical and int(key) < 4294967295
 
 

@@ -2,6 +2,7 @@
 
 Package map:
 - `settings`  Segment's settings → validated options → ``mixpanel.init`` config
+- `peer_checks` the checks of the settings peers offer (and the loader's), for `settings`
 - `traits`    identify mapping (spec section 5)
 - `alias_group` alias and group mapping (spec sections 8, 9)
 - `events`    track / page mapping (spec sections 6, 7)

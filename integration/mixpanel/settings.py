@@ -5,9 +5,9 @@ own keys (`dataResidency`, `apiHost`, `mixpanelConfig`, `runtime`, …), reports
 the console and returns a complete options dict: defaults copied (never shared), wrong types
 replaced by the default, increment lists lower-cased. `init_config` builds the second argument of
 ``mixpanel.init`` from those options (spec section 3). Beyond Segment, `PEER_DEFAULTS` holds the
-options peers offer, under RudderStack's names (issue 12), each checked by its `_PEER_CHECKS`
-entry; `_bundle` is the loader's (where the bundle's mixpanel folder is, for the replay
-recorder).
+options peers offer, under RudderStack's names (issue 12), each checked by its `PEER_CHECKS`
+entry (peer_checks.py, which also checks the loader's `_bundle`: where the bundle's mixpanel
+folder is, for the replay recorder); here, a peer setting's null is its default.
 
 Deliberate difference from the original (issue text wins over reproducing a crash): a
 wrongly typed setting is reported with what it expects and the default is used. The
@@ -22,6 +22,9 @@ import json
 from integration import surface
 from integration.errors import line
 from integration.jsvalues import describe, js_lower, js_string
+from integration.mixpanel.peer_checks import PEER_CHECKS
+from integration.mixpanel.peer_checks import PLACEHOLDERS as PLACEHOLDERS
+from integration.mixpanel.peer_checks import template_parts as template_parts
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -35,7 +38,6 @@ KINDS: dict[str, str] = {row[0]: row[1] for row in surface.SETTINGS}
 # Peers' options, under RudderStack's Mixpanel setting names (issue 12); defaults change nothing.
 PEER_DEFAULTS: dict[str, Any] = {row[0]: row[2] for row in surface.PEER_SETTINGS}
 LOADER_DEFAULTS: dict[str, Any] = dict.fromkeys(surface.LOADER_SETTINGS)
-PLACEHOLDERS = ("category", "name")
 # Stored by Segment but never read in the browser: accepted silently, never passed on.
 IGNORED = surface.SEGMENT_ONLY_SETTINGS
 RENAMED = {
@@ -72,7 +74,7 @@ def read_settings(
         for key, value in defaults.items():
             options[key] = _copy(value)
     for key, value in settings.items():
-        if key in _PEER_CHECKS:
+        if key in PEER_CHECKS:
             options[key] = _peer_checked(key, value, report)
         elif key in options:
             options[key] = _checked(key, value, report)
@@ -111,137 +113,13 @@ def _persistence_type(
     options["persistence"] = chosen
 
 
-# --- peers' settings: each check returns the value to use or raises ValueError(wanted) -----
-
-
-def _choice(*allowed: str) -> Callable[[Any], Any]:
-    def check(value: Any) -> Any:
-        if value in allowed and isinstance(value, str):
-            return value
-        raise ValueError(" or ".join(json.dumps(a) for a in allowed))
-
-    return check
-
-
-def _bool(value: Any) -> Any:
-    if isinstance(value, bool):
-        return value
-    raise ValueError("true or false")
-
-
-def _text(value: Any) -> Any:
-    if isinstance(value, str):
-        return value
-    raise ValueError("a string")
-
-
-def _names(field: str) -> Callable[[Any], Any]:
-    """A list of strings or {field: string} objects → trimmed names, empty ones left out."""
-    wanted = f'a list of names or {{"{field}": name}} objects'
-
-    def check(value: Any) -> Any:
-        if not isinstance(value, list):
-            raise ValueError(wanted)
-        names: list[str] = []
-        for entry in value:
-            name = entry.get(field) if isinstance(entry, dict) else entry
-            if not isinstance(name, str):
-                raise ValueError(wanted)
-            if name.strip():
-                names.append(name.strip())
-        return names
-
-    return check
-
-
-def template_parts(template: str) -> list[str] | None:
-    """Literal text at even indexes, placeholder names at odd ones; None when a ``{{`` is not
-    closed or names anything but category / name."""
-    parts: list[str] = []
-    rest = template
-    while True:
-        start = rest.find("{{")
-        if start < 0:
-            parts.append(rest)
-            return parts
-        end = rest.find("}}", start + 2)
-        name = rest[start + 2 : end].strip() if end >= 0 else ""
-        if name not in PLACEHOLDERS:
-            return None
-        parts.append(rest[:start])
-        parts.append(name)
-        rest = rest[end + 2 :]
-
-
-def _template(value: Any) -> Any:
-    if isinstance(value, str) and value.strip() and template_parts(value) is not None:
-        return value
-    raise ValueError("a text using only {{ category }} and {{ name }}")
-
-
-def _days(value: Any) -> Any:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
-        return value
-    raise ValueError("a number of days above 0")
-
-
-def _percent(value: Any) -> Any:
-    number = value
-    if isinstance(value, str) and value.strip():
-        try:
-            number = float(value)
-        except ValueError:
-            number = None
-    if isinstance(number, (int, float)) and not isinstance(number, bool) and 0 <= number <= 100:
-        return number
-    raise ValueError("a number from 0 to 100")
-
-
-def _bundle(value: Any) -> Any:
-    url = value.get("mixpanel") if isinstance(value, dict) else None
-    absolute = isinstance(url, str) and (url[:8] == "https://" or url[:7] == "http://")
-    if absolute and isinstance(url, str) and url.endswith("/"):
-        return url
-    raise ValueError('{"mixpanel": an absolute URL ending in "/"}')
-
-
-_NAME_CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
-
-
-def _instance(value: Any) -> Any:
-    ok = isinstance(value, str) and 0 < len(value) <= 64  # MicroPython's str has no isalnum
-    if ok and isinstance(value, str) and all(c in _NAME_CHARS for c in value):
-        return value
-    raise ValueError("a name of letters, digits and _")
-
-
-_PEER_CHECKS: dict[str, Callable[[Any], Any]] = {
-    "setOnceProperties": _names("property"),
-    "identityMergeApi": _choice("original", "simplified"),
-    "useUserDefinedPageEventName": _bool,
-    "userDefinedPageEventTemplate": _template,
-    "userDefinedScreenEventTemplate": _template,
-    "eventFilteringOption": _choice("disable", "whitelistedEvents", "blacklistedEvents"),
-    "whitelistedEvents": _names("eventName"),
-    "blacklistedEvents": _names("eventName"),
-    "groupTraitsMethod": _choice("set_once", "set"),
-    "persistenceType": _choice("cookie", "localStorage", "none"),
-    "cookieDomain": _text,
-    "cookieExpiration": _days,
-    "crossSiteCookie": _bool,
-    "sessionReplayPercentage": _percent,
-    "_bundle": _bundle,
-    "_instance": _instance,
-}
-
-
 def _peer_checked(key: str, value: Any, report: Callable[[str], None]) -> Any:
     """The checked value; null is the default, silently (exported configs hold nulls)."""
     default = PEER_DEFAULTS.get(key, LOADER_DEFAULTS.get(key))
     if value is None:
         return _copy(default)
     try:
-        return _PEER_CHECKS[key](value)
+        return PEER_CHECKS[key](value)
     except ValueError as exc:
         report(
             line(
