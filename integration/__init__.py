@@ -42,12 +42,13 @@ TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` modul
 if TYPE_CHECKING:
     from typing import Any
 
-__all__ = ["Analytics"] + list(surface.METHODS)
+__all__ = ["Analytics", "MemoryStorage"] + list(surface.METHODS)
 
 
 _SUBMODULES = frozenset(
     ("analytics", "arguments", "bridge", "dates", "errors", "guarded", "hooks", "identity")
-    + ("jsnumbers", "jsvalues", "messages", "middleware_step", "mixpanel", "sanitize")
+    + ("jsnumbers", "jsvalues", "messages", "middleware", "middleware_step", "mixpanel")
+    + ("sanitize",)
     + ("surface", "visitor")
 )
 
@@ -57,6 +58,10 @@ def __getattr__(name: str) -> Any:
         from integration.analytics import Analytics
 
         return Analytics
+    if name == "MemoryStorage":  # the storage for tests and for Python outside a page
+        from integration.identity import MemoryStorage
+
+        return MemoryStorage
     if name in _SUBMODULES:
         # MicroPython asks this hook for `from integration import dates` before it imports the
         # submodule (CPython imports it after this raises); importing it here serves both.

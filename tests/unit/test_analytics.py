@@ -520,3 +520,15 @@ def test_without_strict_the_same_destination_error_is_one_line():
     analytics = Analytics({"token": "t"}, RecordingMixpanel(), console=console)
     analytics.alias()
     assert console.at("error") == ["[analytics] alias: user id is missing"]
+
+
+def test_the_public_names_are_importable_from_the_package():
+    import integration
+    from integration.analytics import Analytics
+    from integration.identity import MemoryStorage
+
+    assert integration.Analytics is Analytics and integration.MemoryStorage is MemoryStorage
+    storage = integration.MemoryStorage()
+    storage.set("k", "v")
+    assert storage.get("k") == "v"
+    assert callable(integration.track) and callable(integration.identify)
