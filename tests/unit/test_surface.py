@@ -64,7 +64,7 @@ def test_bridge_forwarding_puts_keywords_in_the_surface_order(method: str) -> No
 
 
 def test_the_package_exports_one_forwarding_function_per_call() -> None:
-    assert integration.__all__ == ["Analytics", *surface.METHODS]
+    assert integration.__all__ == ["Analytics", "MemoryStorage", *surface.METHODS]
 
 
 def test_each_module_level_function_forwards_its_own_call(monkeypatch: Any) -> None:
