@@ -117,7 +117,6 @@ class Bundle:
     files: dict[str, str] = field(default_factory=dict)
     out: dict[str, bytes] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    parts: list[str] = field(default_factory=list)  # the files keys of boot.mjs's imports
 
 
 def h8(data: bytes) -> str:
@@ -204,10 +203,8 @@ def add_boot(bundle: Bundle, root: Path) -> None:
     parts boot-wire, boot-page and boot-progress, and the runtime boots boot-micropython and
     boot-pyodide). A relative import names the imported module's hashed file, so a module's
     hash covers what it imports. The stub asks the bundle for the runtime boot's URL, so a page
-    fetches only the one it needs; `parts` lists what boot.mjs imports (the stub fetches those
-    beside it, so they cost no extra round trip)."""
+    fetches only the one it needs."""
     sources = {m.stem: m.read_bytes() for m in sorted((root / "static").glob("*.mjs"))}
-    parts: dict[str, list[str]] = {}
 
     def add(stem: str, chain: tuple[str, ...]) -> str:
         if stem in bundle.files:
@@ -216,11 +213,9 @@ def add_boot(bundle: Bundle, root: Path) -> None:
             raise SystemExit(
                 f"build: static/{chain[-1]}.mjs imports {stem}.mjs: missing or a cycle"
             )
-        parts[stem] = []
 
         def rename(match: re.Match[bytes]) -> bytes:
             child = match.group(1).decode()
-            parts[stem] += [child, *parts.get(child, [])]
             return b"from './" + add(child, (*chain, stem)).encode() + b"'"
 
         body = _RELATIVE_IMPORT.sub(rename, sources[stem])
@@ -231,7 +226,6 @@ def add_boot(bundle: Bundle, root: Path) -> None:
 
     for stem in sources:
         add(stem, ())
-    bundle.parts = sorted(set(parts.get("boot", [])))
 
 
 def add_package(bundle: Bundle, root: Path, node: Path) -> bytes:
@@ -346,7 +340,6 @@ def contract(
     files: dict[str, str],
     root: str = "",
     settings: Any = None,
-    parts: list[str] | None = None,
 ) -> dict[str, Any]:
     return {
         "version": project_version(),
@@ -358,7 +351,6 @@ def contract(
         "storage": surface["storage"],
         "cookieKeys": surface["cookieKeys"],
         "files": files,
-        "parts": parts or [],
         "settings": settings,
     }
 
@@ -495,14 +487,12 @@ def collect(opts: Options) -> tuple[Bundle, dict[str, Any]]:
     if small is None:
         bundle.notes.append("analytics.js: not minified (node_modules/.bin/terser is missing)")
     source = small or source
-    bundle.out["analytics.js"] = loader(
-        source, contract(surface, bundle.files, parts=bundle.parts), small is None
-    )
+    bundle.out["analytics.js"] = loader(source, contract(surface, bundle.files), small is None)
     bundle.out["snippet.js"] = (root / "static" / "snippet.js").read_bytes()
     for wkey, settings_path, settings in projects:
         stub = loader(
             source,
-            contract(surface, bundle.files, "../../../../", settings, bundle.parts),
+            contract(surface, bundle.files, "../../../../", settings),
             small is None,
         )
         bundle.out[f"{SEGMENT_HOST}/analytics.js/v1/{wkey}/analytics.min.js"] = stub

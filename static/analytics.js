@@ -140,25 +140,30 @@
     limit = options.readyTimeoutMs || 20000;
     byDefault = settings.consent !== false;
     api.settings = settings;
-    // Fetched at DOMContentLoaded (fetch() does not hold the load event); MicroPython unless
-    // Pyodide is forced; none on a PyScript page under 'auto' (its own interpreter runs us).
-    var boots = ['boot'].concat(B.parts).map(url), u = boots[0]; // boot.mjs and what it imports
+    // At DOMContentLoaded: the boot modules are imported (they only define functions until
+    // start(api)) and the runtime files fetched; neither import() nor fetch() holds the load
+    // event. MicroPython unless Pyodide is forced; no runtime of ours on a PyScript page under
+    // 'auto' (its own interpreter runs us).
+    var u = url('boot'), boot;
     function pre() {
       var r = settings.runtime, mpy = r !== 'pyodide', mp = mpy && url('micropython');
       api.ps = !/^(micropython|pyodide)$/.test(r) && !!d.querySelector('script[type=py],script[type=mpy],py-script,mpy-script,script[src*=pyscript]');
       if (api.ps) mp = 0;
-      boots.concat(url('mixpanel'), mp && url(B.files.mpy ? 'mpy' : 'package'), !api.ps && url('boot-' + (mpy ? 'micropython' : 'pyodide')), mp, mp && new URL('micropython.wasm', mp).href).forEach(function (x) { if (x) grab(x); });
+      boot = import(u);
+      boot.catch(Object); // reported at the load event
+      // boot.mjs imports these again: the same modules, fetched once
+      [!api.ps && url('boot-' + (mpy ? 'micropython' : 'pyodide')), mp].forEach(function (x) { if (x) import(x).catch(Object); });
+      [url('mixpanel'), mp && url(B.files.mpy ? 'mpy' : 'package'), mp && new URL('micropython.wasm', mp).href].forEach(function (x) { if (x) grab(x); });
     }
     if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', pre); else pre();
     function fail(x) { if (a.status === 'loading') settle('failed', x); }
     function go() { // boot.mjs watches readyTimeoutMs once it runs
       setTimeout(function () { if (!api.started) fail('not ready after ' + limit + ' ms without progress; calls are dropped'); }, limit);
-      // each read once here, so that import() finds them all in the HTTP cache
-      Promise.all(boots.map(function (x) {
-        return grab(x).then(function (r) { if (!r.ok) throw Error('HTTP ' + r.status); return r.blob(); }).catch(function (e) { e.u = x; throw e; });
-      })).then(function () {
-        return import(u);
-      }).then(function (m) { m.start(api); }, function (e) { fail('could not start: could not load ' + (e.u || u) + ' (' + e.message + ')'); });
+      (boot || import(u)).then(function (m) { m.start(api); }, function (e) { // say why: fetch it once more
+        fetch(u).then(function (r) { return r.ok ? e.message : 'HTTP ' + r.status; }, function () { return 'blocked or unreachable'; }).then(function (why) {
+          fail('could not start: could not load ' + u + ' (' + why + ')');
+        });
+      });
     }
     if (d.readyState === 'complete') setTimeout(go);
     else w.addEventListener('load', function () { setTimeout(go); });

@@ -1,8 +1,9 @@
 /* boot-micropython.mjs: the MicroPython boot, imported by boot.mjs when MicroPython was chosen
- * (the stub fetches it with the runtime files before the load event). bootMicroPython(api,
- * host, tools) gets the stub's `api` (see boot.mjs), the host functions Python calls and
- * boot.mjs's helpers {P, phase, load, loadMixpanel}; it resolves to Python's dispatch, or null
- * when the boot had already failed.
+ * (the stub imports it and micropython.mjs, and fetches the other runtime files, at
+ * DOMContentLoaded). bootMicroPython(api, host, tools) gets the stub's `api` (see boot.mjs),
+ * the host functions Python calls and boot.mjs's helpers {P, phase, load, loadMixpanel}; it
+ * resolves to Python's dispatch, or null when the boot had already failed. mixpanel.js loads
+ * while MicroPython starts.
  */
 // -- MicroPython ----------------------------------------------------------------------------------
 // MicroPython has no unpackArchive, so the zip is read here (stored or deflated entries).
@@ -37,14 +38,16 @@ export async function bootMicroPython(api, host, tools) {
   const wasm = new URL('micropython.wasm', mjs).href;
   const zip = load(api, api.url(api.B.files.mpy ? 'mpy' : 'package')).then((b) => b.arrayBuffer());
   zip.catch(() => {}); // awaited below; reported there
-  const mod = await phase(api, mjs, () => load(api, mjs).then(() => import(mjs)));
+  const mixpanel = loadMixpanel(api); // meanwhile (awaited with the package below)
+  mixpanel.catch(() => {});
+  const mod = await phase(api, mjs, () => import(mjs)); // the stub's import, in flight or done
   const mp = await phase(api, null, () => mod.loadMicroPython({
     url: wasm,
     heapsize: 8 * 1024 * 1024,
     stdout: (line) => console.log(line),
     stderr: (line) => console.error(P + line),
   }));
-  const [files] = await Promise.all([zip.then(unzip), loadMixpanel(api)]);
+  const [files] = await Promise.all([zip.then(unzip), mixpanel]);
   return phase(api, null, () => {
     for (const f of files) {
       mp.FS.mkdirTree('/lib/' + f.name.split('/').slice(0, -1).join('/'));

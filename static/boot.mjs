@@ -238,7 +238,7 @@ export async function start(api) {
     let entry;
     const tools = {P, realFetch, phase, counted, fetchCounted, load, loadMixpanel, message};
     const part = choice.name !== 'pyscript' && api.url('boot-' + choice.name); // boot-micropython.mjs or boot-pyodide.mjs
-    const mod = part && await phase(api, part, () => load(api, part).then(() => import(part)));
+    const mod = part && await phase(api, part, () => import(part)); // the stub's import, in flight or done
     if (!mod) entry = await bootPyScript(api, host, tools);
     else if (choice.name === 'micropython') entry = await mod.bootMicroPython(api, host, tools);
     else ({entry, later} = await mod.bootPyodide(api, host, tools));
