@@ -234,6 +234,9 @@
       put('id-user', user.id());
       put('id-anonymous', user.anonymousId());
       put('id-traits', user.traits());
+      var group = analytics.group();
+      put('id-group', group.id());
+      put('id-group-traits', group.traits());
       if (live) {
         put('id-distinct', mp.get_distinct_id());
         put('id-device', mp.get_property('$device_id'));

@@ -2,7 +2,10 @@
 // a preview of the exact call, and presets from Segment's public Mixpanel doc.
 // Which methods exist comes from the surface JSON (QA.surface: methods and their argument
 // order). The hand-written forms below only add labels and hints where they help; a method
-// without one gets a form made from its argument names.
+// without one gets a form made from its argument names. A method taking JavaScript functions
+// (a middleware or plugins argument) gets no form: JSON cannot hold a function. Presets install
+// ready-made ones instead, through named actions (ACTIONS), which also run what is no queued
+// call of its own: user() / group() setters and a click on the trackLink demo link.
 (function () {
   'use strict';
   var QA = window.QA;
@@ -20,10 +23,18 @@
     alias: [['userId', 'text', 'New user id', true], ['previousId', 'text', 'Previous id', false, 'Optional: mixpanel.js uses its own distinct id.'],
       ['options', 'json', 'Options', false]],
     group: [['groupId', 'text', 'Group id', true], ['traits', 'json', 'Group traits', false], ['options', 'json', 'Options', false]],
+    screen: [['category', 'text', 'Category', false, 'Needs a name too: a single string is read as the name.'],
+      ['name', 'text', 'Name', false], ['properties', 'json', 'Properties', false, 'No page defaults (no path or url): the given ones plus name and category.'],
+      ['options', 'json', 'Options', false]],
+    setAnonymousId: [['id', 'text', 'Anonymous id', true, 'Sets analytics.user().anonymousId() (the ajs_anonymous_id cookie); makes no message, and mixpanel.js keeps its own distinct id.']],
+    pageview: [['url', 'text', 'URL or path', true, 'The same as page({path: url}): with the defaults a "Loaded a Page" event with this path.']],
   };
   var METHODS = []; // the surface's, in its order
   var ARGS = {}; // method -> the surface's argument names
   var OBJECT_ARGS = /^(traits|properties|options|context)$/;
+  var FUNCTION_ARGS = /^(middleware|plugins)$/; // JavaScript functions: no form, see ACTIONS
+  var STUB = []; // the surface's stub methods (user, trackLink, …): what actions may use
+  var takesFunctions = function (m) { return (ARGS[m] || []).some(function (a) { return FUNCTION_ARGS.test(a); }); };
 
   // A form from the surface's argument names: objects as JSON editors, the rest read as JSON
   // when they parse (true, 42, null) and as text otherwise; callbacks are left out.
@@ -34,6 +45,7 @@
     });
   }
 
+  var DOC_GROUP = 'Segment\'s Mixpanel doc';
   var CAMPAIGN = {name: 'TPS Innovation Newsletter', source: 'Newsletter', medium: 'email', term: 'tps reports', content: 'image link'};
   var PRESETS = [
     {id: 'signup', title: 'Sign-up: anonymous track → alias → identify → track “Signed Up”',
@@ -79,7 +91,202 @@
       steps: [{method: 'track', event: 'Reserved Names', properties: {length: 3, bucket: 'a'}}]},
     {id: 'reset', title: 'reset()', note: 'Forgets the user: mixpanel.reset() gives a new device id and distinct id.',
       steps: [{method: 'reset'}]},
-  ];
+  ].concat(inGroup('More analytics.js calls', [
+    {id: 'screen', title: 'screen(\'Onboarding\', \'Welcome\')',
+      note: 'The page rules with "Screen" for "Page": with consolidatedPageCalls (the default) "Loaded a Screen", ' +
+        'with trackCategorizedPages instead "Viewed Onboarding Welcome Screen". Properties: name and category (no page URL).',
+      needs: {consolidatedPageCalls: true},
+      steps: [{method: 'screen', category: 'Onboarding', name: 'Welcome'}]},
+    {id: 'pageview', title: 'pageview(\'/pricing\')',
+      note: 'pageview(url) is page({path: url}): with consolidatedPageCalls "Loaded a Page" whose path is /pricing.',
+      needs: {consolidatedPageCalls: true},
+      steps: [{method: 'pageview', url: '/pricing'}]},
+    {id: 'anonymous-id', title: 'setAnonymousId(\'anon-qa-1\')',
+      note: 'Only analytics.js\'s anonymous id changes (identity panel, ajs_anonymous_id cookie): no message is made ' +
+        'and mixpanel.js keeps its own distinct id.',
+      steps: [{method: 'setAnonymousId', id: 'anon-qa-1'}]},
+    {id: 'user-traits', title: 'user().id(…) and user().traits({…}), then identify(\'qa-traits-user\')',
+      note: 'The setters change the stored user at once (identity panel) and make no message; the identify after ' +
+        'them, given no traits, sends the stored ones: register and people.set with plan and seats. (An identify ' +
+        'with another user id than the stored one starts with no traits, as analytics.js.)',
+      steps: [{action: 'userId', id: 'qa-traits-user'}, {action: 'userTraits', traits: {plan: 'qa', seats: 3}},
+        {method: 'identify', userId: 'qa-traits-user'}]},
+    {id: 'user-logout', title: 'user().logout()',
+      note: 'Clears analytics.js\'s user id and traits (identity panel). mixpanel.js is not reset: that is reset().',
+      steps: [{action: 'userLogout'}]},
+    {id: 'group-setters', title: 'group().id(\'qa-group\') and group().traits({…})',
+      note: 'analytics.group() without arguments answers the stored group; its setters change it at once and make no ' +
+        'message (identity panel: group id and traits). A later group() call without traits sends these traits.',
+      steps: [{action: 'groupId', id: 'qa-group'}, {action: 'groupTraits', traits: {name: 'QA Group', plan: 'team'}}]},
+    {id: 'track-link', title: 'trackLink: click the demo link',
+      note: 'The link "A link bound with trackLink" under the call form is bound with analytics.trackLink(link, ' +
+        '"Clicked QA Link", {…}); a click tracks the event, then follows the link (a same-page anchor) once mixpanel.js has it.',
+      steps: [{action: 'clickLink'}]},
+  ]), inGroup('Middleware and plugins', [
+    {id: 'mw-property', title: 'Source middleware: add a property to every call, then track',
+      note: 'Installs qaAddProperty with addSourceMiddleware: every later track, page and screen call gets ' +
+        'qa_middleware: "source" in its properties (until the page reloads, or it is turned off below).',
+      steps: [{action: 'sourceProperty'}, {method: 'track', event: 'Middleware Demo', properties: {plan: 'pro'}}]},
+    {id: 'mw-drop', title: 'Source middleware: drop events named “Dropped”, then track “Dropped” and “Kept”',
+      note: 'Installs qaDropDropped: a track named "Dropped" is stopped with next(null), so it reaches neither ' +
+        'mixpanel.js nor the collector (the log marks it dropped); "Kept" goes through.',
+      steps: [{action: 'sourceDrop'}, {method: 'track', event: 'Dropped'}, {method: 'track', event: 'Kept'}]},
+    {id: 'mw-destination', title: 'Destination middleware for \'Mixpanel\', then track',
+      note: 'Installs qaMixpanelOnly with addDestinationMiddleware(\'Mixpanel\', fn): it runs only on what Mixpanel ' +
+        'receives and adds qa_destination (the integration name it is given) to the properties.',
+      steps: [{action: 'destinationMixpanel'}, {method: 'track', event: 'Destination Demo'}]},
+    {id: 'plugin-enrichment', title: 'register() an analytics-next enrichment plugin, then track',
+      note: 'Registers the plugin "QA Enrichment" (type enrichment): its track, page and screen functions add ' +
+        'qa_plugin: "QA Enrichment" with ctx.updateEvent. Plugins run as source middleware.',
+      steps: [{action: 'enrichmentPlugin'}, {method: 'track', event: 'Plugin Demo'}]},
+  ]), inGroup('Peers\' settings (RudderStack\'s names)', [
+    {id: 'set-once', title: 'setOnceProperties: identify with a set-once trait',
+      note: 'A trait listed in setOnceProperties goes with people.set_once (Mixpanel keeps its first value) and is ' +
+        'left out of people.set; the other traits are set as usual.',
+      needs: {people: true, setOnceProperties: ['signupSource']},
+      steps: [{method: 'identify', userId: 'qa-once-user', traits: {signupSource: 'qa console', plan: 'pro'}}]},
+    {id: 'merge-simplified', title: 'identityMergeApi: \'simplified\' drops alias()',
+      note: 'With Mixpanel\'s simplified ID merge, ids are linked at identify: alias() sends nothing, with one console line.',
+      needs: {identityMergeApi: 'simplified'},
+      steps: [{method: 'alias', userId: 'qa-simplified-user'}]},
+    {id: 'page-template', title: 'useUserDefinedPageEventName: page and screen names from templates',
+      note: 'Page names from userDefinedPageEventTemplate ("{{ category }} {{ name }} Viewed" here; empty parts are ' +
+        'removed), screens from userDefinedScreenEventTemplate (its default). consolidatedPageCalls would win, so it is off.',
+      needs: {consolidatedPageCalls: false, useUserDefinedPageEventName: true, userDefinedPageEventTemplate: '{{ category }} {{ name }} Viewed'},
+      steps: [{method: 'page', category: 'Docs', name: 'Template'}, {method: 'page', name: 'Pricing'},
+        {method: 'screen', category: 'Onboarding', name: 'Welcome'}]},
+    {id: 'blacklist', title: 'eventFilteringOption: blacklistedEvents [“Filtered”]',
+      note: 'A blacklisted event sends nothing (one console info line; the log marks it filtered); other events go.',
+      needs: {eventFilteringOption: 'blacklistedEvents', blacklistedEvents: ['Filtered']},
+      steps: [{method: 'track', event: 'Filtered'}, {method: 'track', event: 'Not Filtered'}]},
+    {id: 'group-set', title: 'groupTraitsMethod: \'set\' (group traits updated, not set once)',
+      note: 'group() sends its traits with get_group(key, id).set instead of set_once, so a changed trait is updated.',
+      needs: {groupTraitsMethod: 'set', groupIdentifierTraits: ['company']},
+      steps: [{method: 'identify', userId: '019mr8mf4r'}, {method: 'group', groupId: 'initech', traits: {name: 'Initech', employees: 310}}]},
+  ]));
+
+  // Presets beyond Segment's doc, under a heading of the preset list.
+  function inGroup(title, presets) {
+    return presets.map(function (p) { return Object.assign({group: title}, p); });
+  }
+
+  // -- actions: what a preset step runs that cannot be typed into a form -----------------------
+  // {action: name, …}: `uses` is the analytics method it needs (the preset is offered only when
+  // the surface has it), `text` the JavaScript it runs, `run` runs it. Middleware and plugins
+  // are installed once per page; each can be turned off in the "Installed on this page" list.
+  var installed = {}; // action -> {on, title, box (its checkbox)}
+
+  function install(name, title, add) {
+    var have = installed[name];
+    if (have) { // installed already: on again, not twice
+      have.on = true;
+      if (have.box) have.box.checked = true;
+      return;
+    }
+    var state = installed[name] = {on: true, title: title, box: null};
+    add(state);
+    showInstalled();
+  }
+
+  function showInstalled() {
+    var names = Object.keys(installed);
+    var list = QA.clear(QA.$('installed-list'));
+    QA.$('installed').hidden = !names.length;
+    names.forEach(function (name) {
+      var state = installed[name];
+      state.box = el('input', {type: 'checkbox', checked: state.on, 'data-installed': name, onchange: function (ev) { state.on = ev.target.checked; }});
+      list.appendChild(el('li', {}, el('label', {class: 'check'}, [state.box, ' ', el('span', {text: state.title})])));
+    });
+  }
+
+  function withProperty(obj, key, value) {
+    obj.properties = Object.assign({}, obj.properties);
+    obj.properties[key] = value;
+  }
+  var EVENT_TYPES = /^(track|page|screen)$/;
+  var PLUGIN = 'QA Enrichment';
+
+  var ACTIONS = {
+    sourceProperty: {uses: 'addSourceMiddleware', text: 'analytics.addSourceMiddleware(qaAddProperty)', run: function () {
+      install('sourceProperty', 'qaAddProperty (source middleware): qa_middleware: "source" on track, page, screen', function (state) {
+        analytics.addSourceMiddleware(function qaAddProperty(ctx) {
+          var obj = ctx.payload && ctx.payload.obj;
+          if (state.on && obj && EVENT_TYPES.test(obj.type)) withProperty(obj, 'qa_middleware', 'source');
+          ctx.next(ctx.payload);
+        });
+      });
+    }},
+    sourceDrop: {uses: 'addSourceMiddleware', text: 'analytics.addSourceMiddleware(qaDropDropped)', run: function () {
+      install('sourceDrop', 'qaDropDropped (source middleware): drops track "Dropped"', function (state) {
+        analytics.addSourceMiddleware(function qaDropDropped(ctx) {
+          var obj = ctx.payload && ctx.payload.obj;
+          if (state.on && obj && obj.type === 'track' && obj.event === 'Dropped') {
+            QA.log.note(obj.messageId, '[qa console] qaDropDropped: next(null), the call is dropped', true);
+            return ctx.next(null);
+          }
+          ctx.next(ctx.payload);
+        });
+      });
+    }},
+    destinationMixpanel: {uses: 'addDestinationMiddleware', text: 'analytics.addDestinationMiddleware(\'Mixpanel\', qaMixpanelOnly)', run: function () {
+      install('destinationMixpanel', 'qaMixpanelOnly (destination middleware for Mixpanel): qa_destination', function (state) {
+        analytics.addDestinationMiddleware('Mixpanel', function qaMixpanelOnly(ctx) {
+          var obj = ctx.payload && ctx.payload.obj;
+          if (state.on && obj && EVENT_TYPES.test(obj.type)) withProperty(obj, 'qa_destination', String(ctx.integration));
+          ctx.next(ctx.payload);
+        });
+      });
+    }},
+    enrichmentPlugin: {uses: 'register', text: 'analytics.register({name: \'' + PLUGIN + '\', type: \'enrichment\', track, page, screen})', run: function () {
+      install('enrichmentPlugin', PLUGIN + ' (enrichment plugin, register): qa_plugin', function (state) {
+        var enrich = function (ctx) {
+          if (state.on) ctx.updateEvent('properties.qa_plugin', PLUGIN);
+          return ctx;
+        };
+        var plugin = {name: PLUGIN, type: 'enrichment', version: '1.0.0',
+          // load answers at once: a Promise would hold the calls made meanwhile
+          isLoaded: function () { return true; }, load: function () { return undefined; },
+          track: enrich, page: enrich, screen: enrich};
+        announced('register', function () { analytics.register(plugin); }, [plugin]);
+      });
+    }},
+    userId: {uses: 'user', text: function (s) { return QA.callText('analytics.user().', 'id', [s.id]); },
+      run: function (s) { analytics.user().id(s.id); }},
+    userTraits: {uses: 'user', text: function (s) { return QA.callText('analytics.user().', 'traits', [s.traits]); },
+      run: function (s) { analytics.user().traits(s.traits); }},
+    userLogout: {uses: 'user', text: 'analytics.user().logout()', run: function () { analytics.user().logout(); }},
+    groupId: {uses: 'group', text: function (s) { return QA.callText('analytics.group().', 'id', [s.id]); },
+      run: function (s) { analytics.group().id(s.id); }},
+    groupTraits: {uses: 'group', text: function (s) { return QA.callText('analytics.group().', 'traits', [s.traits]); },
+      run: function (s) { analytics.group().traits(s.traits); }},
+    clickLink: {uses: 'trackLink', text: 'document.getElementById(\'qa-link\').click()', run: function () {
+      QA.$('qa-link').click();
+    }},
+  };
+
+  // Runs fn, a call of `method`; when the loader announced no shim:call for it (once ready,
+  // register() is answered without one), the log gets an entry made here, saying so.
+  function announced(method, fn, args) {
+    var heard = false;
+    var listen = function (d) { if (d && d.method === method) heard = true; };
+    analytics.on('shim:call', listen);
+    try { fn(); } finally { analytics.off('shim:call', listen); }
+    if (!heard) QA.log.add(method, args, '[qa console] the loader announced no call event for this ' + method + '(); the console logged it');
+  }
+
+  function actionText(s) {
+    var a = ACTIONS[s.action];
+    return typeof a.text === 'function' ? a.text(s) : a.text;
+  }
+
+  function stepText(s) {
+    return s.action ? actionText(s) : QA.callText('', s.method, argsFor(s.method, s)).replace(/\s*\n\s*/g, ' ');
+  }
+
+  function runStep(s) {
+    if (s.action) ACTIONS[s.action].run(s);
+    else call(s.method, s);
+  }
 
   // -- building the call ---------------------------------------------------------------------
   function argsFor(method, v) {
@@ -93,10 +300,15 @@
       }
       case 'track':
         return [v.event].concat(v.properties || opts ? [v.properties || {}] : [], opts ? [opts] : []);
-      case 'page': {
+      case 'page':
+      case 'screen': {
         var head = v.category ? [v.category, v.name] : v.name ? [v.name] : [];
         return head.concat(v.properties || opts ? [v.properties || {}] : [], opts ? [opts] : []);
       }
+      case 'setAnonymousId':
+        return [v.id];
+      case 'pageview':
+        return [v.url];
       case 'alias':
         return [v.userId].concat(v.previousId || opts ? [v.previousId || null] : [], opts ? [opts] : []);
       case 'group':
@@ -150,7 +362,7 @@
         errors[name] = spec[2] + ' is required.';
       }
     });
-    if (m === 'page' && values.category && !values.name) errors.name = 'A category needs a name: page(\'Docs\') alone is read as the name.';
+    if ((m === 'page' || m === 'screen') && values.category && !values.name) errors.name = 'A category needs a name: ' + m + '(\'Docs\') alone is read as the name.';
     return {values: values, errors: errors};
   }
 
@@ -169,8 +381,9 @@
   }
 
   function show(m) {
+    if (!FORMS[m]) return;
     method = m;
-    METHODS.forEach(function (x) { QA.$('call-fields-' + x).hidden = x !== m; });
+    Object.keys(FORMS).forEach(function (x) { QA.$('call-fields-' + x).hidden = x !== m; });
     var radio = document.querySelector('input[name="call-method"][value="' + m + '"]');
     if (radio) radio.checked = true;
     QA.$('call-send').textContent = 'Send analytics.' + m + '()';
@@ -201,7 +414,13 @@
 
   function buildForms() {
     var picker = QA.$('call-methods');
-    METHODS.forEach(function (m) {
+    var skipped = METHODS.filter(takesFunctions);
+    if (skipped.length) {
+      QA.$('call-functions').textContent = skipped.join(', ') + ': these take JavaScript functions, which a form cannot hold. ' +
+        'The Middleware and plugins presets install ready-made ones.';
+      QA.$('call-functions').hidden = false;
+    }
+    METHODS.filter(function (m) { return !takesFunctions(m); }).forEach(function (m) {
       picker.appendChild(el('label', {class: 'seg'}, [
         el('input', {type: 'radio', name: 'call-method', value: m, onchange: function () { show(m); }}),
         el('span', {text: m}),
@@ -262,21 +481,27 @@
     return PRESETS.filter(function (p) { return p.id === id; })[0] || null;
   }
 
-  // A preset is offered only when the surface has every method it calls.
+  // A preset is offered only when the surface has every method it calls (a method with a form,
+  // or the method an action uses: a queued one or one the stub answers).
   function available(p) {
-    return p.steps.every(function (s) { return METHODS.indexOf(s.method) >= 0; });
+    return p.steps.every(function (s) {
+      if (s.action) return !!ACTIONS[s.action] && (METHODS.indexOf(ACTIONS[s.action].uses) >= 0 || STUB.indexOf(ACTIONS[s.action].uses) >= 0);
+      return !!FORMS[s.method];
+    });
   }
+
+  function fillable(p) { return !!p && p.steps.length === 1 && !p.steps[0].action; }
 
   function describePreset() {
     var p = selected();
     var info = QA.clear(QA.$('preset-info'));
-    QA.$('preset-fill').disabled = !p || p.steps.length !== 1;
+    QA.$('preset-fill').disabled = !fillable(p);
     QA.$('preset-run').disabled = !p;
     if (!p) return;
     info.appendChild(el('p', {text: p.note}));
-    if (p.steps.length > 1) {
+    if (!fillable(p)) {
       info.appendChild(el('ol', {class: 'steps'}, p.steps.map(function (s) {
-        return el('li', {}, el('code', {text: QA.callText('', s.method, argsFor(s.method, s)).replace(/\s*\n\s*/g, ' ')}));
+        return el('li', {}, el('code', {text: stepText(s)}));
       })));
     }
     var missing = unmet(p.needs);
@@ -295,38 +520,57 @@
     var select = QA.$('preset');
     select.appendChild(el('option', {value: '', text: 'Choose a preset…'}));
     PRESETS = PRESETS.filter(available);
-    PRESETS.forEach(function (p) { select.appendChild(el('option', {value: p.id, text: p.title})); });
+    var groups = {};
+    PRESETS.forEach(function (p) {
+      var title = p.group || DOC_GROUP;
+      if (!groups[title]) select.appendChild(groups[title] = el('optgroup', {label: title}));
+      groups[title].appendChild(el('option', {value: p.id, text: p.title}));
+    });
     select.addEventListener('change', describePreset);
     QA.$('preset-fill').addEventListener('click', function () {
       var p = selected();
-      if (p && p.steps.length === 1) fill(p.steps[0]);
+      if (fillable(p)) fill(p.steps[0]);
     });
     QA.$('preset-run').addEventListener('click', function () {
       var p = selected();
       if (!p) return;
-      p.steps.forEach(function (s) { call(s.method, s); });
+      p.steps.forEach(runStep);
       QA.$('call-done').textContent = 'Ran preset "' + p.title + '" (' + p.steps.length + ' call' + (p.steps.length > 1 ? 's' : '') + '): see the live log.';
     });
     var wanted = new URLSearchParams(location.search).get('preset');
     if (wanted && PRESETS.some(function (p) { return p.id === wanted; })) {
       select.value = wanted;
       var p = selected();
-      if (p.steps.length === 1) fill(p.steps[0]);
+      if (fillable(p)) fill(p.steps[0]);
     }
     describePreset();
   }
 
+  // -- the trackLink demo: a same-page link, bound as a page would bind it ------------------------
+  var LINK_EVENT = 'Clicked QA Link';
+  var LINK_PROPS = {source: 'qa console', link: 'demo'};
+
+  function bindLink() {
+    var link = QA.$('qa-link');
+    if (STUB.indexOf('trackLink') < 0 || !link) return;
+    analytics.trackLink(link, LINK_EVENT, LINK_PROPS);
+    QA.$('qa-link-code').textContent = 'analytics.trackLink(link, ' + QA.json(LINK_EVENT) + ', ' + QA.json(LINK_PROPS, 0) + ')';
+    QA.$('qa-link-box').hidden = false;
+  }
+
   QA.withSurface(function (s) {
     METHODS = Object.keys(s.methods);
+    STUB = Array.isArray(s.stubMethods) ? s.stubMethods : [];
     METHODS.forEach(function (m) {
       ARGS[m] = s.methods[m] || [];
-      if (!FORMS[m]) FORMS[m] = generatedForm(ARGS[m]);
+      if (!FORMS[m] && !takesFunctions(m)) FORMS[m] = generatedForm(ARGS[m]);
     });
-    Object.keys(FORMS).forEach(function (m) { if (METHODS.indexOf(m) < 0) delete FORMS[m]; });
+    Object.keys(FORMS).forEach(function (m) { if (METHODS.indexOf(m) < 0 || takesFunctions(m)) delete FORMS[m]; });
     buildForms();
+    bindLink();
     buildPresets();
     QA.calls.presets = PRESETS;
     QA.calls.methods = METHODS;
   });
-  QA.calls = {show: show, fill: fill, call: call, presets: PRESETS, argsFor: argsFor, methods: METHODS};
+  QA.calls = {show: show, fill: fill, call: call, presets: PRESETS, argsFor: argsFor, methods: METHODS, installed: installed};
 })();

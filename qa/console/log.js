@@ -3,7 +3,9 @@
 // callId) → what the collector received (polled; track payloads matched by $insert_id = the
 // call's messageId, everything else by type and time). Console lines the integration writes
 // ("[analytics] …") are kept with the call being delivered. The methods (filter chips, delivery
-// events) come from the surface JSON (QA.surface), never from a list written here.
+// events) come from the surface JSON (QA.surface), never from a list written here. The console's
+// presets add their own word through QA.log.note (a middleware that dropped a call) and
+// QA.log.add (a call the loader did not announce).
 (function () {
   'use strict';
   var QA = (window.QA = window.QA || {});
@@ -33,7 +35,7 @@
   function newEntry(id, method, args, meta) {
     var e = {id: id, method: method, args: args || [], meta: meta || null,
       time: meta ? meta.timestamp : Date.now(), mixpanel: [], collector: [], lines: [],
-      delivered: false, filtered: false, cleared: false, el: null};
+      delivered: false, filtered: false, dropped: false, cleared: false, el: null};
     entries.push(e);
     if (id) byId[id] = e;
     touch(e);
@@ -73,9 +75,15 @@
     counts.calls++;
     newEntry(d.callId, d.method, QA.plain(d.args), d.meta);
   });
+  // A call released later by a middleware comes without its callId; its event's $insert_id
+  // (the call's messageId) still names it.
+  function insertIdOf(args) {
+    var p = args && args[1];
+    return p && typeof p === 'object' ? p.$insert_id : undefined;
+  }
   analytics.on('shim:mixpanel', function (d) {
     counts.mixpanel++;
-    var e = (d.callId && byId[d.callId]) || startup;
+    var e = (d.callId && byId[d.callId]) || byId[insertIdOf(d.args)] || startup;
     if (e === startup) takeLines(startup);
     else e.delivered = true;
     e.mixpanel.push({method: d.method, args: QA.plain(d.args), at: Date.now(), used: {}});
@@ -236,9 +244,23 @@
 
   function typeOf(e) { return e.method === 'other' ? 'start-up' : e.method; }
 
+  // analytics.user().traits({…}) & co. reach the loader as one call: entity(who, op, value).
+  function entityCall(e) {
+    var a = e.args;
+    if (e.method !== 'entity' || typeof a[0] !== 'string' || typeof a[1] !== 'string') return null;
+    return {prefix: 'analytics.' + a[0] + '().', op: a[1], args: a[1] === 'logout' ? [] : a.slice(2)};
+  }
+
+  function callTextOf(e) {
+    var ent = entityCall(e);
+    return ent ? QA.callText(ent.prefix, ent.op, ent.args) : QA.callText('analytics.', e.method, e.args);
+  }
+
   function summary(e) {
     if (e.method === 'start-up') return 'mixpanel.init and what ran before the first call';
     if (e.method === 'other') return 'received, but caused by no call on this page';
+    var ent = entityCall(e);
+    if (ent) return ent.prefix.replace('analytics.', '') + ent.op;
     var a = e.args;
     var first = a.filter(function (x) { return typeof x === 'string' || typeof x === 'number'; });
     return first.slice(0, 2).map(function (x) { return JSON.stringify(x); }).join(' · ') || '(no id / name)';
@@ -252,6 +274,7 @@
         return {endpoint: c.endpoint, method: c.method, received: c.received, matched: c.matched, payload: c.payload};
       }),
       console: e.lines,
+      filtered: e.filtered, dropped: e.dropped,
     };
   }
 
@@ -291,7 +314,7 @@
     if (!e.filtered && e.delivered && !e.mixpanel.length) {
       e.filtered = e.lines.some(function (l) { return FILTERED.test(l.text); });
     }
-    var callText = e.method === 'start-up' || e.method === 'other' ? null : QA.callText('analytics.', e.method, e.args);
+    var callText = e.method === 'start-up' || e.method === 'other' ? null : callTextOf(e);
     var callBody = el('div', {}, [
       callText ? el('pre', {class: 'code', text: callText}) : el('p', {class: 'muted', text: e.method === 'other' ? 'No matching call.' : 'Page load and analytics.load().'}),
       e.meta ? el('p', {class: 'meta', text: 'messageId ' + e.meta.messageId}) : null,
@@ -305,8 +328,9 @@
       ? el('ol', {class: 'calls'}, e.mixpanel.map(function (c) {
         return el('li', {}, el('pre', {class: 'code', text: QA.callText('mixpanel.', c.method, c.args)}));
       }))
-      : el('p', {class: e.filtered ? 'filtered-note' : 'muted', text: e.filtered
+      : el('p', {class: e.filtered || e.dropped ? 'filtered-note' : 'muted', text: e.filtered
         ? 'filtered: the event filter (eventFilteringOption) kept this call from mixpanel.js'
+        : e.dropped ? 'dropped: a middleware stopped this call before mixpanel.js (see the Call column)'
         : e.delivered || e.method === 'other' ? 'none: this call maps to no mixpanel.js call with these settings' : '—'});
     var colBody = e.collector.length
       ? el('ol', {class: 'calls'}, e.collector.map(function (c) {
@@ -327,11 +351,12 @@
         QA.log.lastCopied = text;
         QA.copy(text).then(function () { QA.flash(ev.target, 'Copied'); });
       }});
-    var node = el('article', {class: 'entry' + (e.filtered ? ' is-filtered' : ''), 'data-method': typeOf(e),
-      'data-call-id': e.id || e.method, 'data-filtered': e.filtered ? 'true' : null}, [
+    var node = el('article', {class: 'entry' + (e.filtered || e.dropped ? ' is-filtered' : ''), 'data-method': typeOf(e),
+      'data-call-id': e.id || e.method, 'data-filtered': e.filtered ? 'true' : null, 'data-dropped': e.dropped ? 'true' : null}, [
       el('header', {}, [
-        el('span', {class: 'badge ' + typeOf(e), text: e.method}),
+        el('span', {class: 'badge ' + typeOf(e), text: entityCall(e) ? e.args[0] + '()' : e.method}),
         e.filtered ? el('span', {class: 'badge filtered', text: 'filtered'}) : null,
+        e.dropped ? el('span', {class: 'badge dropped', text: 'dropped'}) : null,
         el('time', {text: QA.time(e.time)}),
         el('span', {class: 'summary', text: summary(e)}),
         copy,
@@ -407,9 +432,28 @@
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', setup);
   else setup();
 
+  var own = 0;
   QA.log = {
     entries: function () { return entries.filter(function (e) { return !e.cleared; }).map(exportOf); },
     poll: poll,
     lastCopied: null,
+    // The console's own word on a call (a preset's middleware that dropped it): one line, and
+    // the call marked dropped when `dropped`. False when no entry has that id.
+    note: function (callId, text, dropped) {
+      var e = byId[callId];
+      if (!e) return false;
+      e.lines.push({level: 'info', text: String(text)});
+      e.dropped = e.dropped || dropped === true;
+      touch(e);
+      return true;
+    },
+    // An entry for a call the console made that the loader did not announce (no shim:call).
+    add: function (method, args, line) {
+      counts.calls++;
+      var e = newEntry('qa-console-' + ++own, method, QA.plain(args), null);
+      e.delivered = true;
+      if (line) e.lines.push({level: 'info', text: String(line)});
+      return e.id;
+    },
   };
 })();

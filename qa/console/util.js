@@ -39,7 +39,7 @@
     var seen = [];
     try {
       return JSON.parse(JSON.stringify(value, function (key, v) {
-        if (typeof v === 'function') return '[function]';
+        if (typeof v === 'function') return '[function' + (v.name ? ' ' + v.name : '') + ']';
         if (typeof v === 'bigint') return v.toString();
         if (v && typeof v === 'object') {
           if (seen.indexOf(v) >= 0) return '[cycle]';

@@ -86,6 +86,46 @@ def entry(page: Any, method: str, text: str) -> Any:
     return page.locator(f"#log .entry[data-method={method}]", has_text=text).first
 
 
+# Methods whose arguments are JavaScript functions: no form, presets install them.
+FUNCTION_METHODS = [
+    m for m, args in SURFACE["methods"].items() if {"middleware", "plugins"} & set(args)
+]
+
+
+def run_preset(page: Any, preset: str) -> None:
+    """Choose a preset whose settings are in force, and run it."""
+    page.select_option("#preset", preset)
+    expect(page.locator("#preset-info .notice")).to_have_count(0)
+    page.click("#preset-run")
+    expect(page.locator("#call-done")).to_contain_text("Ran preset")
+
+
+def apply_needs(page: Any, preset: str) -> None:
+    """Choose a preset whose settings are not in force; apply them through its notice."""
+    page.select_option("#preset", preset)
+    notice = page.locator("#preset-info .notice")
+    expect(notice).to_have_count(1)
+    with page.expect_navigation():
+        notice.get_by_role("button", name=re.compile("Apply these settings")).click()
+    wait_ready(page)
+    expect(page.locator("#preset")).to_have_value(preset)
+
+
+def engage(collector: Any, op: str) -> list[dict[str, Any]]:
+    """The /engage payloads (People updates) carrying `op` ($set, $set_once, …)."""
+    return [p for p in collector.payloads("engage") if op in p]
+
+
+def logged_mixpanel(page: Any, method: str) -> list[list[Any]]:
+    """The arguments of every mixpanel.js call of `method` in the console's log."""
+    calls: list[list[Any]] = page.evaluate(
+        "m => QA.log.entries().flatMap(e => e.mixpanel)"
+        ".filter(c => c.method === m).map(c => c.args)",
+        method,
+    )
+    return calls
+
+
 def send(page: Any, method: str, **fields: Any) -> None:
     """Fill the call form for `method` (JSON fields from dicts) and press Send."""
     page.check(f"input[name=call-method][value={method}]")
@@ -209,9 +249,12 @@ def test_the_surface_is_read_from_the_bundle_the_loader_names(qa: Any, tp: Any) 
         ".filter(n => /surface[^/]*\\.json/.test(n))"
     )
     assert fetched == [source["url"]]
-    # The call form's methods are the surface's, in its order.
+    # The call form's methods are the surface's, in its order, but those taking functions
+    # (middleware, plugins), which the form names instead (presets install ready-made ones).
     methods = page.locator("input[name=call-method]").evaluate_all("els => els.map(e => e.value)")
-    assert methods == list(SURFACE["methods"])
+    assert methods == [m for m in SURFACE["methods"] if m not in FUNCTION_METHODS]
+    for method in FUNCTION_METHODS:
+        expect(page.locator("#call-functions")).to_contain_text(method)
 
 
 def test_the_runtime_panel_shows_the_loaders_choice(qa: Any, tp: Any) -> None:
@@ -384,6 +427,141 @@ def test_log_filters_copies_and_clears(qa: Any, tp: Any, server_url: str) -> Non
     expect(page.locator("#log .entry")).to_have_count(1)
 
 
+def test_middleware_plugin_and_identity_presets_reach_the_collector(
+    qa: Any, tp: Any, collector: Any
+) -> None:
+    page = qa
+    # A source middleware that adds a property to every call: the track after it has it.
+    run_preset(page, "mw-property")
+    [event] = collector.wait_events(1, "Middleware Demo")
+    assert event["properties"]["qa_middleware"] == "source"
+    assert event["properties"]["plan"] == "pro"
+    e = entry(page, "track", '"Middleware Demo"')
+    expect(e.locator(".c-mp")).to_contain_text('"qa_middleware": "source"')
+    expect(e.locator(".c-col")).to_contain_text("matched by $insert_id")
+    installer = entry(page, "addSourceMiddleware", "qaAddProperty")
+    expect(installer.locator(".c-call")).to_contain_text("[function qaAddProperty]")
+
+    # A source middleware that drops "Dropped": neither mixpanel.js nor the collector get it.
+    run_preset(page, "mw-drop")
+    [kept] = collector.wait_events(1, "Kept")
+    assert kept["properties"]["qa_middleware"] == "source"  # the first middleware still runs
+    collector.wait_quiet()
+    assert collector.events("Dropped") == []
+    assert [a[0] for a in logged_mixpanel(page, "track") if a[0] in ("Dropped", "Kept")] == ["Kept"]
+    dropped = entry(page, "track", '"Dropped"')
+    expect(dropped).to_have_attribute("data-dropped", "true")
+    expect(dropped.locator(".c-mp")).to_contain_text("dropped: a middleware stopped this call")
+    expect(dropped.locator(".c-call .lines")).to_contain_text("qaDropDropped: next(null)")
+    expect(entry(page, "track", '"Kept"')).not_to_have_attribute("data-dropped", "true")
+
+    # A destination middleware for 'Mixpanel' is given that name.
+    run_preset(page, "mw-destination")
+    [event] = collector.wait_events(1, "Destination Demo")
+    assert event["properties"]["qa_destination"] == "Mixpanel"
+    # An analytics-next enrichment plugin, registered: its track() enriches the event.
+    run_preset(page, "plugin-enrichment")
+    [event] = collector.wait_events(1, "Plugin Demo")
+    assert event["properties"]["qa_plugin"] == "QA Enrichment"
+    assert event["properties"]["qa_destination"] == "Mixpanel"
+    expect(entry(page, "register", "QA Enrichment").locator(".c-call")).to_contain_text(
+        '"type": "enrichment"'
+    )
+    expect(page.locator("#installed-list li")).to_have_count(4)
+
+    # Turned off in the installed list, a middleware passes calls on unchanged.
+    page.uncheck("#installed-list input[data-installed=sourceProperty]")
+    send(page, "track", event="After Toggle", properties="", options="")
+    [event] = collector.wait_events(1, "After Toggle")
+    assert "qa_middleware" not in event["properties"]
+    assert event["properties"]["qa_plugin"] == "QA Enrichment"
+
+    # user().id(...) / traits(...) change the stored user; the identify after them sends them.
+    run_preset(page, "user-traits")
+    expect(page.locator("#id-traits")).to_contain_text('"plan": "qa"')
+    setter = page.locator("#log .entry[data-method=entity]", has_text="traits").first
+    expect(setter.locator("header .badge").first).to_have_text("user()")
+    expect(setter.locator(".c-call")).to_contain_text(
+        'analytics.user().traits({"plan":"qa","seats":3})'
+    )
+    collector.wait(
+        lambda _: any(
+            p["$set"].get("plan") == "qa" and p["$set"].get("seats") == 3
+            for p in engage(collector, "$set")
+        )
+    )
+    assert [a[0] for a in logged_mixpanel(page, "identify")][-1] == "qa-traits-user"
+    expect(page.locator("#id-user")).to_have_text("qa-traits-user")
+    run_preset(page, "user-logout")
+    expect(page.locator("#id-user")).to_have_text("—")
+    expect(page.locator("#id-traits")).to_have_text("{}")
+    logout = page.locator("#log .entry[data-method=entity]", has_text="logout").first
+    expect(logout.locator(".c-call")).to_contain_text("analytics.user().logout()")
+
+    # group() setters and setAnonymousId change the stored identity only.
+    run_preset(page, "group-setters")
+    expect(page.locator("#id-group")).to_have_text("qa-group")
+    expect(page.locator("#id-group-traits")).to_contain_text('"name": "QA Group"')
+    assert page.evaluate("() => analytics.group().id()") == "qa-group"
+    run_preset(page, "anonymous-id")
+    expect(page.locator("#id-anonymous")).to_have_text("anon-qa-1")
+    cookies = {c["name"]: c["value"] for c in page.context.cookies()}
+    assert "anon-qa-1" in cookies["ajs_anonymous_id"]
+    expect(entry(page, "setAnonymousId", '"anon-qa-1"').locator(".c-mp")).to_contain_text("none")
+
+    # The trackLink demo link: a click tracks, then stays on this page (a same-page anchor).
+    expect(page.locator("#qa-link-code")).to_contain_text("analytics.trackLink(link")
+    run_preset(page, "track-link")
+    [event] = collector.wait_events(1, "Clicked QA Link")
+    assert event["properties"]["source"] == "qa console"
+    e = entry(page, "track", '"Clicked QA Link"')
+    expect(e.locator(".c-mp")).to_contain_text(re.compile(r'mixpanel\.track\(\s*"Clicked QA Link"'))
+    page.wait_for_url(re.compile(r"#qa-link$"))
+    assert page.evaluate("() => analytics.status") == "ready"
+
+    # The hand-written forms of screen, setAnonymousId and pageview.
+    expect(page.locator("label[for=call-setAnonymousId-id]")).to_have_text("Anonymous id *")
+    expect(page.locator("#call-pageview-url-hint")).to_contain_text("page({path: url})")
+    page.check("input[name=call-method][value=pageview]")
+    page.fill("#call-pageview-url", "")
+    expect(page.locator("#call-pageview-url-error")).to_have_text("URL or path is required.")
+    page.check("input[name=call-method][value=screen]")
+    page.fill("#call-screen-name", "")
+    page.fill("#call-screen-category", "Onboarding")
+    expect(page.locator("#call-screen-name-error")).to_contain_text("A category needs a name")
+    send(page, "screen", category="Onboarding", name="Form", properties={"step": 2})
+    expect(page.locator("#call-preview")).to_have_text(
+        'analytics.screen("Onboarding", "Form", {"step":2})'
+    )
+    # This set-up has trackCategorizedPages (consolidated page calls off).
+    [event] = collector.wait_events(1, "Viewed Onboarding Form Screen")
+    assert event["properties"]["category"] == "Onboarding"
+    assert event["properties"]["step"] == 2
+    assert "url" not in event["properties"]
+    expect(entry(page, "screen", '"Form"').locator(".c-col")).to_contain_text(
+        "Viewed Onboarding Form Screen"
+    )
+
+    # A page's own middleware that answers later (a Promise): the mixpanel.js call it lets
+    # through still shows under its call (the loader reports it without the call's id; the log
+    # knows it by its $insert_id).
+    page.evaluate(
+        """() => analytics.addSourceMiddleware(function pageAsync({payload, next}) {
+          if (payload.obj.event !== 'Async Demo') return next(payload);
+          return new Promise(done => setTimeout(() => { next(payload); done(); }, 30));
+        })"""
+    )
+    send(page, "track", event="Async Demo", properties="", options="")
+    collector.wait_events(1, "Async Demo")
+    e = entry(page, "track", '"Async Demo"')
+    expect(e.locator(".c-mp")).to_contain_text(re.compile(r'mixpanel\.track\(\s*"Async Demo"'))
+    owners = page.evaluate(
+        "() => QA.log.entries().filter(e => e.mixpanel.some(c => c.args[0] === 'Async Demo'))"
+        ".map(e => e.callId)"
+    )
+    assert owners == [e.get_attribute("data-call-id")]
+
+
 def test_python_panel_links_to_the_examples_and_starts_no_second_runtime(qa: Any, tp: Any) -> None:
     page = qa
     expect(page.locator("#py-example-pyodide")).to_have_attribute("href", "examples/pyscript.html")
@@ -415,6 +593,88 @@ def test_screenshots_at_1280_and_375_in_light_and_dark(qa: Any, tp: Any) -> None
     finally:
         page.emulate_media(color_scheme="light")
         page.set_viewport_size(size)
+
+
+def test_presets_for_screen_pageview_and_the_peer_settings_apply_what_they_need(
+    qa: Any, tp: Any, collector: Any
+) -> None:
+    page = qa
+    # screen() with consolidated page calls: "Loaded a Screen", name and category, no URL.
+    apply_needs(page, "screen")
+    assert "consolidatedPageCalls" not in url_settings(page)  # back to its default, true
+    run_preset(page, "screen")
+    [event] = collector.wait_events(1, "Loaded a Screen")
+    assert (event["properties"]["name"], event["properties"]["category"]) == (
+        "Welcome",
+        "Onboarding",
+    )
+    assert "url" not in event["properties"]
+    e = entry(page, "screen", '"Welcome"')
+    expect(e.locator(".c-mp")).to_contain_text(re.compile(r'mixpanel\.track\(\s*"Loaded a Screen"'))
+    # pageview(url) needs the same settings: in force now.
+    run_preset(page, "pageview")
+    [event] = collector.wait_events(1, "Loaded a Page")
+    assert event["properties"]["path"] == "/pricing"
+    expect(entry(page, "pageview", '"/pricing"').locator(".c-col")).to_contain_text("Loaded a Page")
+
+    # setOnceProperties: the listed trait goes with people.set_once, not people.set.
+    apply_needs(page, "set-once")
+    assert url_settings(page)["setOnceProperties"] == ["signupSource"]
+    run_preset(page, "set-once")
+    collector.wait(lambda _: engage(collector, "$set_once") and engage(collector, "$set"))
+    collector.wait_quiet()
+    # (mixpanel.js sends a $set_once of its own: $initial_referrer.)
+    [once] = [p for p in engage(collector, "$set_once") if "signupSource" in p["$set_once"]]
+    assert once["$set_once"] == {"signupSource": "qa console"}
+    assert once["$distinct_id"] == "qa-once-user"
+    assert all("signupSource" not in p["$set"] for p in engage(collector, "$set"))
+    assert any(p["$set"].get("plan") == "pro" for p in engage(collector, "$set"))
+    assert logged_mixpanel(page, "people.set_once") == [[{"signupSource": "qa console"}]]
+    e = entry(page, "identify", '"qa-once-user"')
+    expect(e.locator(".c-mp")).to_contain_text(
+        'mixpanel.people.set_once({"signupSource":"qa console"})'
+    )
+
+    # identityMergeApi 'simplified': alias() sends nothing, with one console line.
+    apply_needs(page, "merge-simplified")
+    run_preset(page, "merge-simplified")
+    e = entry(page, "alias", '"qa-simplified-user"')
+    expect(e.locator(".c-call .lines")).to_contain_text('identityMergeApi is "simplified"')
+    expect(e.locator(".c-mp")).to_contain_text("none")
+    collector.wait_quiet()
+    assert collector.events("$create_alias") == []
+    assert logged_mixpanel(page, "alias") == []
+
+    # eventFilteringOption blacklistedEvents: "Filtered" is kept from mixpanel.js.
+    apply_needs(page, "blacklist")
+    assert url_settings(page)["blacklistedEvents"] == ["Filtered"]
+    run_preset(page, "blacklist")
+    collector.wait_events(1, "Not Filtered")
+    collector.wait_quiet()
+    assert collector.events("Filtered") == []
+    filtered = entry(page, "track", '"Filtered"')
+    expect(filtered).to_have_attribute("data-filtered", "true")
+    expect(filtered.locator(".c-mp")).to_contain_text("filtered: the event filter")
+    expect(entry(page, "track", '"Not Filtered"')).not_to_have_attribute("data-filtered", "true")
+
+    # groupTraitsMethod 'set': group traits with get_group().set, not set_once.
+    apply_needs(page, "group-set")
+    run_preset(page, "group-set")
+    records = collector.wait(lambda rs: any(r["endpoint"] == "groups" for r in rs))
+    [group] = [r["payload"] for r in records if r["endpoint"] == "groups"]
+    assert group["$set"] == {"name": "Initech", "employees": 310}
+    assert (group["$group_key"], group["$group_id"]) == ("company", "initech")
+    e = entry(page, "group", '"initech"')
+    expect(e.locator(".c-mp")).to_contain_text("mixpanel.get_group.set(")
+    expect(e.locator(".c-mp")).not_to_contain_text("set_once")
+
+    # useUserDefinedPageEventName: page names from the template, screens from theirs.
+    apply_needs(page, "page-template")
+    assert url_settings(page)["consolidatedPageCalls"] is False
+    run_preset(page, "page-template")
+    for name in ("Docs Template Viewed", "Pricing Viewed", "Viewed Onboarding Welcome Screen"):
+        collector.wait_events(1, name)
+    expect(entry(page, "page", '"Docs"').locator(".c-col")).to_contain_text("Docs Template Viewed")
 
 
 def test_switching_the_runtime_restarts_on_the_chosen_one(qa: Any, tp: Any) -> None:
