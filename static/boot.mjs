@@ -166,6 +166,7 @@ function live(api, dispatch) {
   api.analytics.register = function (...plugins) {
     const e = {id: api.id(), method: 'register', raw: plugins};
     e.meta = JSON.stringify({timestamp: Date.now(), messageId: e.id, page: api.page()});
+    api.emit('shim:call', [{callId: e.id, method: 'register', args: plugins, meta: JSON.parse(e.meta)}]); // as the stub's
     try { return api.deliver(e); } catch (err) {
       console.error(P + 'register: ' + message(err));
       return Promise.resolve(api.analytics);
