@@ -348,6 +348,7 @@ def contract(
         # argument order is in the bundle's surface file. 2: the call takes a callback.
         "methods": {m: 2 if "callback" in a else 1 for m, a in surface["methods"].items()},
         "stubMethods": surface["stubMethods"],
+        "handleCalls": surface["handleCalls"],  # read by boot-wire.mjs
         "storage": surface["storage"],
         "cookieKeys": surface["cookieKeys"],
         "files": files,

@@ -98,11 +98,13 @@ export function makeHost(api, middleware) {
     }
     return null;
   };
+  const handles = api.B.handleCalls || {};
   const target = (path, args) => {
     let mp = window.mixpanel;
     if (api.named && path !== 'init') mp = mp[api.named]; // init(token, config, name) makes it
     const parts = path.split('.');
-    if (parts[0] === 'get_group') return [mp.get_group(args.shift(), args.shift()), parts[1]];
+    const held = handles[parts[0]]; // e.g. get_group(key, id).set_once(...): surface.HANDLE_CALLS
+    if (held && parts.length > 1) return [mp[parts[0]](...args.splice(0, held)), parts[1]];
     let self = mp;
     for (const p of parts.slice(0, -1)) self = self[p];
     return [self, parts[parts.length - 1]];
@@ -110,7 +112,7 @@ export function makeHost(api, middleware) {
   return {
     call(path, argsJson) { // the arguments as Python made them: no trailing null is dropped
       const args = parseWire(argsJson);
-      const shown = args.slice(); // get_group's key and id are taken off args below
+      const shown = args.slice(); // a handle's arguments (get_group's key, id) are taken off below
       const [self, name] = target(path, args);
       // A getter a snippet stub lacks (the page's Mixpanel not loaded yet) answers null.
       if (path.startsWith('get_') && typeof self[name] !== 'function') return 'null';

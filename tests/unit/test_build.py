@@ -73,7 +73,7 @@ def test_the_loader_carries_the_contract_and_its_files_exist(built: Any) -> None
     assert (
         contract["version"] == "0.1.0" and contract["root"] == "" and contract["settings"] is None
     )
-    for key in ("stubMethods", "storage", "cookieKeys"):
+    for key in ("stubMethods", "handleCalls", "storage", "cookieKeys"):
         assert contract[key] == surface[key], key
     assert_methods_marked(contract["methods"], surface["methods"])
     assert contract["files"] == manifest["files"]

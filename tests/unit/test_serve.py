@@ -171,6 +171,7 @@ def test_the_loader_is_served_with_the_bundle_contract(base: str) -> None:
     assert contract["root"] == "" and contract["settings"] is None
     assert_methods_marked(contract["methods"], surface["methods"])
     assert contract["stubMethods"] == surface["stubMethods"]
+    assert contract["handleCalls"] == surface["handleCalls"] == {"get_group": 2}
     assert contract["storage"] == surface["storage"]
     assert contract["cookieKeys"] == surface["cookieKeys"]
     assert contract["files"]["package"].startswith("integration.")

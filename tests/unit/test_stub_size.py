@@ -34,7 +34,7 @@ def bundle() -> dict[str, object]:
         "version": "0.1.0",
         "root": "",
         "methods": dict.fromkeys(contract["methods"], 2),  # names only: see devtools/build.py
-        **{key: contract[key] for key in ("stubMethods", "storage", "cookieKeys")},
+        **{key: contract[key] for key in ("stubMethods", "handleCalls", "storage", "cookieKeys")},
         "files": {
             "boot": f"boot.{h8()}.mjs",
             "boot-pyodide": f"boot-pyodide.{h8()}.mjs",
