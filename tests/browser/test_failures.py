@@ -98,7 +98,7 @@ def test_a_boot_that_finishes_after_the_ready_timeout_stays_failed(tp: Any, coll
         assert time.monotonic() < deadline, tp.lines()
         page.wait_for_timeout(100)
     page.evaluate("() => analytics.track('After Timeout')")
-    page.wait_for_timeout(1000)
+    collector.wait_quiet(quiet=1.0)  # nothing more arrives
     assert page.evaluate("() => analytics.status") == "failed"
     assert tp.mixpanel_calls() == []
     assert collector.events() == []
@@ -162,7 +162,7 @@ def test_browser_offline_then_online_delivers_every_event_exactly_once(
     page.context.set_offline(True)
     try:
         page.evaluate("() => { for (var i = 0; i < 3; i++) analytics.track('Offline', {n: i}); }")
-        page.wait_for_timeout(1500)
+        collector.wait_quiet(quiet=1.0)  # nothing more arrives
         assert collector.events() == []
     finally:
         page.context.set_offline(False)
@@ -186,7 +186,7 @@ def test_unreachable_collector_while_online_loses_that_batch_without_page_errors
         deadline = time.monotonic() + 15
         while not refused and time.monotonic() < deadline:
             page.wait_for_timeout(100)
-        page.wait_for_timeout(1000)
+        collector.wait_quiet(quiet=1.0)  # nothing more arrives
     page.evaluate("() => analytics.track('Next', {n: 1})")
     _exactly_once(collector, [("Next", 1)])
     assert refused and collector.events("Lost") == []
@@ -201,7 +201,7 @@ def test_navigating_away_right_after_a_track_still_delivers_it_exactly_once(
     page.evaluate("(next) => { analytics.track('Leaving', {n: 1}); location.href = next; }", second)
     [event] = collector.wait_events(1, "Leaving", timeout=30)
     tp.wait_ready()
-    page.wait_for_timeout(1500)
+    collector.wait_quiet(quiet=1.0)  # nothing more arrives
     assert [e["properties"]["n"] for e in collector.events("Leaving")] == [1]
     assert event["properties"]["$insert_id"]
     assert tp.page_errors == []
@@ -328,7 +328,7 @@ def test_without_consent_mixpanel_js_stores_and_sends_nothing_until_consent(
     [init] = tp.mixpanel_calls("init")
     assert init["args"][1]["opt_out_tracking_by_default"] is True
     assert init["args"][1]["opt_out_persistence_by_default"] is True
-    page.wait_for_timeout(1000)
+    collector.wait_quiet(quiet=1.0)  # nothing more arrives
     assert collector.all() == []
     assert _mixpanel_cookies(page) == []
     page.evaluate("() => { analytics.consent(true); analytics.track('Given'); }")
@@ -338,7 +338,7 @@ def test_without_consent_mixpanel_js_stores_and_sends_nothing_until_consent(
     assert _mixpanel_cookies(page) != []
     assert [c["args"] for c in tp.mixpanel_calls("opt_in_tracking")] == [[]]
     page.evaluate("() => { analytics.consent(false); analytics.track('Withdrawn'); }")
-    page.wait_for_timeout(1000)
+    collector.wait_quiet(quiet=1.0)  # nothing more arrives
     assert collector.events("Withdrawn") == []
     assert _mixpanel_cookies(page) == []
     assert [c["args"] for c in tp.mixpanel_calls("opt_out_tracking")] == [[{"delete_user": False}]]
@@ -413,7 +413,7 @@ def test_consent_with_a_non_boolean_is_reported_and_changes_nothing(
 def test_ignore_dnt_reaches_mixpanel_js(tp: Any, collector: Any) -> None:
     dnt = "Object.defineProperty(navigator, 'doNotTrack', {get: function () { return '1'; }});"
     tp.open("dnt-on", before_load=dnt, script="analytics.track('Dnt Honoured');")
-    tp.page.wait_for_timeout(1000)
+    collector.wait_quiet(quiet=1.0)  # nothing more arrives
     assert collector.events("Dnt Honoured") == []
     assert "ignore_dnt" not in tp.mixpanel_calls("init")[0]["args"][1]
     tp.open(
