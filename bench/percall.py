@@ -125,6 +125,10 @@ PROBE = """async ([n, PY_PROFILE]) => {
         referrer: '', search: '', title: document.title, url: location.href})),
       now: count('now', () => Date.now()), newId: count('newId', () => crypto.randomUUID()),
       lower: count('lower', (t) => String(t).toLowerCase()),
+      // the rest of bridge/host.py's protocol: no listeners, no middleware
+      emit: count('emit', () => {}), listens: count('listens', () => false),
+      middleware: count('middleware', () => '["next", null]'), timer: count('timer', () => {}),
+      release: count('release', () => {}), callbackTimeout: count('callbackTimeout', () => 300),
     };
     try {
       const settings = {token: 'bench-token', apiHost: location.origin + '/mp',
