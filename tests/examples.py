@@ -1,6 +1,6 @@
 """How many examples each property test tries.
 
-The unit run is kept under 10 s: every property test tries a fifth of its full count (the
+The unit run is kept under 10 s: every property test tries a tenth of its full count (the
 counts below are the full ones, chosen for the corpus and for a deliberate deep run). Set
 ``FULL_EXAMPLES=1`` to try them all; tests/portable/corpus.py does, so the MicroPython corpus
 keeps every session it had.
@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 
 FULL = os.environ.get("FULL_EXAMPLES") == "1"
-SHARE = 5
+SHARE = 10
 
 
 def examples(full: int) -> int:
-    """`full` when FULL_EXAMPLES=1, else a fifth of it (never fewer than 50)."""
-    return full if FULL else max(50, full // SHARE)
+    """`full` when FULL_EXAMPLES=1, else a tenth of it (never fewer than 30)."""
+    return full if FULL else max(30, full // SHARE)
