@@ -159,7 +159,7 @@
     function fail(x) { if (a.status === 'loading') settle('failed', x); }
     function go() { // boot.mjs watches readyTimeoutMs once it runs
       setTimeout(function () { if (!api.started) fail('not ready after ' + limit + ' ms without progress; calls are dropped'); }, limit);
-      (boot || import(u)).then(function (m) { m.start(api); }, function (e) { // say why: fetch it once more
+      boot.then(function (m) { m.start(api); }, function (e) { // pre() ran first (DOMContentLoaded, or at once); say why: fetch once more
         fetch(u).then(function (r) { return r.ok ? e.message : 'HTTP ' + r.status; }, function () { return 'blocked or unreachable'; }).then(function (why) {
           fail('could not start: could not load ' + u + ' (' + why + ')');
         });

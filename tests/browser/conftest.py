@@ -135,7 +135,7 @@ def server_url() -> Any:
 @pytest.fixture
 def cached(browser: Any, server_url: str, collector: Any) -> Any:
     """A page in a fresh context of its own whose HTTP cache it keeps (tests/browser/boot_pages)."""
-    from tests.browser.boot_pages import CachedPage
+    from tests.browser.boot_pages import CachedPage  # here: boot_pages imports this module
 
     collector.clear()
     page = CachedPage(browser, server_url)
