@@ -33,6 +33,8 @@ fi
 # Python virtual environment with the project and its test extras.
 PY="${PYTHON:-python3}"
 if [ ! -x .venv/bin/python ]; then
+  # Debian's python3 makes venvs only with python3-venv (ensurepip) installed
+  "$PY" -c "import ensurepip, venv" 2>/dev/null || apt_install python3-venv
   echo "setup: creating .venv"
   "$PY" -m venv .venv
 fi
