@@ -140,24 +140,29 @@
     limit = options.readyTimeoutMs || 20000;
     byDefault = settings.consent !== false;
     api.settings = settings;
-    // At DOMContentLoaded: the boot modules are imported (they only define functions until
-    // start(api)) and the runtime files fetched; neither import() nor fetch() holds the load
-    // event. MicroPython unless Pyodide is forced; no runtime of ours on a PyScript page under
-    // 'auto' (its own interpreter runs us).
-    var u = url('boot'), boot;
+    // At DOMContentLoaded: the boot modules are imported and the runtime files fetched (neither
+    // holds the load event). MicroPython unless Pyodide is forced; no runtime of ours on a
+    // PyScript page under 'auto' (its own interpreter runs us). In a Worker (the default; `k`)
+    // the boot starts then too, and the runtime's modules are the worker's; in the page
+    // (settings.thread 'page') it waits for the load event.
+    var u = url('boot'), boot, k, gone;
     function pre() {
       var r = settings.runtime, mpy = r !== 'pyodide', mp = mpy && url('micropython');
       api.ps = !/^(micropython|pyodide)$/.test(r) && !!d.querySelector('script[type=py],script[type=mpy],py-script,mpy-script,script[src*=pyscript]');
       if (api.ps) mp = 0;
+      k = !api.ps && settings.thread !== 'page' && w.Worker && url('boot-worker');
       boot = import(u);
-      boot.catch(Object); // reported at the load event
+      boot.catch(Object); // reported once started
       // boot.mjs imports these again: the same modules, fetched once
-      [!api.ps && url('boot-' + (mpy ? 'micropython' : 'pyodide')), mp].forEach(function (x) { if (x) import(x).catch(Object); });
+      [!api.ps && !k && url('boot-' + (mpy ? 'micropython' : 'pyodide')), !k && mp].forEach(function (x) { if (x) import(x).catch(Object); });
       [url('mixpanel'), mp && url(B.files.mpy ? 'mpy' : 'package'), mp && new URL('micropython.wasm', mp).href].forEach(function (x) { if (x) grab(x); });
+      if (k) go();
     }
     if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', pre); else pre();
     function fail(x) { if (a.status === 'loading') settle('failed', x); }
     function go() { // boot.mjs watches readyTimeoutMs once it runs
+      if (gone) return;
+      gone = 1;
       setTimeout(function () { if (!api.started) fail('not ready after ' + limit + ' ms without progress; calls are dropped'); }, limit);
       boot.then(function (m) { m.start(api); }, function (e) { // pre() ran first (DOMContentLoaded, or at once); say why: fetch once more
         fetch(u).then(function (r) { return r.ok ? e.message : 'HTTP ' + r.status; }, function () { return 'blocked or unreachable'; }).then(function (why) {

@@ -22,7 +22,7 @@ async function snapshotFor(api, {counted, fetchCounted}) {
   const c = navigator.connection;
   let store = null;
   try {
-    store = window.caches ? await caches.open(STORE) : null;
+    store = globalThis.caches ? await caches.open(STORE) : null; // a page or a worker
     const kept = store && await store.match(u);
     if (kept) return {use: Promise.resolve(counted(api, u, kept))};
   } catch (e) { /* no Cache Storage here */ }

@@ -36,6 +36,7 @@
 import {P, encode, forget, message, makeHost} from './boot-wire.mjs';
 import {domHelpers, register, runMiddleware} from './boot-page.mjs';
 import {fetchCounted, counted, load, ourUrls, phase, realFetch, watchStalls, wrapFetch} from './boot-progress.mjs';
+import {bootWorker, chooseThread} from './boot-thread.mjs';
 
 const FIVE_DAYS_MS = 5 * 864e5;
 const TIMED = ['track', 'page', 'screen']; // Mixpanel's /track refuses these when > 5 days old
@@ -155,12 +156,34 @@ function takeCarried(api) { // -> entries from other tabs' keys, removed from st
   return taken.sort((x, y) => x[0] - y[0]).map((x) => x[1]);
 }
 
-function live(api, dispatch) {
-  // Python answers analytics.user() / group() now (it also knows an identity kept in memory
-  // without consent); the values set before ready were queued calls, applied in order below.
-  api.entity = (who) => JSON.parse(dispatch('entity', JSON.stringify([who]), '{}'));
-  api.py = dispatch; // host.timer and middleware Promises call back into Python
-  api.deliver = deliverWith(api, dispatch);
+// In the page: Python's dispatch answers at once. The link boot.mjs goes live with.
+function pageLink(api, dispatch, runtime) {
+  return {
+    deliver: deliverWith(api, dispatch),
+    // Python answers analytics.user() / group() now (it also knows an identity kept in memory
+    // without consent); the values set before ready were queued calls, applied in order.
+    entity: (who) => JSON.parse(dispatch('entity', JSON.stringify([who]), '{}')),
+    py: dispatch, // host.timer and middleware Promises call back into Python
+    python: (request) => Promise.resolve().then(() => pagePython(api, runtime, request)),
+  };
+}
+
+// The test route in the page (boot-worker.mjs has the worker's): write files, call module.fn.
+function pagePython(api, runtime, request) {
+  const rt = runtime === 'micropython' ? api.analytics.micropython : api.analytics.pyodide;
+  const home = runtime === 'micropython' ? '/lib/' : '/home/pyodide/';
+  for (const [name, text] of Object.entries(request.files || {})) rt.FS.writeFile(home + name, text);
+  const mod = rt.pyimport(request.module);
+  const value = String(mod[request.fn](...(request.args || [])));
+  if (mod.destroy) mod.destroy();
+  return value;
+}
+
+function live(api, link) {
+  api.entity = link.entity;
+  api.py = link.py;
+  api.deliver = (e) => link.deliver(e);
+  api.analytics._python = (request) => link.python(request);
   // Once live, register(...plugins) answers the Promise of its plugins' loads (the stub's
   // queued method answers analytics).
   api.analytics.register = function (...plugins) {
@@ -236,23 +259,42 @@ export async function start(api) {
   api.visible = () => { if (api.status() === 'loading') withLock(api, api.reclaim); };
   let later = null;
   try {
-    let entry;
+    let link = null;
     const tools = {P, realFetch, phase, counted, fetchCounted, load, loadMixpanel, message};
-    const part = choice.name !== 'pyscript' && api.url('boot-' + choice.name); // boot-micropython.mjs or boot-pyodide.mjs
-    const mod = part && await phase(api, part, () => import(part)); // the stub's import, in flight or done
-    if (!mod) entry = await bootPyScript(api, host, tools);
-    else if (choice.name === 'micropython') entry = await mod.bootMicroPython(api, host, tools);
-    else ({entry, later} = await mod.bootPyodide(api, host, tools));
+    let thread = chooseThread(api.settings, api, choice);
+    if (thread.mode === 'worker') {
+      const mixpanel = loadMixpanel(api);
+      mixpanel.catch(() => {}); // awaited below
+      try {
+        link = await bootWorker(api, host, tools, choice.name);
+        api.analytics._worker = link;
+      } catch (err) { // one decision, one line: the runtime runs in the page instead
+        if (api.status() !== 'loading') throw err;
+        thread = {mode: 'page', reason: 'the worker could not start (' + message(err) + ')'};
+        console.info(P + thread.reason + '; the runtime runs in the page');
+      }
+      await mixpanel;
+    }
+    a.runtime = Object.assign({}, choice, {thread: thread.mode, threadReason: thread.reason});
+    if (!link) {
+      let entry;
+      const part = choice.name !== 'pyscript' && api.url('boot-' + choice.name); // boot-micropython.mjs or boot-pyodide.mjs
+      const mod = part && await phase(api, part, () => import(part)); // the stub's import, in flight or done
+      if (!mod) entry = await bootPyScript(api, host, tools);
+      else if (choice.name === 'micropython') entry = await mod.bootMicroPython(api, host, tools);
+      else ({entry, later} = await mod.bootPyodide(api, host, tools));
+      link = entry && pageLink(api, entry, choice.name);
+    }
     await withLock(api, () => {
       // Still 'failed' (a file error, or no progress for readyTimeoutMs): stay so. Going live
       // now would send calls the page was told are dropped.
-      if (api.status() !== 'loading' || !entry) {
+      if (api.status() !== 'loading' || !link) {
         console.info(P + 'the runtime finished loading after the boot had failed; it stays unused');
         return;
       }
       api.reclaim(); // this tab's own stored copy (another tab may have taken it: then not sent)
       api.queue.unshift(...takeCarried(api));
-      live(api, entry);
+      live(api, link);
     });
   } catch (err) {
     // A Python traceback's last line names the problem; the page needs no more than that.

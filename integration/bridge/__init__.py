@@ -1,12 +1,14 @@
 """The only package that knows JavaScript is there (js / pyodide / pyscript imports live here).
 
-The loader (static/analytics.js) boots a Python runtime, unpacks the package and calls
-`start(host, settings_json)` once; `host` is the object of small functions described in
-`host.py` (the host protocol). `start` returns the one Python function the loader keeps:
+The loader's boot (static/boot.mjs) starts a Python runtime, in a Worker by default
+(static/boot-thread.mjs and static/boot-worker.mjs) or in the page, unpacks the package and
+calls `start(host, settings_json)` once; `host` is the object of small functions listed in
+`protocol.py`. `start` returns the one Python function the loader keeps:
 `dispatch(method, args_json, meta_json)`. Everything here is I/O glue; the behaviour lives in
 the pure modules.
 
-    host.py      the host protocol: what the loader lends, typed and documented
+    protocol.py  the thread protocol as data: host functions, dispatch's side calls, messages
+    host.py      the host's type, for mypy (checked against protocol.HOST)
     wire.py      the JSON wire format between the loader and Python (Dates, callbacks, cycles)
     adapters.py  HostConsole, HostStorage, JsMixpanel: the host shaped as console/storage/mixpanel
     forward.py   integration.track() & co.: to window.analytics (PyScript) or the local instance

@@ -122,4 +122,9 @@ class Glue(Scheduler):
             pending.ctx.next(payload)  # a page payload {obj} or null; anything else is reported
             return
         del self._waits[cont]
-        pending.settle(kind, error)
+        if kind == "now-next":  # answered at once, but across threads (the worker's page)
+            pending.ctx.next(payload)
+        elif kind == "drop":  # returned without next and without a Promise: dropped, silently
+            pending.ctx.next(None)
+        else:
+            pending.settle(kind, error)

@@ -1,0 +1,130 @@
+"""The thread protocol, as data: what crosses between the page's main thread and the runtime.
+
+Read this file to learn the whole seam. Four tables:
+
+- ``HOST``: the functions Python calls on its host, in whichever thread it runs. In the page
+  (``thread: 'page'``) static/boot-wire.mjs ``makeHost`` answers them at once; in a Worker (the
+  default) static/boot-worker.mjs answers reads from state the page sent and records every
+  other call as an effect.
+- ``DISPATCH``: what the host may call on Python's ``dispatch(method, args_json, meta_json)``
+  besides the public methods of ``surface.METHODS``, and what dispatch answers.
+- ``TO_WORKER`` / ``TO_PAGE``: the messages of a Worker, ``{kind, ...fields}``
+  (static/boot-thread.mjs on the page, static/boot-worker.mjs in the worker).
+- ``EFFECTS``: the items of a ``batch``, ``[kind, ...fields]``, applied on the page in order.
+
+The order rule: the worker runs one step (a call, a timer, a middleware's answer) at a time, and
+only once every earlier batch was acknowledged; so a read in the middle of a call (a getter of
+mixpanel.js, storage, listeners) sees every earlier call's effects. The page applies batches in
+the order they were made, and holds them while calls are carried (pagehide / hidden).
+
+tests/unit/test_protocol.py checks both JavaScript ends, and host.py's `Host`, against these
+tables. Imports nothing; holds no behaviour.
+"""
+
+from __future__ import annotations
+
+# name: (arguments, what it does). Every value crosses as a string of wire JSON (bridge/wire.py).
+HOST: dict[str, tuple[tuple[str, ...], str]] = {
+    "call": (
+        ("path", "args_json"),
+        "window.mixpanel.<path>(...args); getters (get_*) answer JSON, else 'null'. A path through a handle call (get_group.set_once, surface.HANDLE_CALLS) carries that call's arguments first.",
+    ),
+    "invoke": (("fn_id", "args_json"), "run the page callback registered under fn_id"),
+    "emit": (("event", "args_json"), "tell the page's on/once/off listeners of event"),
+    "listens": (("event",), "whether the page listens to event (arguments are encoded only then)"),
+    "log": (("level", "text"), "one console line: log, info, warn or error"),
+    "storageGet": (
+        ("key",),
+        "JSON of the stored string or null: cookies for surface.COOKIE_KEYS, else localStorage",
+    ),
+    "storageSet": (("key", "value"), "store a string under an analytics.js key"),
+    "storageRemove": (
+        ("key",),
+        "remove an analytics.js key (a cookie key's localStorage copy too)",
+    ),
+    "pageContext": ((), "JSON {path, referrer, search, title, url} of the page"),
+    "now": ((), "Date.now()"),
+    "newId": ((), "a random UUID, for interpreters without uuid (MicroPython)"),
+    "lower": (("text",), "JavaScript's toLowerCase (MicroPython's str.lower is ASCII-only)"),
+    "middleware": (
+        ("fn_id", "args_json", "cont"),
+        "run a page middleware; wire JSON [state, payload, error], state next | drop | threw | pending (then dispatch('__next') later)",
+    ),
+    "timer": (("ms", "timer_id"), "after ms, dispatch('__timer', [timer_id])"),
+    "release": ((), "the calls dispatch answered 'held' for are done: their callbacks may go"),
+    "callbackTimeout": ((), "analytics.timeout(ms), 300 by default"),
+}
+
+DISPATCH: dict[str, tuple[tuple[str, ...], str]] = {
+    "__next": (
+        ("cont", "kind", "payload", "error"),
+        "a page middleware's late answer: kind next, settled or rejected; across threads also now-next (answered at once) and drop",
+    ),
+    "__timer": (("timer_id",), "a host.timer came due"),
+    "entity": (
+        ("who", "op", "value"),
+        "analytics.user() / group(): read (no op) or set; answers JSON {id, traits[, anonymousId]}",
+    ),
+}
+# dispatch's answer for a call: None, or the page keeps the call's callbacks a while longer.
+ANSWERS: dict[str, str] = {
+    "held": "the call waits behind a middleware: keep its callbacks until release()",
+    "kept": "a middleware call: keep its functions for the page's life",
+}
+
+TO_WORKER: dict[str, tuple[tuple[str, ...], str]] = {
+    "boot": (
+        ("runtime", "settings", "options", "bundle", "storage", "listening", "timeout", "page"),
+        "start the runtime; storage is the snapshot of every surface.STORAGE key",
+    ),
+    "file": (
+        ("url", "status", "type", "body", "error"),
+        "a bundle file the worker asked for, fetched by the page (body: a Blob)",
+    ),
+    "call": (
+        ("id", "method", "args", "meta", "listening", "timeout"),
+        "one analytics call, in call order, with the page's listeners and callback timeout",
+    ),
+    "ack": (
+        ("state",),
+        "a batch was applied; state: mixpanel.js's properties when they may have changed, else null",
+    ),
+    "resume": (("args",), "a page middleware's answer: dispatch('__next', args)"),
+    "python": (
+        ("id", "files", "module", "fn", "args"),
+        "the test route: write files, call module.fn(*args)",
+    ),
+}
+
+TO_PAGE: dict[str, tuple[tuple[str, ...], str]] = {
+    "need": (("url",), "fetch this bundle file for the worker (the page counts progress)"),
+    "broken": (("url", "why"), "a file the runtime asked for failed: the boot fails, naming it"),
+    "phase": (("url", "done"), "a boot phase began or ended (progress for readyTimeoutMs)"),
+    "log": (("level", "text"), "a console line of the runtime's boot"),
+    "ready": (("snapshot",), "Python started; its start-up batch came first"),
+    "failed": (
+        ("error", "file"),
+        "the boot failed: a missing file fails the page's boot, else the page runs the runtime itself",
+    ),
+    "batch": (("effects",), "the effects of one step, in order (EFFECTS)"),
+    "python": (("id", "ok", "value"), "the test route's answer"),
+}
+
+EFFECTS: dict[str, tuple[tuple[str, ...], str]] = {
+    "call": (("path", "args_json", "call_id"), "host.call on the page (mixpanel.js)"),
+    "invoke": (("fn_id", "args_json"), "host.invoke: a page callback"),
+    "emit": (("event", "args_json"), "host.emit: the page's listeners"),
+    "log": (("level", "text"), "host.log: one console line"),
+    "set": (("key", "value"), "host.storageSet"),
+    "remove": (("key",), "host.storageRemove"),
+    "middleware": (
+        ("fn_id", "args_json", "cont"),
+        "host.middleware; its answer goes back as resume",
+    ),
+    "release": ((), "host.release"),
+    "entity": (("values_json",), "the user()/group() mirror: JSON {user, group}"),
+    "done": (
+        ("call_id", "answer"),
+        "the call was handed over: its promise settles (answer: ANSWERS or null)",
+    ),
+}

@@ -1,0 +1,285 @@
+/* boot-thread.mjs: the page's side of the thread protocol (integration/bridge/protocol.py).
+ * It decides where the runtime runs (chooseThread: one decision), starts boot-worker.mjs as a
+ * module Worker, fetches the runtime's files for it (so progress, the stalled-file probe and the
+ * QA console's download panel stay on the page), and applies each batch of effects the worker
+ * posts: mixpanel.js calls, storage writes, listener events, callbacks, console lines, in order.
+ *
+ * Calls are posted at once and applied in call order. At pagehide or hidden every call not yet
+ * applied is written to this tab's carry-over key (the stub's format) and held; shown again
+ * with the key still ours, they are applied; taken by another tab, their answers are dropped.
+ * A worker that dies after ready is replaced once by a new one, which gets the unapplied calls
+ * again in order. Imported by boot.mjs; never throws into the page.
+ */
+import {P, encode, forget, message} from './boot-wire.mjs';
+import {register} from './boot-page.mjs';
+
+const SILENT_MS = 10000; // a call unanswered this long, with nothing heard from the worker: dead
+// mixpanel.js calls that change nothing Python reads back (get_property / get_distinct_id)
+const KEEPS_STATE = /^(track|people\.|get_group\.|track_links|track_forms|time_event)/;
+
+// -- where the runtime runs --------------------------------------------------------------------
+export function chooseThread(settings, api, runtime) {
+  const asked = settings.thread;
+  if (runtime.name === 'pyscript') return {mode: 'page', reason: "the page's own PyScript interpreter runs in the page"};
+  if (asked === 'page') return {mode: 'page', reason: "settings.thread is 'page'"};
+  if (typeof Worker !== 'function') return {mode: 'page', reason: 'this browser has no Worker'};
+  const boot = api.url('boot-worker');
+  if (!boot) return {mode: 'page', reason: 'this bundle has no worker module'};
+  if (new URL(boot).origin !== location.origin) return {mode: 'page', reason: 'the bundle is on another origin (a worker must be same-origin)'};
+  const unknown = asked === undefined || asked === null || asked === 'worker' ? '' : ` (unknown thread ${JSON.stringify(asked)})`;
+  return {mode: 'worker', reason: 'a Worker: Python off the main thread' + unknown};
+}
+
+function baseOf(api) { const u = api.url('boot'); return u.slice(0, u.length - api.B.files.boot.length); }
+
+function storageSnapshot(api, host) {
+  const out = {};
+  for (const key of Object.values(api.B.storage)) out[key] = JSON.parse(host.storageGet(key));
+  return out;
+}
+
+const listening = (api) => Object.keys(api.listeners).filter((k) => api.listeners[k].length);
+
+function mixpanelState(api) {
+  let mp = window.mixpanel;
+  if (api.named) mp = mp && mp[api.named];
+  if (!mp || typeof mp.get_property !== 'function' || !mp.persistence) return null;
+  mp.get_property('distinct_id'); // as a getter would: the persisted state, read again
+  return JSON.parse(JSON.stringify(mp.persistence.props));
+}
+
+// -- one worker: boot it, answer its file requests, hand over its batches ------------------------
+function spawn(api, tools, runtime, onMessage) {
+  const worker = new Worker(api.url('boot-worker'), {type: 'module'});
+  const fileFor = async (u) => { // the worker judges the answer (a snapshot may be missing)
+    try {
+      const r = await tools.fetchCounted(api, u);
+      worker.postMessage({kind: 'file', url: u, status: r.status, type: r.headers.get('Content-Type'), body: await r.blob()});
+    } catch (err) {
+      worker.postMessage({kind: 'file', url: u, error: 'blocked or unreachable'});
+    }
+  };
+  worker.onmessage = (event) => {
+    const m = event.data;
+    if (m.kind === 'need') return fileFor(m.url);
+    if (m.kind === 'phase') {
+      if (m.url) { if (m.done) delete api.pending[m.url]; else api.pending[m.url] = 1; }
+      return api.touch();
+    }
+    if (m.kind === 'log') return (console[m.level] || console.log).call(console, m.text);
+    if (m.kind === 'broken') { // a file the runtime itself asked for: the boot fails at once, naming it
+      if (api.status() === 'loading') api.settle('failed', `could not start: could not load ${m.url} (${m.why})`);
+      return undefined;
+    }
+    return onMessage(m);
+  };
+  return worker;
+}
+
+function bootMessage(api, host, runtime) {
+  return {
+    kind: 'boot', runtime, settings: api.settings, options: {snapshot: api.options.snapshot},
+    bundle: {files: api.B.files, base: baseOf(api)}, storage: storageSnapshot(api, host),
+    listening: listening(api), timeout: api.timeout(), page: api.page(),
+  };
+}
+
+// Resolves to the link boot.mjs goes live with: {deliver(entry), entity(who), python(request)}.
+export function bootWorker(api, host, tools, runtime) {
+  const link = new Link(api, host, tools, runtime);
+  return link.start().then(() => link);
+}
+
+class Link {
+  constructor(api, host, tools, runtime) {
+    Object.assign(this, {api, host, tools, runtime, flight: [], inbox: [], mirror: {}, asks: {}, asked: 0, heard: 0});
+    // a page middleware's later answer (boot-page.mjs runMiddleware calls api.py)
+    this.py = (method, args) => { if (method === '__next') this.worker.postMessage({kind: 'resume', args}); };
+    this.ON = { // the worker's messages once booted (need, broken, phase and log: spawn)
+      ready: () => {},
+      failed: () => {},
+      batch: (m) => this.batch(m),
+      python: (m) => this.answered(m),
+    };
+    this.onPageHide = () => this.carry();
+    this.onVisible = () => { if (document.hidden) this.carry(); else this.reclaim(); };
+    addEventListener('pagehide', this.onPageHide);
+    document.addEventListener('visibilitychange', this.onVisible);
+    this.watch = setInterval(() => this.watchdog(), 1000);
+  }
+
+  start() {
+    const {api} = this;
+    return new Promise((resolve, reject) => {
+      this.ON.ready = (m) => { if (m.snapshot) api.analytics.timings.snapshot = true; resolve(); };
+      this.ON.failed = (m) => {
+        if (m.file && api.status() === 'loading') api.settle('failed', 'could not start: ' + m.error); // as in the page
+        reject(new Error(m.error));
+      };
+      this.worker = spawn(api, this.tools, this.runtime, (m) => { this.heard = performance.now(); this.ON[m.kind](m); });
+      this.worker.onerror = (event) => {
+        event.preventDefault();
+        if (this.live) this.died('the worker stopped: ' + (event.message || 'an error'));
+        else reject(new Error(event.message || 'the worker could not start'));
+      };
+      this.worker.postMessage(bootMessage(api, this.host, this.runtime));
+    });
+  }
+
+  // -- calls ---------------------------------------------------------------------------------
+  deliver(e) {
+    const {api} = this;
+    this.live = true;
+    if (e.method === 'register') return register(api, e);
+    if (!e.args) e.args = encode(api, e.raw); // page callbacks become ids
+    e.posted = performance.now();
+    this.flight.push(e);
+    this.post(e);
+    if (api.debug) console.log(P + e.method, e.args);
+  }
+
+  post(e) {
+    this.worker.postMessage({kind: 'call', id: e.id, method: e.method, args: e.args, meta: e.meta, listening: listening(this.api), timeout: this.api.timeout()});
+  }
+
+  // analytics.user() / group() from the mirror Python keeps current; a setter shows at once.
+  entity(who) {
+    const out = Object.assign({}, this.mirror[who] || {});
+    for (const e of this.flight) {
+      if (e.method !== 'entity' || !e.raw || e.raw[0] !== who) continue;
+      const [, op, value] = e.raw;
+      if (op === 'logout') Object.assign(out, {id: null, traits: {}});
+      else out[op] = value;
+    }
+    return out;
+  }
+
+  // The test route: {files, module, fn, args} run in the runtime; a Promise of the answer's str().
+  python(request) {
+    const id = ++this.asked;
+    return new Promise((resolve, reject) => {
+      this.asks[id] = (m) => (m.ok ? resolve(m.value) : reject(new Error(m.value)));
+      this.worker.postMessage(Object.assign({kind: 'python', id}, request));
+    });
+  }
+
+  answered(m) { const f = this.asks[m.id]; delete this.asks[m.id]; if (f) f(m); }
+
+  // -- batches ---------------------------------------------------------------------------------
+  // Batches are applied in the order the worker made them (its steps run in call order), unless
+  // a call is carried: then everything waits until the page is shown again.
+  batch(m) {
+    const done = m.effects.find((x) => x[0] === 'done');
+    const entry = done && this.flight.find((e) => e.id === done[1]);
+    if (entry) entry.answered = true;
+    this.inbox.push({effects: m.effects, entry});
+    const changed = this.drain();
+    this.worker.postMessage({kind: 'ack', state: changed ? mixpanelState(this.api) : null});
+  }
+
+  drain() {
+    let changed = false;
+    while (this.inbox.length && !this.flight.some((e) => e.carried)) {
+      const b = this.inbox.shift();
+      changed = this.apply(b.effects, b.entry) || changed;
+    }
+    return changed;
+  }
+
+  apply(effects, e) {
+    let changed = false;
+    const {api, host} = this;
+    const method = e ? e.method : 'analytics';
+    for (const fx of effects) {
+      try {
+        const kind = fx[0];
+        if (kind === 'call') {
+          if (fx[1] === 'init' && this.initialised) continue; // a new worker after one died
+          if (fx[1] === 'init') this.initialised = true;
+          api.current = fx[3];
+          try { host.call(fx[1], fx[2]); } finally { api.current = null; }
+          if (!KEEPS_STATE.test(fx[1])) changed = true;
+        } else if (kind === 'invoke') host.invoke(fx[1], fx[2]);
+        else if (kind === 'emit') host.emit(fx[1], fx[2]);
+        else if (kind === 'log') host.log(fx[1], fx[2]);
+        else if (kind === 'set') host.storageSet(fx[1], fx[2]);
+        else if (kind === 'remove') host.storageRemove(fx[1]);
+        else if (kind === 'middleware') this.middleware(fx);
+        else if (kind === 'release') host.release();
+        else if (kind === 'entity') this.mirror = JSON.parse(fx[1]);
+        else if (kind === 'done') this.finish(e, fx[2]);
+      } catch (err) {
+        const what = fx[0] === 'invoke' ? 'callback' : fx[0] === 'call' ? 'mixpanel.' + fx[1] : fx[0];
+        console.error(P + method + ': ' + what + ' failed: ' + message(err));
+      }
+    }
+    return changed;
+  }
+
+  // A page middleware: run now; an answer at once goes back as if its Promise had settled so.
+  middleware(fx) {
+    const answer = JSON.parse(this.host.middleware(fx[1], fx[2], fx[3])); // wire JSON, kept as is
+    const [state, payload, error] = answer;
+    const kind = {next: 'now-next', drop: 'drop', threw: 'rejected'}[state]; // 'pending': later, by api.py
+    const args = JSON.stringify([fx[3], kind, payload === undefined ? null : payload, error || null]);
+    if (kind) this.worker.postMessage({kind: 'resume', args});
+  }
+
+  finish(e, answer) {
+    const {api} = this;
+    if (!e) return;
+    this.flight = this.flight.filter((x) => x !== e);
+    if (answer === 'held') api.held.push(e.args);
+    else if (answer !== 'kept') forget(api, e.args);
+    if (e.done) e.done();
+    api.emit('shim:delivered', [{callId: e.id, method: e.method}]);
+  }
+
+  // -- leaving, coming back, dying -------------------------------------------------------------
+  carry() {
+    const {api} = this;
+    if (!this.flight.length) return;
+    const plain = (e) => (e.raw ? api.encode(e.raw) : e.args);
+    try {
+      localStorage.setItem(api.own, '[' + this.flight.map((e) => JSON.stringify([e.id, e.method, plain(e), e.meta])).join(',') + ']');
+      for (const e of this.flight) e.carried = true;
+    } catch (err) { /* full or blocked: they stay, to be applied */ }
+  }
+
+  reclaim() {
+    const {api} = this;
+    if (!this.flight.some((e) => e.carried)) return;
+    let ours = true;
+    try { ours = localStorage.getItem(api.own) !== null; localStorage.removeItem(api.own); } catch (err) { /* blocked: ours */ }
+    if (!ours) { // another tab took them and sends them: their answers here are dropped
+      const gone = new Set(this.flight.filter((e) => e.carried).map((e) => e.id));
+      this.inbox = this.inbox.filter((b) => !(b.entry && gone.has(b.entry.id)));
+      this.flight = this.flight.filter((e) => { if (gone.has(e.id) && e.done) e.done(); return !gone.has(e.id); });
+    }
+    for (const e of this.flight) e.carried = false;
+    this.drain();
+  }
+
+  watchdog() {
+    const head = this.flight.find((e) => !e.answered);
+    const now = performance.now();
+    if (head && !head.carried && now - head.posted > SILENT_MS && now - this.heard > SILENT_MS) this.died('the worker stopped answering');
+  }
+
+  // Once: a new worker gets every unapplied call again, in order; its start-up init is skipped.
+  died(why) {
+    if (this.dead) return;
+    this.dead = true;
+    try { this.worker.terminate(); } catch (err) { /* gone */ }
+    const left = this.flight;
+    console.warn(P + why + '; ' + left.length + ' unapplied call(s) go on in a new worker');
+    this.inbox = this.inbox.filter((b) => !b.entry);
+    for (const e of left) e.answered = false;
+    this.start().then(() => { this.dead = false; for (const e of this.flight) this.post(e); }, (err) => {
+      console.error(P + 'the new worker could not start (' + message(err) + '); ' + left.length + ' call(s) dropped');
+      for (const e of this.flight.splice(0)) if (e.done) e.done();
+    });
+  }
+
+  kill() { this.worker.terminate(); this.died('the worker was terminated'); } // tests
+}

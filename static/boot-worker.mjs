@@ -1,0 +1,217 @@
+/* boot-worker.mjs: the runtime's side of the thread protocol, run as a module Worker started
+ * by boot-thread.mjs. It boots the chosen runtime with the same runtime boot the page mode uses
+ * (boot-micropython.mjs / boot-pyodide.mjs, given a worker-shaped `api` and `tools`), and lends
+ * Python a host whose effects are recorded, in order, as one batch per step and posted to the
+ * page, which applies them. Every message and effect is listed in integration/bridge/protocol.py
+ * (tests/unit/test_protocol.py checks the handlers below against it).
+ *
+ * Reads in the middle of a call answer from state the page sent: storage as a snapshot at boot
+ * (then this worker's own writes), mixpanel.js's properties with each acknowledgement, the
+ * page's listeners and callback timeout with each call. A step runs only once every earlier
+ * batch was acknowledged, so each read sees the effects of every earlier call.
+ * Must not touch window or document (there are none here).
+ */
+const P = '[analytics] ';
+const post = (kind, fields, transfer) => self.postMessage(Object.assign({kind}, fields), transfer || []);
+
+// Console lines of the runtime and of its boot go to the page's console, in order.
+for (const level of ['log', 'info', 'warn', 'error', 'debug']) {
+  console[level] = (...parts) => post('log', {level, text: parts.map(String).join(' ')});
+}
+
+const state = {
+  dispatch: null, // Python's dispatch once started
+  store: {}, // storage key -> string | null: the page's at boot, then our writes
+  listening: new Set(), props: {}, timeout: 300, page: null,
+  effects: [], current: null, unacked: 0, tasks: [], flushing: false,
+  files: {}, // url -> {resolve, reject} while the page fetches it for us
+  entity: '',
+};
+
+function effect(...item) {
+  state.effects.push(item);
+  if (!state.flushing) { state.flushing = true; setTimeout(flush); } // effects outside a step
+}
+
+function flush() {
+  state.flushing = false;
+  if (!state.effects.length) return;
+  const effects = state.effects;
+  state.effects = [];
+  state.unacked++;
+  post('batch', {effects});
+}
+
+// One step at a time, each after every earlier batch was acknowledged.
+function schedule(task) { state.tasks.push(task); pump(); }
+function pump() {
+  while (state.tasks.length && !state.unacked) {
+    const task = state.tasks.shift();
+    try { task(); } catch (err) { effect('log', 'error', P + 'internal error: ' + (err && err.message)); }
+    flush();
+  }
+}
+
+// -- the host Python calls (integration/bridge/protocol.py HOST), recording effects ------------
+function getter(path, argsJson) {
+  if (path === 'get_distinct_id') return JSON.stringify(state.props.distinct_id ?? null);
+  if (path === 'get_property') return JSON.stringify(state.props[JSON.parse(argsJson)[0]] ?? null);
+  return 'null';
+}
+
+const host = {
+  call(path, argsJson) {
+    if (path.startsWith('get_') && path.indexOf('.') < 0) return getter(path, argsJson);
+    effect('call', path, argsJson, state.current);
+    return 'null';
+  },
+  invoke(id, argsJson) { effect('invoke', id, argsJson); },
+  emit(event, argsJson) { effect('emit', event, argsJson); },
+  listens(event) { return state.listening.has(event); },
+  log(level, text) { effect('log', level, text); },
+  storageGet(key) { return JSON.stringify(key in state.store ? state.store[key] : null); },
+  storageSet(key, value) { state.store[key] = String(value); effect('set', key, String(value)); },
+  storageRemove(key) { state.store[key] = null; effect('remove', key); },
+  pageContext() { return JSON.stringify(state.page); },
+  now() { return Date.now(); },
+  newId() {
+    return self.crypto && crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + '-' + Math.random().toString(36).slice(2);
+  },
+  lower(text) { return String(text).toLowerCase(); },
+  // The page runs it; its answer comes back as a 'resume' message (dispatch '__next').
+  middleware(id, argsJson, cont) { effect('middleware', id, argsJson, cont); return '["pending"]'; },
+  timer(ms, id) { setTimeout(() => schedule(() => state.dispatch('__timer', JSON.stringify([id]), '{}')), ms); },
+  release() { effect('release'); },
+  callbackTimeout() { return state.timeout; },
+};
+
+function entitySnapshot() {
+  const text = JSON.stringify({user: JSON.parse(state.dispatch('entity', '["user"]', '{}')), group: JSON.parse(state.dispatch('entity', '["group"]', '{}'))});
+  if (text !== state.entity) { state.entity = text; effect('entity', text); }
+}
+
+// -- files: the page fetches ours (progress, probes and the download panel stay on the page) ----
+const realFetch = self.fetch.bind(self);
+function ours(bundle) {
+  return (u) => Object.values(bundle.files).some((f) => u === new URL(f, bundle.base).href) ||
+    ['pyodide', 'micropython'].some((k) => bundle.files[k] && u.startsWith(new URL('.', new URL(bundle.files[k], bundle.base)).href));
+}
+function viaPage(u) {
+  return new Promise((resolve, reject) => { state.files[u] = {resolve, reject}; post('need', {url: u}); });
+}
+function wrapFetch(bundle) {
+  const mine = ours(bundle);
+  self.fetch = (input, init) => {
+    const raw = typeof input === 'string' || input instanceof URL ? String(input) : input && input.url;
+    const u = raw && new URL(raw, self.location.href).href;
+    if (!u || !mine(u) || (init && init.method && init.method !== 'GET')) return realFetch(input, init);
+    return viaPage(u).then((r) => {
+      if (!r.ok) post('broken', {url: u, why: 'HTTP ' + r.status});
+      return r;
+    }, (err) => { post('broken', {url: u, why: err.message}); throw err; });
+  };
+}
+
+// The runtime boots' view of the page: what they read of `api`, and boot.mjs's tools.
+function workerApi(m) {
+  const url = (key) => (m.bundle.files[key] ? new URL(m.bundle.files[key], m.bundle.base).href : null);
+  const api = {
+    B: {files: m.bundle.files}, settings: m.settings, options: m.options, url,
+    analytics: {timings: {}}, status: () => 'loading', touch() {},
+  };
+  const phase = async (_, u, work) => {
+    post('phase', {url: u, done: false});
+    try { return await work(); } finally { post('phase', {url: u, done: true}); }
+  };
+  const fetchCounted = (_, u) => viaPage(u);
+  const load = (_, u) => viaPage(u).then((r) => {
+    if (!r.ok) throw Object.assign(new Error(`could not load ${u} (HTTP ${r.status})`), {file: true});
+    return r.blob();
+  }, () => { throw Object.assign(new Error(`could not load ${u} (blocked or unreachable)`), {file: true}); });
+  const tools = {
+    P, phase, load, fetchCounted, realFetch, counted: (_, u, r) => r,
+    loadMixpanel: () => Promise.resolve(), // the page loads mixpanel.js
+    message: (err) => String(err && err.message ? err.message : err).trim().split('\n').pop(),
+  };
+  return {api, tools};
+}
+
+async function boot(m) {
+  Object.assign(state, {store: m.storage, listening: new Set(m.listening), timeout: m.timeout, page: m.page});
+  wrapFetch(m.bundle);
+  const {api, tools} = workerApi(m);
+  const part = await import(api.url('boot-' + m.runtime));
+  let dispatch;
+  let later = null;
+  if (m.runtime === 'micropython') dispatch = await part.bootMicroPython(api, host, tools);
+  else ({entry: dispatch, later} = await part.bootPyodide(api, host, tools));
+  if (!dispatch) throw new Error('the runtime did not start');
+  state.runtimeName = m.runtime;
+  state.runtime = api.analytics.micropython || api.analytics.pyodide;
+  state.dispatch = dispatch;
+  entitySnapshot();
+  flush(); // start-up's effects (init, mp_lib, a returning visitor's identify) first
+  post('ready', {snapshot: !!api.analytics.timings.snapshot});
+  if (later) setTimeout(later, 1000); // Pyodide's snapshot, kept for the next visit
+}
+
+// A test route (tests and the benchmark reach the runtime only through it): write `files`,
+// then call module.fn(*args); the answer is the result's str().
+function python(m) {
+  const rt = state.runtime;
+  const home = state.runtimeName === 'micropython' ? '/lib/' : '/home/pyodide/';
+  for (const [name, text] of Object.entries(m.files || {})) rt.FS.writeFile(home + name, text);
+  const mod = rt.pyimport(m.module);
+  const value = String(mod[m.fn](...(m.args || [])));
+  if (mod.destroy) mod.destroy();
+  return value;
+}
+
+// -- messages from the page (integration/bridge/protocol.py TO_WORKER) -------------------------
+const ON = {
+  boot(m) {
+    // `file`: a bundle file is missing (the page fails as it would); else the page runs us itself
+    boot(m).catch((err) => post('failed', {file: !!(err && err.file), error: String(err && err.message ? err.message : err).trim().split('\n').pop()}));
+  },
+  file(m) {
+    const waiting = state.files[m.url];
+    delete state.files[m.url];
+    if (!waiting) return;
+    if (m.error) waiting.reject(new Error(m.error));
+    else waiting.resolve(new Response(m.body, {status: m.status, headers: m.type ? {'Content-Type': m.type} : {}}));
+  },
+  call(m) {
+    schedule(() => {
+      state.listening = new Set(m.listening);
+      state.timeout = m.timeout;
+      state.page = JSON.parse(m.meta).page || state.page;
+      state.current = m.id;
+      let answer = null;
+      try {
+        answer = state.dispatch(m.method, m.args, m.meta);
+        entitySnapshot();
+      } catch (err) {
+        effect('log', 'error', P + m.method + ': internal error: ' + (err && err.message));
+      } finally { state.current = null; }
+      effect('done', m.id, answer === undefined ? null : answer); // always: the page applies in order
+    });
+  },
+  ack(m) {
+    if (m.state) state.props = m.state;
+    state.unacked = Math.max(0, state.unacked - 1);
+    pump();
+  },
+  resume(m) { schedule(() => state.dispatch('__next', m.args, '{}')); },
+  python(m) {
+    let ok = true;
+    let value;
+    try { value = python(m); } catch (err) { ok = false; value = String(err && err.message ? err.message : err); }
+    post('python', {id: m.id, ok, value});
+  },
+};
+
+self.onmessage = (event) => {
+  const m = event.data;
+  const on = m && ON[m.kind];
+  if (on) on(m);
+};

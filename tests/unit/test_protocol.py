@@ -1,0 +1,91 @@
+"""integration/bridge/protocol.py is the one description of the thread seam: the host functions
+Python calls, the worker's messages each way and the effects of a batch. Both JavaScript ends
+(static/boot-thread.mjs on the page, static/boot-worker.mjs in the worker), the page's own host
+(static/boot-wire.mjs) and host.py's `Host` type are checked against its tables here."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from integration.bridge import host, protocol
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+PAGE = (STATIC / "boot-thread.mjs").read_text(encoding="utf-8")
+WORKER = (STATIC / "boot-worker.mjs").read_text(encoding="utf-8")
+WIRE = (STATIC / "boot-wire.mjs").read_text(encoding="utf-8")
+
+
+def block(source: str, opening: str) -> str:
+    """The text of the brace block that starts at `opening` (an object literal)."""
+    start = source.index("{", source.index(opening))
+    depth = 0
+    for i in range(start, len(source)):
+        depth += {"{": 1, "}": -1}.get(source[i], 0)
+        if depth == 0:
+            return source[start : i + 1]
+    raise AssertionError(f"unclosed block after {opening!r}")
+
+
+def top_level_keys(body: str) -> set[str]:
+    """Method or property names at the outermost level of an object literal's text."""
+    names, depth = set(), 0
+    for match in re.finditer(r"[{}]|^\s*(\w+)(?:\(|:|,$)", body, re.MULTILINE):
+        if match.group(0) in "{}":
+            depth += 1 if match.group(0) == "{" else -1
+        elif depth == 1:
+            names.add(match.group(1))
+    return names
+
+
+def test_the_worker_handles_exactly_the_messages_sent_to_it() -> None:
+    assert top_level_keys(block(WORKER, "const ON = {")) == set(protocol.TO_WORKER)
+    sent = set(re.findall(r"kind: '(\w+)'", PAGE))
+    assert sent == set(protocol.TO_WORKER)
+
+
+def test_the_page_handles_exactly_the_messages_the_worker_posts() -> None:
+    posted = set(re.findall(r"post\('(\w+)'", WORKER))
+    assert posted == set(protocol.TO_PAGE)
+    handled = set(re.findall(r"m\.kind === '(\w+)'", PAGE))
+    handled |= top_level_keys(block(PAGE, "this.ON = {"))
+    assert handled == set(protocol.TO_PAGE)
+
+
+def test_every_field_of_a_message_is_read_by_its_receiver() -> None:
+    for kinds, receiver in ((protocol.TO_WORKER, WORKER), (protocol.TO_PAGE, PAGE)):
+        for kind, (fields, _) in kinds.items():
+            for field in fields:
+                assert re.search(rf"\bm\.{field}\b|\b{field}\b", receiver), (kind, field)
+
+
+def test_the_worker_records_exactly_the_effects_the_page_applies() -> None:
+    recorded = set(re.findall(r"effect\('(\w+)'", WORKER))
+    applied = set(re.findall(r"kind === '(\w+)'", block(PAGE, "  apply(effects, e) {")))
+    assert recorded == set(protocol.EFFECTS)
+    assert applied == set(protocol.EFFECTS)
+
+
+def test_both_hosts_and_the_python_type_offer_exactly_the_host_functions() -> None:
+    in_page = top_level_keys(block(WIRE, "  return {\n    call(path"))
+    in_worker = top_level_keys(block(WORKER, "const host = {"))
+    assert in_page == set(protocol.HOST)
+    assert in_worker == set(protocol.HOST)
+
+
+def test_the_host_type_names_the_protocols_functions_with_their_arguments() -> None:
+    source = Path(host.__file__).read_text(encoding="utf-8")
+    declared = dict(re.findall(r"def (\w+)\(self(?:, )?([^)]*)\)", source))
+    assert set(declared) == set(protocol.HOST)
+    for name, (args, _) in protocol.HOST.items():
+        got = tuple(a.split(":")[0].strip() for a in declared[name].split(",") if a.strip())
+        assert len(got) == len(args), (name, got, args)
+
+
+def test_dispatch_answers_are_the_ones_the_bridge_returns() -> None:
+    from integration import bridge
+
+    assert {bridge.HELD, bridge.KEPT} == set(protocol.ANSWERS)
+    source = Path(bridge.__file__).read_text(encoding="utf-8")
+    for name in protocol.DISPATCH:
+        assert f'"{name}"' in source, name
