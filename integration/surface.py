@@ -96,7 +96,7 @@ OWN_SETTINGS: tuple[tuple[str, str, Any, str], ...] = (
     ("consent", "bool", True, "Off: mixpanel.js starts opted out and stores and sends nothing. Only the default: a visitor's stored decision wins."),
     ("ignoreDnt", "bool", False, "mixpanel.js ignore_dnt: send even when the browser says Do Not Track."),
     ("runtime", "select:|auto|micropython|pyodide", None, "Which Python runs the integration (read by the loader). Empty or auto: the page's PyScript interpreter, else MicroPython; or force one."),
-    ("thread", "select:|worker|page", None, "Where the runtime runs (read by the loader). Empty or worker: a Web Worker, off the page's main thread; page: on the main thread (also the fallback when no worker can run)."),
+    ("thread", "select:|worker|main", None, "Where the runtime runs (read by the loader). Empty or worker: a Web Worker, off the page's main thread; main: on the page's main thread (also the fallback when no worker can run)."),
 )  # fmt: skip
 # Peers' options, under RudderStack's Mixpanel setting names (issue 12); defaults change nothing.
 PEER_SETTINGS: tuple[tuple[str, str, Any, str], ...] = (

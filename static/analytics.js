@@ -144,13 +144,13 @@
     // holds the load event). MicroPython unless Pyodide is forced; no runtime of ours on a
     // PyScript page under 'auto' (its own interpreter runs us). In a Worker (the default; `k`)
     // the boot starts then too, and the runtime's modules are the worker's; in the page
-    // (settings.thread 'page') it waits for the load event.
+    // (settings.thread 'main') it waits for the load event.
     var u = url('boot'), boot, k, gone;
     function pre() {
       var r = settings.runtime, mpy = r !== 'pyodide', mp = mpy && url('micropython');
       api.ps = !/^(micropython|pyodide)$/.test(r) && !!d.querySelector('script[type=py],script[type=mpy],py-script,mpy-script,script[src*=pyscript]');
       if (api.ps) mp = 0;
-      k = !api.ps && settings.thread !== 'page' && w.Worker && url('boot-worker');
+      k = !api.ps && settings.thread !== 'main' && w.Worker && url('boot-worker');
       boot = import(u);
       boot.catch(Object); // reported once started
       // boot.mjs imports these again: the same modules, fetched once

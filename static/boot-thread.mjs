@@ -20,12 +20,12 @@ const KEEPS_STATE = /^(track|people\.|get_group\.|track_links|track_forms|time_e
 // -- where the runtime runs --------------------------------------------------------------------
 export function chooseThread(settings, api, runtime) {
   const asked = settings.thread;
-  if (runtime.name === 'pyscript') return {mode: 'page', reason: "the page's own PyScript interpreter runs in the page"};
-  if (asked === 'page') return {mode: 'page', reason: "settings.thread is 'page'"};
-  if (typeof Worker !== 'function') return {mode: 'page', reason: 'this browser has no Worker'};
+  if (runtime.name === 'pyscript') return {mode: 'main', reason: "the page's own PyScript interpreter runs in the page"};
+  if (asked === 'main') return {mode: 'main', reason: "settings.thread is 'main'"};
+  if (typeof Worker !== 'function') return {mode: 'main', reason: 'this browser has no Worker'};
   const boot = api.url('boot-worker');
-  if (!boot) return {mode: 'page', reason: 'this bundle has no worker module'};
-  if (new URL(boot).origin !== location.origin) return {mode: 'page', reason: 'the bundle is on another origin (a worker must be same-origin)'};
+  if (!boot) return {mode: 'main', reason: 'this bundle has no worker module'};
+  if (new URL(boot).origin !== location.origin) return {mode: 'main', reason: 'the bundle is on another origin (a worker must be same-origin)'};
   const unknown = asked === undefined || asked === null || asked === 'worker' ? '' : ` (unknown thread ${JSON.stringify(asked)})`;
   return {mode: 'worker', reason: 'a Worker: Python off the main thread' + unknown};
 }
@@ -92,7 +92,7 @@ export function bootWorker(api, host, tools, runtime) {
 
 class Link {
   constructor(api, host, tools, runtime) {
-    Object.assign(this, {api, host, tools, runtime, flight: [], inbox: [], mirror: {}, asks: {}, asked: 0, heard: 0});
+    Object.assign(this, {api, host, tools, runtime, flight: [], inbox: [], unacked: 0, mirror: {}, asks: {}, asked: 0, heard: 0});
     // a page middleware's later answer (boot-page.mjs runMiddleware calls api.py)
     this.py = (method, args) => { if (method === '__next') this.worker.postMessage({kind: 'resume', args}); };
     this.ON = { // the worker's messages once booted (need, broken, phase and log: spawn)
@@ -134,7 +134,7 @@ class Link {
     if (!e.args) e.args = encode(api, e.raw); // page callbacks become ids
     e.posted = performance.now();
     this.flight.push(e);
-    this.post(e);
+    if (!this.dead) this.post(e); // else: posted to the new worker once it is up
     if (api.debug) console.log(P + e.method, e.args);
   }
 
@@ -173,8 +173,18 @@ class Link {
     const entry = done && this.flight.find((e) => e.id === done[1]);
     if (entry) entry.answered = true;
     this.inbox.push({effects: m.effects, entry});
+    this.unacked++;
+    if (this.opened) this.settleInbox();
+  }
+
+  // mixpanel.js is loaded (boot.mjs): batches may be applied, beginning with the start-up's.
+  open() { this.opened = true; this.settleInbox(); }
+
+  settleInbox() {
     const changed = this.drain();
-    this.worker.postMessage({kind: 'ack', state: changed ? mixpanelState(this.api) : null});
+    for (; this.unacked > 0; this.unacked--) {
+      this.worker.postMessage({kind: 'ack', state: changed ? mixpanelState(this.api) : null});
+    }
   }
 
   drain() {
@@ -257,7 +267,7 @@ class Link {
       this.flight = this.flight.filter((e) => { if (gone.has(e.id) && e.done) e.done(); return !gone.has(e.id); });
     }
     for (const e of this.flight) e.carried = false;
-    this.drain();
+    this.settleInbox();
   }
 
   watchdog() {
@@ -273,7 +283,8 @@ class Link {
     try { this.worker.terminate(); } catch (err) { /* gone */ }
     const left = this.flight;
     console.warn(P + why + '; ' + left.length + ' unapplied call(s) go on in a new worker');
-    this.inbox = this.inbox.filter((b) => !b.entry);
+    this.inbox = []; // the new worker answers every unapplied call again
+    this.unacked = 0;
     for (const e of left) e.answered = false;
     this.start().then(() => { this.dead = false; for (const e of this.flight) this.post(e); }, (err) => {
       console.error(P + 'the new worker could not start (' + message(err) + '); ' + left.length + ' call(s) dropped');

@@ -45,7 +45,7 @@ function flush() {
 // One step at a time, each after every earlier batch was acknowledged.
 function schedule(task) { state.tasks.push(task); pump(); }
 function pump() {
-  while (state.tasks.length && !state.unacked) {
+  while (state.dispatch && state.tasks.length && !state.unacked) {
     const task = state.tasks.shift();
     try { task(); } catch (err) { effect('log', 'error', P + 'internal error: ' + (err && err.message)); }
     flush();
@@ -152,6 +152,7 @@ async function boot(m) {
   entitySnapshot();
   flush(); // start-up's effects (init, mp_lib, a returning visitor's identify) first
   post('ready', {snapshot: !!api.analytics.timings.snapshot});
+  pump();
   if (later) setTimeout(later, 1000); // Pyodide's snapshot, kept for the next visit
 }
 

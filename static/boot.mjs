@@ -270,10 +270,11 @@ export async function start(api) {
         api.analytics._worker = link;
       } catch (err) { // one decision, one line: the runtime runs in the page instead
         if (api.status() !== 'loading') throw err;
-        thread = {mode: 'page', reason: 'the worker could not start (' + message(err) + ')'};
+        thread = {mode: 'main', reason: 'the worker could not start (' + message(err) + ')'};
         console.info(P + thread.reason + '; the runtime runs in the page');
       }
       await mixpanel;
+      if (link) link.open();
     }
     a.runtime = Object.assign({}, choice, {thread: thread.mode, threadReason: thread.reason});
     if (!link) {

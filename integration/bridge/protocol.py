@@ -3,7 +3,7 @@
 Read this file to learn the whole seam. Four tables:
 
 - ``HOST``: the functions Python calls on its host, in whichever thread it runs. In the page
-  (``thread: 'page'``) static/boot-wire.mjs ``makeHost`` answers them at once; in a Worker (the
+  (``thread: 'main'``) static/boot-wire.mjs ``makeHost`` answers them at once; in a Worker (the
   default) static/boot-worker.mjs answers reads from state the page sent and records every
   other call as an effect.
 - ``DISPATCH``: what the host may call on Python's ``dispatch(method, args_json, meta_json)``
