@@ -180,8 +180,8 @@ function pagePython(api, runtime, request) {
 }
 
 function live(api, link) {
-  api.entity = link.entity;
-  api.py = link.py;
+  api.entity = (who) => link.entity(who);
+  api.py = (...args) => link.py(...args);
   api.deliver = (e) => link.deliver(e);
   api.analytics._python = (request) => link.python(request);
   // Once live, register(...plugins) answers the Promise of its plugins' loads (the stub's
