@@ -88,22 +88,49 @@ def read_settings(
     secrets: list[str] = []
     for key, given in settings.items():
         value = for_web(key, given)
-        if key in SECRETS:
-            if value is not None and value != "":
-                secrets.append(key)  # its value is never read past this point
+        if key in SECRETS:  # its value is never read past this point; an empty one is no leak
+            secrets += [key] if value is not None and value != "" else []
         elif key in RUDDERSTACK_ONLY:
             not_here.append(key)
-        elif key in LIST_FIELDS:
-            options[key] = _names(key, value, report)
-        elif key in PEER_CHECKS:
-            options[key] = _peer_checked(key, value, report)
         elif key in options:
-            options[key] = _checked(key, value, report)
+            options[key] = _read(key, value, report)
         elif key not in IGNORED:
             warn(line("Mixpanel settings", f'unknown setting "{key}" ignored'))
     for key in LOWER_CASED:
         options[key] = [js_lower(js_string(name), lower) for name in options[key]]
     _persistence_type(options, settings, warn)
+    _left_out(secrets, not_here, warn, info or warn)
+    _empty_whitelist(options, warn)
+    return options
+
+
+def _empty_whitelist(options: dict[str, Any], warn: Callable[[str], None]) -> None:
+    if options["eventFilteringOption"] == "whitelistedEvents" and not options["whitelistedEvents"]:
+        warn(
+            line(
+                'Mixpanel setting "whitelistedEvents" is empty while '
+                'eventFilteringOption is "whitelistedEvents": every event is filtered'
+            )
+        )
+
+
+def _read(key: str, value: Any, report: Callable[[str], None]) -> Any:
+    """One known setting's value to use (its web value already taken)."""
+    if key in LIST_FIELDS:
+        return _names(key, value, report)
+    if key in PEER_CHECKS:
+        return _peer_checked(key, value, report)
+    return _checked(key, value, report)
+
+
+def _left_out(
+    secrets: list[str],
+    not_here: list[str],
+    warn: Callable[[str], None],
+    info: Callable[[str], None],
+) -> None:
+    """One warning naming the secrets given (never their values); one info line listing the
+    keys of RudderStack's SDK, dashboard or cloud mode."""
     if secrets:
         named = ", ".join(f'"{key}"' for key in sorted(secrets))
         warn(
@@ -114,21 +141,13 @@ def read_settings(
             )
         )
     if not_here:
-        (info or warn)(
+        info(
             line(
                 "Mixpanel settings",
                 "ignored as not applying here (RudderStack's SDK, dashboard or cloud mode): "
                 + ", ".join(sorted(not_here)),
             )
         )
-    if options["eventFilteringOption"] == "whitelistedEvents" and not options["whitelistedEvents"]:
-        warn(
-            line(
-                'Mixpanel setting "whitelistedEvents" is empty while '
-                'eventFilteringOption is "whitelistedEvents": every event is filtered'
-            )
-        )
-    return options
 
 
 def for_web(key: str, value: Any) -> Any:
