@@ -75,7 +75,7 @@ SEGMENT_SETTINGS: tuple[tuple[str, str, Any, str], ...] = (
     ("peopleProperties", "list", [], "With setAllTraitsByDefault off: traits to people.set; the eight special traits always go."),
     ("eventIncrements", "list", [], 'Events (any case) that people.increment a counter and set "Last <event>" (people on).'),
     ("propIncrements", "list", [], "Event properties (any case) whose value is added with people.increment(name, value) (people on)."),
-    ("consolidatedPageCalls", "bool", True, 'Every page() becomes one "Loaded a Page" event; the three below are then not read.'),
+    ("consolidatedPageCalls", "bool", True, 'Every page() becomes one "Loaded a Page" event; the three below are then not read (useUserDefinedPageEventName on wins).'),
     ("trackAllPages", "bool", False, 'Every page() becomes "Loaded a Page" (checked after the consolidated switch).'),
     ("trackCategorizedPages", "bool", False, 'page() with a category becomes "Viewed <category> [<name>] Page".'),
     ("trackNamedPages", "bool", False, 'page() with a name becomes "Viewed <name> Page".'),
