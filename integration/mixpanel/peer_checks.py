@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 
+from integration.dates import _leading_int  # JavaScript's parseInt(text, 10)
+
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -83,17 +85,6 @@ def _percent(value: Any) -> Any:
     if number is not None and 0 <= number <= 100:
         return number
     raise ValueError("a number from 0 to 100")
-
-
-def _leading_int(text: str) -> int | None:
-    """parseInt(text, 10): optional sign and the digits after leading whitespace, else None."""
-    rest = text.strip()
-    sign = -1 if rest[:1] == "-" else 1
-    rest = rest[1:] if rest[:1] in ("-", "+") else rest
-    digits = 0
-    while digits < len(rest) and rest[digits] in "0123456789":
-        digits += 1
-    return sign * int(rest[:digits]) if digits else None
 
 
 def _bundle(value: Any) -> Any:
