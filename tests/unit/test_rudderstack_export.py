@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from devtools import build
 from integration import surface
 from integration.analytics import Analytics
 from integration.identity import MemoryStorage
@@ -362,26 +360,6 @@ def test_10_a_secret_is_never_passed_on_or_logged_and_one_warning_names_it(key: 
     assert key not in json.dumps(mixpanel.calls[0], default=str)
     [warning] = console.at("warn")
     assert f'"{key}" left out' in warning
-
-
-def test_10_a_write_key_build_strips_secrets_and_says_so(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    mixpanel = exported(apiSecret=SECRET_VALUE, gdprApiToken=SECRET_VALUE + "-2")
-    settings = tmp_path / "settings.json"
-    settings.write_text(json.dumps({"integrations": {"Mixpanel": mixpanel}}))
-    out = tmp_path / "dist"
-    argv = ["--out", str(out), "--no-snapshot", "--write-key", "K18", "--settings", str(settings)]
-    assert build.main(argv) == 0
-    printed = capsys.readouterr().out
-    assert "K18: left out the secret setting(s) apiSecret, gdprApiToken" in printed
-    assert SECRET_VALUE not in printed
-    for path in out.rglob("*"):
-        if path.is_file() and path.suffix != ".gz":
-            assert SECRET_VALUE.encode() not in path.read_bytes(), path
-    served = json.loads((out / "segment" / "v1" / "projects" / "K18" / "settings").read_text())
-    assert served["integrations"]["Mixpanel"]["eventIncrements"] == mixpanel["eventIncrements"]
-    assert "apiSecret" not in served["integrations"]["Mixpanel"]
 
 
 # --- 11. the README tells the truth about names --------------------------------------------------
