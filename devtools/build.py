@@ -19,6 +19,8 @@
   add `segment/analytics.js/v1/KEY/analytics.min.js` (the loader with that project's Mixpanel
   settings baked in, root "../../../../") and `segment/v1/projects/KEY/settings` (the file
   given). They sit in segment/ because `analytics.js` at the root is the loader, a file.
+  Secrets in the Mixpanel entry (surface.SECRET_SETTINGS: apiSecret, gdprApiToken, …) are left
+  out of both, and the build says so (a note naming the keys, never their values).
 
 Only what is stale is rebuilt: hashed files already in DIR are kept, the expensive parts
 (.mpy, trimmed stdlib, snapshot, wheel) are cached in .cache/, and `ensure_built()` (the dev
@@ -47,6 +49,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools import mpy, stdlib
+from integration.surface import SECRET_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
@@ -419,6 +422,25 @@ def mixpanel_settings(key: str, path: Path) -> dict[str, Any]:
     return entry
 
 
+def without_secrets(entry: dict[str, Any]) -> list[str]:
+    """Takes the secret settings out of a Mixpanel entry; their names, sorted."""
+    found = sorted(key for key in entry if key in SECRET_SETTINGS)
+    for key in found:
+        del entry[key]
+    return found
+
+
+def served_settings(path: Path, entry: dict[str, Any]) -> bytes:
+    """The settings file as given, or, when its Mixpanel entry held secrets, that file with
+    the entry as built (secrets left out)."""
+    body = path.read_bytes()
+    data = json.loads(body)
+    if data["integrations"]["Mixpanel"] == entry:
+        return body
+    data["integrations"]["Mixpanel"] = entry
+    return json.dumps(data, indent=1).encode()
+
+
 # -- the summary -----------------------------------------------------------------------------
 
 
@@ -464,6 +486,13 @@ def collect(opts: Options) -> tuple[Bundle, dict[str, Any]]:
     root, node = opts.root, opts.node or opts.root / "node_modules"
     projects = [(key, path, mixpanel_settings(key, path)) for key, path in opts.write_keys]
     bundle = Bundle()
+    for wkey, _, settings in projects:
+        stripped = without_secrets(settings)
+        if stripped:
+            bundle.notes.append(
+                f"write key {wkey}: left out the secret setting(s) {', '.join(stripped)} of its "
+                "Mixpanel settings (a secret must not be served to browsers)"
+            )
     surface = load_surface(root)
     add_boot(bundle, root)
     add_vendored(bundle, node)
@@ -497,7 +526,9 @@ def collect(opts: Options) -> tuple[Bundle, dict[str, Any]]:
             small is None,
         )
         bundle.out[f"{SEGMENT_HOST}/analytics.js/v1/{wkey}/analytics.min.js"] = stub
-        bundle.out[f"{SEGMENT_HOST}/v1/projects/{wkey}/settings"] = settings_path.read_bytes()
+        bundle.out[f"{SEGMENT_HOST}/v1/projects/{wkey}/settings"] = served_settings(
+            settings_path, settings
+        )
     return bundle, {"snapshot_key": key}
 
 

@@ -75,14 +75,14 @@ SEGMENT_SETTINGS: tuple[tuple[str, str, Any, str], ...] = (
     ("peopleProperties", "list", [], "With setAllTraitsByDefault off: traits to people.set; the eight special traits always go."),
     ("eventIncrements", "list", [], 'Events (any case) that people.increment a counter and set "Last <event>" (people on).'),
     ("propIncrements", "list", [], "Event properties (any case) whose value is added with people.increment(name, value) (people on)."),
-    ("consolidatedPageCalls", "bool", True, 'Every page() becomes one "Loaded a Page" event; the three below are then not read.'),
+    ("consolidatedPageCalls", "bool", True, 'Every page() becomes one "Loaded a Page" event; the three below are then not read (useUserDefinedPageEventName on wins).'),
     ("trackAllPages", "bool", False, 'Every page() becomes "Loaded a Page" (checked after the consolidated switch).'),
     ("trackCategorizedPages", "bool", False, 'page() with a category becomes "Viewed <category> [<name>] Page".'),
     ("trackNamedPages", "bool", False, 'page() with a name becomes "Viewed <name> Page".'),
-    ("groupIdentifierTraits", "list", [], "Mixpanel group keys for group(): get_group(key, id).set_once(traits), set_group(key, [id]). Empty: group() sends nothing."),
+    ("groupIdentifierTraits", "list", [], "Mixpanel group keys for group(): get_group(key, id).set_once(traits), set_group(key, [id]). Empty (and no groupKeySettings): group() sends nothing."),
     ("sourceName", "string", "", "When set, every event carries it as the property segment_source_name."),
     ("enableEuropeanUnionEndpoint", "bool", False, "Send to api-eu.mixpanel.com (apiHost and dataResidency win over it)."),
-    ("persistence", "select:cookie|localStorage|none", "cookie", "Where mixpanel.js keeps its distinct id and super properties; none: disable_persistence (nothing stored)."),
+    ("persistence", "select:cookie|localStorage|none", "cookie", "Segment's: where mixpanel.js keeps its distinct id and super properties; none: disable_persistence. RudderStack's persistenceType wins when set."),
     ("cookieName", "string", "", "mixpanel.js cookie_name (empty: mixpanel.js names it mp_<token>_mixpanel)."),
     ("crossSubdomainCookie", "bool", False, "mixpanel.js cross_subdomain_cookie (Segment sends false; mixpanel.js alone defaults to true)."),
     ("secureCookie", "bool", False, "mixpanel.js secure_cookie: the cookie is sent over https only."),
@@ -98,29 +98,76 @@ OWN_SETTINGS: tuple[tuple[str, str, Any, str], ...] = (
     ("runtime", "select:|auto|micropython|pyodide", None, "Which Python runs the integration (read by the loader). Empty or auto: the page's PyScript interpreter, else MicroPython; or force one."),
     ("thread", "select:|worker|main", None, "Where the runtime runs (read by the loader). Empty or worker: a Web Worker, off the page's main thread; main: on the page's main thread (also the fallback when no worker can run)."),
 )  # fmt: skip
-# Peers' options, under RudderStack's Mixpanel setting names (issue 12); defaults change nothing.
+# Peers' options, under RudderStack's Mixpanel setting names (issues 12, 18); defaults change
+# nothing. RudderStack's own names first; cookieDomain, cookieExpiration, crossSiteCookie and
+# groupTraitsMethod are this project's names (RudderStack's schema and SDK have none of them).
 PEER_SETTINGS: tuple[tuple[str, str, Any, str], ...] = (
-    ("setOnceProperties", "list", [], "Traits (or {property} objects) sent with people.set_once and left out of people.set (people on)."),
+    ("setOnceProperties", "list", [], "Traits (dotted paths reach nested ones) sent with people.set_once (people on) and left out of register and people.set."),
     ("identityMergeApi", "select:original|simplified", "original", "Mixpanel project's ID merge API; simplified: alias() is dropped with one console line."),
-    ("useUserDefinedPageEventName", "bool", False, "Page/screen event names from the templates below (consolidatedPageCalls and trackAllPages still win)."),
+    ("useUserDefinedPageEventName", "bool", False, "Page event names from the template below; when on it wins over consolidatedPageCalls and trackAllPages."),
     ("userDefinedPageEventTemplate", "string", "Viewed {{ category }} {{ name }} Page", "Page event name; {{ category }} and {{ name }} filled in, empty parts and doubled spaces removed."),
-    ("userDefinedScreenEventTemplate", "string", "Viewed {{ category }} {{ name }} Screen", "The same for screen() calls (ours: RudderStack has no screen template)."),
-    ("eventFilteringOption", "select:disable|whitelistedEvents|blacklistedEvents", "disable", "Send only the whitelisted events, or all but the blacklisted ones (page and screen names included)."),
-    ("whitelistedEvents", "list", [], "Event names (or {eventName} objects), matched exactly after trimming, when filtering by whitelist."),
-    ("blacklistedEvents", "list", [], "Event names (or {eventName} objects), matched exactly after trimming, when filtering by blacklist."),
-    ("groupTraitsMethod", "select:set_once|set", "set_once", "How group() sends group traits: get_group().set_once (Segment) or set (updates them)."),
-    ("persistenceType", "select:|cookie|localStorage|none", None, "RudderStack's name for persistence (persistence wins when both are set and differ)."),
-    ("cookieDomain", "string", "", "mixpanel.js cookie_domain: the domain mixpanel.js's cookie is written for (empty: its own choice)."),
-    ("cookieExpiration", "number", None, "mixpanel.js cookie_expiration, in days (empty: mixpanel.js's 365)."),
-    ("crossSiteCookie", "bool", False, "mixpanel.js cross_site_cookie: SameSite=None; Secure, for pages embedded on other sites."),
-    ("sessionReplayPercentage", "number", 0, "mixpanel.js record_sessions_percent (0-100); the recorder loads from this bundle, never cdn.mxpnl.com."),
+    ("useUserDefinedScreenEventName", "bool", False, "Screen event names from the template below; when on it wins over the page rules for screens."),
+    ("userDefinedScreenEventTemplate", "string", "Viewed {{ category }} {{ name }} Screen", "The same for screen() calls (RudderStack's default ends in lower-case \"screen\"; this is ours)."),
+    ("eventFilteringOption", "select:disable|whitelistedEvents|blacklistedEvents", "disable", "Send only the whitelisted track events, or all but the blacklisted ones; page and screen calls are never filtered."),
+    ("whitelistedEvents", "list", [], "Track event names (or {eventName} rows), matched exactly after trimming, when filtering by whitelist."),
+    ("blacklistedEvents", "list", [], "Track event names (or {eventName} rows), matched exactly after trimming, when filtering by blacklist."),
+    ("groupKeySettings", "list", [], "RudderStack's name for the group keys ({groupKey} rows); used together with groupIdentifierTraits, in order."),
+    ("persistenceType", "select:|cookie|localStorage|none", None, "Where mixpanel.js keeps its state; none: disable_persistence. When set, it decides over Segment's persistence."),
+    ("persistenceName", "string", "", "mixpanel.js persistence_name: the name of its cookie or localStorage entry (empty: its own)."),
+    ("sessionReplayPercentage", "number", 0, "mixpanel.js record_sessions_percent (0-100, read as a whole number); the recorder loads from this bundle, never cdn.mxpnl.com."),
+    ("groupTraitsMethod", "select:set_once|set", "set_once", "Ours: how group() sends group traits: get_group().set_once (Segment) or set (updates them)."),
+    ("cookieDomain", "string", "", "Ours: mixpanel.js cookie_domain, the domain mixpanel.js's cookie is written for (empty: its own choice)."),
+    ("cookieExpiration", "number", None, "Ours: mixpanel.js cookie_expiration, in days (empty: mixpanel.js's 365)."),
+    ("crossSiteCookie", "bool", False, "Ours: mixpanel.js cross_site_cookie, SameSite=None; Secure, for pages embedded on other sites."),
 )  # fmt: skip
 SETTINGS = SEGMENT_SETTINGS + OWN_SETTINGS + PEER_SETTINGS
 # Set by the loader, not by users: where the bundle's mixpanel folder is ({"mixpanel": url/}),
 # and the name of the mixpanel.js instance to init when the page has a Mixpanel of its own.
 LOADER_SETTINGS = ("_bundle", "_instance")
 # Keys Segment stores for Mixpanel that are never read in the browser: accepted silently.
-SEGMENT_ONLY_SETTINGS = ("increments", "apiKey", "secret", "apiSecret")
+SEGMENT_ONLY_SETTINGS = ("increments", "apiKey")
+# Secrets a pasted config may carry (Segment's and RudderStack's; RudderStack marks gdprApiToken
+# secret). Never passed to mixpanel.js, never logged (one warning names the key, not the value),
+# stripped from write-key builds.
+SECRET_SETTINGS = ("apiSecret", "secret", "serviceAccountSecret", "gdprApiToken")
+# RudderStack's Mixpanel destination definition (rudderlabs/rudder-integrations-config,
+# src/configurations/destinations/mp/db-config.json: config.includeKeys, destConfig.defaultConfig
+# and destConfig.web, then schema.json's properties), every key once, in that order. Read
+# 2026-12-07 at d1195826d9e1b7161d8e8107f8fe43de8f2e7307.
+RUDDERSTACK_KEYS = (
+    "token", "groupKeySettings", "dataResidency", "people", "setAllTraitsByDefault",
+    "superProperties", "setOnceProperties", "peopleProperties", "eventIncrements",
+    "propIncrements", "consolidatedPageCalls", "trackCategorizedPages", "trackNamedPages",
+    "sourceName", "sessionReplayPercentage", "crossSubdomainCookie", "persistence",
+    "persistenceType", "persistenceName", "secureCookie", "blacklistedEvents",
+    "whitelistedEvents", "oneTrustCookieCategories", "ketchConsentPurposes", "consentManagement",
+    "eventFilteringOption", "identityMergeApi", "ignoreDnt", "useUserDefinedPageEventName",
+    "userDefinedPageEventTemplate", "useUserDefinedScreenEventName",
+    "userDefinedScreenEventTemplate", "unionProperties", "appendProperties",
+    "useNewMapping", "serviceAccountUserName", "serviceAccountSecret", "projectId",
+    "userDeletionApi", "gdprApiToken", "strictMode", "dropTraitsInTrackEvent",
+    "useNativeSDK", "connectionMode",
+)  # fmt: skip
+# Those that belong to RudderStack's SDK (consent, connection mode), its dashboard or its cloud
+# mode, not to this integration: accepted, listed in one console.info line at load.
+RUDDERSTACK_ONLY_SETTINGS = tuple(
+    key
+    for key in RUDDERSTACK_KEYS
+    if key not in {row[0] for row in SETTINGS} and key not in SECRET_SETTINGS
+)
+# List settings: each entry a name, or a row object holding it under one of these fields
+# (RudderStack's dashboard rows: {"property": …}, {"groupKey": …}, {"eventName": …}).
+LIST_FIELDS: dict[str, tuple[str, ...]] = {
+    "superProperties": ("property",),
+    "peopleProperties": ("property",),
+    "eventIncrements": ("property",),
+    "propIncrements": ("property",),
+    "groupIdentifierTraits": ("property", "groupKey"),
+    "setOnceProperties": ("property",),
+    "whitelistedEvents": ("eventName", "property"),
+    "blacklistedEvents": ("eventName", "property"),
+    "groupKeySettings": ("groupKey", "property"),
+}
 
 
 def as_json() -> dict[str, Any]:
@@ -134,6 +181,8 @@ def as_json() -> dict[str, Any]:
         "runtimeFiles": {name: list(files) for name, files in RUNTIME_FILES.items()},
         "settings": [_setting_json(row) for row in SETTINGS],
         "segmentOnlySettings": list(SEGMENT_ONLY_SETTINGS),
+        "secretSettings": list(SECRET_SETTINGS),
+        "rudderstackOnlySettings": list(RUDDERSTACK_ONLY_SETTINGS),
     }
 
 

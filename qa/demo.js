@@ -180,7 +180,7 @@
   }
 
   // Never put into a link, whatever the surface lists as never read in the browser.
-  var SECRET = /secret|^apiKey$/i;
+  var SECRET = /secret|^apiKey$|^gdprApiToken$/i; // surface.py SECRET_SETTINGS, and Segment's apiKey
 
   // Segment's JSON: the Mixpanel object, {"Mixpanel": {...}} or {"integrations": {"Mixpanel": {...}}}.
   function applyPasted() {

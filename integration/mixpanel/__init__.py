@@ -58,7 +58,9 @@ class MixpanelDestination:
         self.report = errors.reporter(console, strict)
         self.calls = Calls(mixpanel, self.report, clock, lower)
         lines = self.report.console
-        self.options = settings.read_settings(settings_object, lines.warn, lines.error, lower)
+        self.options = settings.read_settings(
+            settings_object, lines.warn, lines.error, lower, lines.info
+        )
         self.enabled = False
         self.geolocation_off = False
         if not self.options["token"]:

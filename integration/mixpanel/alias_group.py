@@ -4,7 +4,8 @@ alias skips when mixpanel.js already knows the new id (its distinct id or people
 id, compared with JavaScript ``===``), else calls ``alias(to, from)`` with ``from`` None when
 absent. Without a new id nothing is sent (the original sends ``alias(undefined, from)`` when
 ``$people_distinct_id`` is set). group needs a group id, analytics.js's stored user id and
-configured group keys; traits go through ``set_once`` untouched (no dates converted, no
+configured group keys (Segment's groupIdentifierTraits and RudderStack's groupKeySettings);
+traits go through ``set_once`` untouched (no dates converted, no
 renaming).
 
 Must not import js/pyodide and must not touch mixpanel.js except through `Calls`.
@@ -40,9 +41,18 @@ def alias(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> Non
         calls.send("alias", to, previous)
 
 
+def group_keys(options: dict[str, Any]) -> list[str]:
+    """groupIdentifierTraits, then RudderStack's groupKeySettings, each key once (issue 18)."""
+    keys: list[str] = []
+    for key in options["groupIdentifierTraits"] + options["groupKeySettings"]:
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
 def group(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
     """Each configured name is a group key; the value is always the group id (spec 9)."""
-    group_id, keys = message.get("groupId"), options["groupIdentifierTraits"]
+    group_id, keys = message.get("groupId"), group_keys(options)
     traits = traits_of(message, "group")
     if not (truthy(group_id) and truthy(message.get("userId")) and keys):
         return

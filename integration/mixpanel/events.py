@@ -82,17 +82,24 @@ def track(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> Non
     if not isinstance(event, str):
         problem = "event name is missing" if event is None else "event name must be a string"
         raise InvalidCall("track", f"{problem}, got {describe(event)}; nothing sent")
-    track_event(event, properties_of(message, "track"), message, options, calls)
+    props = properties_of(message, "track")
+    if filtered(event, options):  # track events only: page and screen calls never are
+        mode = options["eventFilteringOption"]
+        calls.report.info("track", f'"{event}": filtered ({mode}); nothing sent to Mixpanel')
+        return
+    track_event(event, props, message, options, calls)
 
 
 def page_event(message: dict[str, Any], options: dict[str, Any], kind: str = "Page") -> str | None:
-    """The one event name a page (or screen) call becomes, or None (spec 7: first rule wins)."""
+    """The one event name a page (or screen) call becomes, or None (spec 7: first rule wins).
+    Beyond it (issue 18, as RudderStack): useUserDefinedPageEventName (for screens,
+    useUserDefinedScreenEventName) on, the template names it, whatever the other rules say."""
     category, name = message.get("category"), message.get("name")
-    if options["consolidatedPageCalls"] or options["trackAllPages"]:
-        return f"Loaded a {kind}"
-    if options["useUserDefinedPageEventName"]:  # replaces the categorized and named rules
+    if options[f"useUserDefined{kind}EventName"]:  # RudderStack's switch: when on, it wins
         template = options[f"userDefined{kind}EventTemplate"]
         return rendered(template, {"category": category, "name": name}) or None
+    if options["consolidatedPageCalls"] or options["trackAllPages"]:
+        return f"Loaded a {kind}"
     if options["trackCategorizedPages"] and truthy(category):
         full = f"{js_string(category)} {js_string(name)}" if truthy(name) else category
         return f"Viewed {js_string(full)} {kind}"
@@ -112,7 +119,8 @@ def rendered(template: str, values: dict[str, Any]) -> str:
 
 
 def filtered(event: str, options: dict[str, Any]) -> bool:
-    """eventFilteringOption: the exact (trimmed) name Mixpanel would receive, listed or not."""
+    """eventFilteringOption: the exact (trimmed) track event name, listed or not. As in
+    RudderStack, page and screen calls are never filtered."""
     mode = options["eventFilteringOption"]
     if mode == "disable":
         return False
@@ -138,11 +146,6 @@ def screen(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> No
 def track_event(
     event: str, raw: dict[str, Any], message: dict[str, Any], options: dict[str, Any], calls: Calls
 ) -> None:
-    if filtered(event, options):
-        kind = str(message.get("type")) if message.get("type") in ("page", "screen") else "track"
-        mode = options["eventFilteringOption"]
-        calls.report.info(kind, f'"{event}": filtered ({mode}); nothing sent to Mixpanel')
-        return
     revenue = revenue_of(event, raw)
     super_props = pick(options["superProperties"], raw)
     props = prepared(raw, options)

@@ -1,4 +1,5 @@
-"""The checks of the settings peers offer (RudderStack's names, issue 12) and the loader's.
+"""The checks of the settings peers offer (RudderStack's names, issues 12 and 18) and the
+loader's; the list settings (names or rows) are settings.py's `_names`.
 
 Each check takes the value as given (never null: settings.py gives null the default) and
 returns the value to use, or raises ``ValueError(wanted)``, ``wanted`` saying what it takes
@@ -12,6 +13,8 @@ must not import js/pyodide and must not call mixpanel.js.
 from __future__ import annotations
 
 import json
+
+from integration.dates import _leading_int  # JavaScript's parseInt(text, 10)
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -40,25 +43,6 @@ def _text(value: Any) -> Any:
     if isinstance(value, str):
         return value
     raise ValueError("a string")
-
-
-def _names(field: str) -> Callable[[Any], Any]:
-    """A list of strings or {field: string} objects → trimmed names, empty ones left out."""
-    wanted = f'a list of names or {{"{field}": name}} objects'
-
-    def check(value: Any) -> Any:
-        if not isinstance(value, list):
-            raise ValueError(wanted)
-        names: list[str] = []
-        for entry in value:
-            name = entry.get(field) if isinstance(entry, dict) else entry
-            if not isinstance(name, str):
-                raise ValueError(wanted)
-            if name.strip():
-                names.append(name.strip())
-        return names
-
-    return check
 
 
 def template_parts(template: str) -> list[str] | None:
@@ -93,13 +77,12 @@ def _days(value: Any) -> Any:
 
 
 def _percent(value: Any) -> Any:
-    number = value
-    if isinstance(value, str) and value.strip():
-        try:
-            number = float(value)
-        except ValueError:
-            number = None
-    if isinstance(number, (int, float)) and not isinstance(number, bool) and 0 <= number <= 100:
+    """A whole number from 0 to 100, read as RudderStack reads it (JavaScript's parseInt):
+    "50.7" and 50.7 are 50; the dashboard stores it as a string."""
+    number = _leading_int(value) if isinstance(value, str) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and -1e9 < value < 1e9:
+        number = int(value)  # toward zero, as parseInt; NaN and infinities fail the test
+    if number is not None and 0 <= number <= 100:
         return number
     raise ValueError("a number from 0 to 100")
 
@@ -123,16 +106,15 @@ def _instance(value: Any) -> Any:
 
 
 PEER_CHECKS: dict[str, Callable[[Any], Any]] = {
-    "setOnceProperties": _names("property"),
     "identityMergeApi": _choice("original", "simplified"),
     "useUserDefinedPageEventName": _bool,
     "userDefinedPageEventTemplate": _template,
+    "useUserDefinedScreenEventName": _bool,
     "userDefinedScreenEventTemplate": _template,
     "eventFilteringOption": _choice("disable", "whitelistedEvents", "blacklistedEvents"),
-    "whitelistedEvents": _names("eventName"),
-    "blacklistedEvents": _names("eventName"),
     "groupTraitsMethod": _choice("set_once", "set"),
     "persistenceType": _choice("cookie", "localStorage", "none"),
+    "persistenceName": _text,
     "cookieDomain": _text,
     "cookieExpiration": _days,
     "crossSiteCookie": _bool,

@@ -9,6 +9,12 @@ options peers offer, under RudderStack's names (issue 12), each checked by its `
 entry (peer_checks.py, which also checks the loader's `_bundle`: where the bundle's mixpanel
 folder is, for the replay recorder); here, a peer setting's null is its default.
 
+A RudderStack user's exported config (issue 18) works as it is: a `{"web": x}` value is read as
+`x`, every list setting takes names or RudderStack's `{property}` / `{groupKey}` / `{eventName}`
+rows (a malformed entry is skipped with one line naming it), keys that belong to RudderStack's
+SDK, dashboard or cloud mode are listed in one ``console.info`` line, and secrets are left out
+with one warning naming the key (never its value).
+
 Deliberate difference from the original (issue text wins over reproducing a crash): a
 wrongly typed setting is reported with what it expects and the default is used. The
 original splits a string ``eventIncrements`` into characters and fails to initialise on
@@ -40,6 +46,9 @@ PEER_DEFAULTS: dict[str, Any] = {row[0]: row[2] for row in surface.PEER_SETTINGS
 LOADER_DEFAULTS: dict[str, Any] = dict.fromkeys(surface.LOADER_SETTINGS)
 # Stored by Segment but never read in the browser: accepted silently, never passed on.
 IGNORED = surface.SEGMENT_ONLY_SETTINGS
+SECRETS = surface.SECRET_SETTINGS
+RUDDERSTACK_ONLY = surface.RUDDERSTACK_ONLY_SETTINGS
+LIST_FIELDS = surface.LIST_FIELDS
 RENAMED = {
     "cookieName": "cookie_name",
     "crossSubdomainCookie": "cross_subdomain_cookie",
@@ -63,9 +72,11 @@ def read_settings(
     warn: Callable[[str], None],
     report: Callable[[str], None],
     lower: Callable[[str], str] | None = None,
+    info: Callable[[str], None] | None = None,
 ) -> dict[str, Any]:
-    """Complete, validated options. Unknown keys go to `warn`, wrong types to `report`;
-    `lower` is jsvalues.js_lower's browser lower-casing, where str.lower is ASCII-only."""
+    """Complete, validated options. Unknown keys and secrets go to `warn`, wrong types to
+    `report`, RudderStack-only keys to `info` (one line); `lower` is jsvalues.js_lower's
+    browser lower-casing, where str.lower is ASCII-only."""
     if not isinstance(settings, dict):
         report(line(f"Mixpanel settings must be an object, got {describe(settings)}"))
         settings = {}
@@ -73,16 +84,27 @@ def read_settings(
     for defaults in (OWN_DEFAULTS, PEER_DEFAULTS, LOADER_DEFAULTS):
         for key, value in defaults.items():
             options[key] = _copy(value)
-    for key, value in settings.items():
-        if key in PEER_CHECKS:
-            options[key] = _peer_checked(key, value, report)
+    not_here: list[str] = []
+    secrets: list[str] = []
+    for key, given in settings.items():
+        value = for_web(key, given)
+        if key in SECRETS:  # its value is never read past this point; an empty one is no leak
+            secrets += [key] if value is not None and value != "" else []
+        elif key in RUDDERSTACK_ONLY:
+            not_here.append(key)
         elif key in options:
-            options[key] = _checked(key, value, report)
+            options[key] = _read(key, value, report)
         elif key not in IGNORED:
             warn(line("Mixpanel settings", f'unknown setting "{key}" ignored'))
     for key in LOWER_CASED:
         options[key] = [js_lower(js_string(name), lower) for name in options[key]]
-    _persistence_type(options, settings, report)
+    _persistence_type(options, settings, warn)
+    _left_out(secrets, not_here, warn, info or warn)
+    _empty_whitelist(options, warn)
+    return options
+
+
+def _empty_whitelist(options: dict[str, Any], warn: Callable[[str], None]) -> None:
     if options["eventFilteringOption"] == "whitelistedEvents" and not options["whitelistedEvents"]:
         warn(
             line(
@@ -90,27 +112,118 @@ def read_settings(
                 'eventFilteringOption is "whitelistedEvents": every event is filtered'
             )
         )
-    return options
+
+
+def _read(key: str, value: Any, report: Callable[[str], None]) -> Any:
+    """One known setting's value to use (its web value already taken)."""
+    if key in LIST_FIELDS:
+        return _names(key, value, report)
+    if key in PEER_CHECKS:
+        return _peer_checked(key, value, report)
+    return _checked(key, value, report)
+
+
+def _left_out(
+    secrets: list[str],
+    not_here: list[str],
+    warn: Callable[[str], None],
+    info: Callable[[str], None],
+) -> None:
+    """One warning naming the secrets given (never their values); one info line listing the
+    keys of RudderStack's SDK, dashboard or cloud mode."""
+    if secrets:
+        named = ", ".join(f'"{key}"' for key in sorted(secrets))
+        warn(
+            line(
+                "Mixpanel settings",
+                f"{named} left out: a secret does not belong in a web page's settings "
+                "(never passed to mixpanel.js); remove it from the config",
+            )
+        )
+    if not_here:
+        info(
+            line(
+                "Mixpanel settings",
+                "ignored as not applying here (RudderStack's SDK, dashboard or cloud mode): "
+                + ", ".join(sorted(not_here)),
+            )
+        )
+
+
+def for_web(key: str, value: Any) -> Any:
+    """RudderStack's per-platform form ({"web": x}) is x; an object setting stays an object."""
+    if isinstance(value, dict) and "web" in value and KINDS.get(key) != "json":
+        return value["web"]
+    return value
 
 
 def _persistence_type(
-    options: dict[str, Any], settings: dict[str, Any], report: Callable[[str], None]
+    options: dict[str, Any], settings: dict[str, Any], warn: Callable[[str], None]
 ) -> None:
-    """RudderStack's persistenceType is another name for persistence; persistence wins."""
+    """RudderStack's persistenceType, when set, decides. Segment's persistence: "none" beside
+    it is RudderStack's old dashboard default (its SDK ignores it), so only another value that
+    differs is worth one warning."""
     chosen = options["persistenceType"]
     if chosen is None:
         return
-    given = settings.get("persistence")
-    if given is not None and given != chosen:
-        report(
+    given = for_web("persistence", settings.get("persistence"))
+    if isinstance(given, str) and given not in ("none", chosen):
+        warn(
             line(
-                'Mixpanel setting "persistenceType" and "persistence" disagree '
-                f"({json.dumps(chosen)} and {json.dumps(options['persistence'])}); "
-                'using "persistence"'
+                f'Mixpanel settings "persistence" ({json.dumps(given)}) and "persistenceType" '
+                f'({json.dumps(chosen)}) disagree; using "persistenceType"'
             )
         )
-        return
     options["persistence"] = chosen
+
+
+def _names(key: str, value: Any, report: Callable[[str], None]) -> list[Any]:
+    """A list setting's names: rows' names trimmed; other entries of Segment's lists as given
+    (as Segment reads them), the peers' strings trimmed. The dashboard's empty row and empty
+    peer names are skipped silently, a null or any other malformed entry with one line naming
+    the setting and the entry."""
+    default = PEER_DEFAULTS.get(key, DEFAULTS.get(key))
+    if value is None and key in PEER_DEFAULTS:
+        return []
+    if not isinstance(value, list):
+        report(
+            line(
+                f'Mixpanel setting "{key}" must be a list of names, got {describe(value)}; '
+                f"using the default {json.dumps(default)}"
+            )
+        )
+        return []
+    fields = LIST_FIELDS[key]
+    names: list[Any] = []
+    for entry in value:
+        name = entry if isinstance(entry, str) else None
+        if isinstance(entry, dict):
+            found = [entry[field] for field in fields if field in entry]
+            name = found[0].strip() if found and isinstance(found[0], str) else None
+            if name == "":
+                continue  # the dashboard's empty row
+        elif key not in PEER_DEFAULTS and entry is not None:
+            names.append(entry)  # Segment's list: a number stays (increments make it "5")
+            continue
+        elif name is not None:
+            name = name.strip()
+            if not name:
+                continue
+        if name is None:
+            wanted = f'a name or a {{"{fields[0]}": name}} row'
+            report(line(f'Mixpanel setting "{key}": entry {_shown(entry)} skipped: not {wanted}'))
+            continue
+        names.append(name)
+    return names
+
+
+def _shown(entry: Any) -> str:
+    """An entry as JSON, shortened, for a console line."""
+    try:
+        text = json.dumps(entry)
+    except (TypeError, ValueError):
+        return describe(entry)
+    return text if len(text) <= 60 else text[:60] + "…"
 
 
 def _peer_checked(key: str, value: Any, report: Callable[[str], None]) -> Any:
@@ -194,6 +307,8 @@ def _peer_config(config: dict[str, Any], options: dict[str, Any]) -> None:
     if options["persistence"] == "none":
         del config["persistence"]  # mixpanel.js would log "Unknown persistence type"
         config["disable_persistence"] = True
+    if options["persistenceName"]:
+        config["persistence_name"] = options["persistenceName"]
     if options["cookieDomain"]:
         config["cookie_domain"] = options["cookieDomain"]
     if options["cookieExpiration"] is not None:

@@ -200,6 +200,29 @@ def special_names(names: list[Any]) -> list[Any]:
     return [TRAIT_ALIASES.get(name, name) if isinstance(name, str) else name for name in names]
 
 
+def take_set_once(traits: dict[str, Any], paths: list[str]) -> dict[str, Any]:
+    """The set-once traits, taken out of `traits` (the call's own copy; nested objects on a
+    dotted path are copied before their key is removed, so the message keeps its own). A name
+    is a trait (a special one under its Mixpanel name); "a.b" is the nested ``b`` of ``a``,
+    set once under its last part, as RudderStack does."""
+    once: dict[str, Any] = {}
+    for path in paths:
+        parts = path.split(".")
+        if "" in parts or len(parts) == 1:  # a plain name (renamed like the traits were)
+            parts = [TRAIT_ALIASES.get(path, path)]
+        holder: Any = traits
+        for part in parts[:-1]:
+            inner = holder.get(part)
+            if not isinstance(inner, dict):
+                holder = None
+                break
+            holder[part] = dict(inner)
+            holder = holder[part]
+        if holder is not None and parts[-1] in holder:
+            once[TRAIT_ALIASES.get(parts[-1], parts[-1])] = holder.pop(parts[-1])
+    return once
+
+
 def identify(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
     user_id = message.get("userId")
     traits = traits_of(message, "identify")
@@ -210,10 +233,10 @@ def identify(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> 
             calls.send("name_tag", tag)
             break
     mapped = mapped_traits(traits, user_id)
+    # Beyond the original (RudderStack's setOnceProperties): these go to people.set_once only,
+    # left out of register and people.set, with or without people.
+    once = take_set_once(mapped, options["setOnceProperties"])
     to_set, to_union = split_traits(mapped, calls)
-    once = pick(special_names(options["setOnceProperties"]), to_set)
-    for key in once:  # beyond the original: these go to people.set_once instead
-        del to_set[key]
     if options["setAllTraitsByDefault"]:
         _send_all(mapped, to_set, to_union, options, calls)
     else:

@@ -149,14 +149,17 @@
       note: 'With Mixpanel\'s simplified ID merge, ids are linked at identify: alias() sends nothing, with one console line.',
       needs: {identityMergeApi: 'simplified'},
       steps: [{method: 'alias', userId: 'qa-simplified-user'}]},
-    {id: 'page-template', title: 'useUserDefinedPageEventName: page and screen names from templates',
+    {id: 'page-template', title: 'useUserDefinedPageEventName / useUserDefinedScreenEventName: names from templates',
       note: 'Page names from userDefinedPageEventTemplate ("{{ category }} {{ name }} Viewed" here; empty parts are ' +
-        'removed), screens from userDefinedScreenEventTemplate (its default). consolidatedPageCalls would win, so it is off.',
-      needs: {consolidatedPageCalls: false, useUserDefinedPageEventName: true, userDefinedPageEventTemplate: '{{ category }} {{ name }} Viewed'},
+        'removed), screens from userDefinedScreenEventTemplate (its default). Each switch, when on, wins over ' +
+        'consolidatedPageCalls and the other page rules.',
+      needs: {useUserDefinedPageEventName: true, userDefinedPageEventTemplate: '{{ category }} {{ name }} Viewed',
+        useUserDefinedScreenEventName: true},
       steps: [{method: 'page', category: 'Docs', name: 'Template'}, {method: 'page', name: 'Pricing'},
         {method: 'screen', category: 'Onboarding', name: 'Welcome'}]},
     {id: 'blacklist', title: 'eventFilteringOption: blacklistedEvents [“Filtered”]',
-      note: 'A blacklisted event sends nothing (one console info line; the log marks it filtered); other events go.',
+      note: 'A blacklisted track event sends nothing (one console info line; the log marks it filtered); other ' +
+        'events go. Only track events are filtered: page and screen calls never are.',
       needs: {eventFilteringOption: 'blacklistedEvents', blacklistedEvents: ['Filtered']},
       steps: [{method: 'track', event: 'Filtered'}, {method: 'track', event: 'Not Filtered'}]},
     {id: 'group-set', title: 'groupTraitsMethod: \'set\' (group traits updated, not set once)',

@@ -329,7 +329,7 @@
         return el('li', {}, el('pre', {class: 'code', text: QA.callText('mixpanel.', c.method, c.args)}));
       }))
       : el('p', {class: e.filtered || e.dropped ? 'filtered-note' : 'muted', text: e.filtered
-        ? 'filtered: the event filter (eventFilteringOption) kept this call from mixpanel.js'
+        ? 'filtered: the event filter (eventFilteringOption, track events only) kept this call from mixpanel.js'
         : e.dropped ? 'dropped: a middleware stopped this call before mixpanel.js (see the Call column)'
         : e.delivered || e.method === 'other' ? 'none: this call maps to no mixpanel.js call with these settings' : '—'});
     var colBody = e.collector.length

@@ -303,6 +303,7 @@ def test_user_defined_page_and_screen_event_names_come_from_the_templates(
         **CONSOLIDATED_OFF,
         "useUserDefinedPageEventName": True,
         "userDefinedPageEventTemplate": "{{ name }} read in {{ category }}",
+        "useUserDefinedScreenEventName": True,  # issue 18: screens have their own switch
         "userDefinedScreenEventTemplate": "Screen {{ name }}",
     }
     page = tp.open("templates", settings=settings)

@@ -668,9 +668,10 @@ def test_presets_for_screen_pageview_and_the_peer_settings_apply_what_they_need(
     expect(e.locator(".c-mp")).to_contain_text("mixpanel.get_group.set(")
     expect(e.locator(".c-mp")).not_to_contain_text("set_once")
 
-    # useUserDefinedPageEventName: page names from the template, screens from theirs.
+    # useUserDefinedPageEventName: page names from the template, screens from theirs (each
+    # switch wins over consolidatedPageCalls, issue 18).
     apply_needs(page, "page-template")
-    assert url_settings(page)["consolidatedPageCalls"] is False
+    assert url_settings(page)["useUserDefinedScreenEventName"] is True
     run_preset(page, "page-template")
     for name in ("Docs Template Viewed", "Pricing Viewed", "Viewed Onboarding Welcome Screen"):
         collector.wait_events(1, name)

@@ -69,6 +69,7 @@ TEST_FILES = [
     "tests/unit/test_alias_group_reset.py",
     "tests/unit/test_settings.py",
     "tests/unit/test_analytics.py",
+    "tests/unit/test_rudderstack_export.py",
 ]
 METHODS = tuple(surface.METHODS) + ("dispatch",)  # every call, and the JS queue's entry
 

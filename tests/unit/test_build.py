@@ -226,3 +226,27 @@ def test_an_import_cycle_between_boot_modules_stops_the_build(tmp_path: Path) ->
     (static / "boot-a.mjs").write_text("import {b} from './boot.mjs';\n")
     with pytest.raises(SystemExit, match="cycle"):
         build.add_boot(build.Bundle(), tmp_path)
+
+
+# Issue 18, item 10: a pasted config's secrets are never written into a build.
+def test_a_write_key_build_leaves_secrets_out_and_says_so(tmp_path: Path) -> None:
+    secret = "do-not-leak-18"
+    mixpanel = {
+        "token": "issue18-test-project",
+        "eventIncrements": [{"property": "Purchase"}],
+        "apiSecret": secret,
+        "gdprApiToken": secret + "-2",
+    }
+    settings = tmp_path / "settings.json"
+    settings.write_text(json.dumps({"integrations": {"Mixpanel": mixpanel}}))
+    opts = options(tmp_path, write_keys=[("K18", settings)])
+    out = opts.out
+    printed = build.summary(build.build(opts))  # what `python -m devtools.build` prints
+    assert "K18: left out the secret setting(s) apiSecret, gdprApiToken" in printed
+    assert secret not in printed
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix != ".gz":
+            assert secret.encode() not in path.read_bytes(), path
+    served = json.loads((out / "segment" / "v1" / "projects" / "K18" / "settings").read_text())
+    assert served["integrations"]["Mixpanel"]["eventIncrements"] == mixpanel["eventIncrements"]
+    assert "apiSecret" not in served["integrations"]["Mixpanel"]

@@ -70,7 +70,7 @@ def test_set_once_properties_go_to_people_set_once_and_not_to_people_set() -> No
     calls = dict(mixpanel.without_getters())
     assert calls["people.set"] == ({"seats": 3, "id": "u1"},)
     assert calls["people.set_once"] == ({"plan": "pro", "$email": "a@b.co"},)
-    assert calls["register"] == ({"plan": "pro", "seats": 3, "id": "u1", "$email": "a@b.co"},)
+    assert calls["register"] == ({"seats": 3, "id": "u1"},)  # issue 18: not registered either
 
 
 def test_set_once_properties_on_the_picked_path_and_nothing_when_none_present() -> None:
@@ -129,8 +129,10 @@ TEMPLATE = {**OFF, "useUserDefinedPageEventName": True}
             "N - C",
         ),
         ({**TEMPLATE, "userDefinedPageEventTemplate": "{{ name }}"}, "C", "", None),
-        ({**TEMPLATE, "consolidatedPageCalls": True}, "Docs", "Index", "Loaded a Page"),
-        ({**TEMPLATE, "trackAllPages": True}, "Docs", "Index", "Loaded a Page"),
+        # issue 18: the switch on, the template wins (as in RudderStack)
+        ({**TEMPLATE, "consolidatedPageCalls": True}, "Docs", "Index", "Viewed Docs Index Page"),
+        ({**TEMPLATE, "trackAllPages": True}, "Docs", "Index", "Viewed Docs Index Page"),
+        ({**OFF, "trackAllPages": True}, "Docs", "Index", "Loaded a Page"),
         ({**TEMPLATE, "trackNamedPages": True}, "Docs", "Index", "Viewed Docs Index Page"),
     ],
 )
@@ -143,14 +145,17 @@ def test_the_page_event_name_comes_from_the_template(
 
 
 def test_screen_uses_its_own_template() -> None:
-    analytics, mixpanel, _ = facade(TEMPLATE)
+    analytics, mixpanel, _ = facade({**TEMPLATE, "useUserDefinedScreenEventName": True})
     analytics.screen("App", "Home")
     analytics.page("Docs", "Index")
     assert event_names(mixpanel) == ["Viewed App Home Screen", "Viewed Docs Index Page"]
-    custom = {**TEMPLATE, "userDefinedScreenEventTemplate": "Screen {{ name }}"}
+    custom = {
+        "useUserDefinedScreenEventName": True,
+        "userDefinedScreenEventTemplate": "S {{ name }}",
+    }
     analytics, mixpanel, _ = facade(custom)
     analytics.screen("App", "Home")
-    assert event_names(mixpanel) == ["Screen Home"]
+    assert event_names(mixpanel) == ["S Home"]
 
 
 @pytest.mark.parametrize(
@@ -176,29 +181,28 @@ def test_blacklisted_events_send_nothing_and_say_filtered() -> None:
     }
     analytics, mixpanel, console = facade(settings)
     analytics.track("Secret", {"n": 1, "revenue": 5})
-    analytics.page("Docs")
+    analytics.track("Loaded a Page")
     analytics.track("Secret2")
     assert [name for name, _ in mixpanel.without_getters()] == ["track"]
     assert event_names(mixpanel) == ["Secret2"]
     assert console.at("info") == [
         '[analytics] track: "Secret": filtered (blacklistedEvents); nothing sent to Mixpanel',
-        '[analytics] page: "Loaded a Page": filtered (blacklistedEvents); nothing sent to Mixpanel',
+        '[analytics] track: "Loaded a Page": filtered (blacklistedEvents); nothing sent to '
+        "Mixpanel",
     ]
 
 
-def test_whitelisted_events_only_are_sent_and_screen_names_count() -> None:
+def test_whitelisted_events_only_are_sent() -> None:
     settings = {
         "eventFilteringOption": "whitelistedEvents",
-        "whitelistedEvents": ["Signed Up", "Loaded a Screen"],
+        "whitelistedEvents": ["Signed Up"],
         "blacklistedEvents": ["Signed Up"],
     }
     analytics, mixpanel, console = facade(settings)
     analytics.track("Signed Up")
     analytics.track("signed up")
-    analytics.page()
-    analytics.screen("Home")
-    assert event_names(mixpanel) == ["Signed Up", "Loaded a Screen"]
-    assert len(console.at("info")) == 2
+    assert event_names(mixpanel) == ["Signed Up"]
+    assert len(console.at("info")) == 1
 
 
 def test_filtering_disabled_sends_everything() -> None:
@@ -246,11 +250,11 @@ def test_persistence_none_disables_persistence() -> None:
     assert cfg["persistence"] == "localStorage" and "disable_persistence" not in cfg
 
 
-def test_persistence_and_persistence_type_that_disagree_keep_persistence() -> None:
+def test_persistence_and_persistence_type_that_disagree_use_persistence_type() -> None:
     cfg, console = config(persistence="cookie", persistenceType="none")
-    assert cfg["persistence"] == "cookie" and "disable_persistence" not in cfg
-    [line] = console.at("error")
-    assert '"persistenceType"' in line and '"persistence"' in line
+    assert cfg["disable_persistence"] is True and "persistence" not in cfg
+    [line] = console.lines
+    assert line[0] == "warn" and '"persistenceType"' in line[1] and '"persistence"' in line[1]
 
 
 def test_cookie_settings_become_mixpanel_init_options() -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 import integration
+from devtools import settings_table
 from integration import bridge, identity, surface
 from integration.analytics import Analytics
 from integration.identity import MemoryStorage
@@ -144,3 +145,17 @@ def test_the_surface_is_json_and_round_trips() -> None:
     assert json.loads(json.dumps(data)) == data
     assert data["methods"] == {name: list(args) for name, args in surface.METHODS.items()}
     assert [row["name"] for row in data["settings"]] == [row[0] for row in surface.SETTINGS]
+
+
+def test_the_readme_table_of_rudderstack_settings_is_made_from_the_surface() -> None:
+    """Issue 18: README.md holds exactly the table devtools.settings_table makes from this
+    module (run `python -m devtools.settings_table` after changing a setting)."""
+    readme = settings_table.README.read_text()
+    assert settings_table.block(readme) == settings_table.table()
+    names = [row[0] for row in settings_table.rows()]
+    assert names == list(surface.RUDDERSTACK_KEYS)
+    known = {row[0] for row in surface.SETTINGS}
+    for name in names:
+        assert (name in known) + (name in surface.SECRET_SETTINGS) + (
+            name in surface.RUDDERSTACK_ONLY_SETTINGS
+        ) == 1, name
