@@ -172,7 +172,7 @@ class Link {
     const done = m.effects.find((x) => x[0] === 'done');
     const entry = done && this.flight.find((e) => e.id === done[1]);
     if (entry) entry.answered = true;
-    this.inbox.push({effects: m.effects, entry});
+    if (!done || entry) this.inbox.push({effects: m.effects, entry}); // else another tab took it: dropped
     this.unacked++;
     if (this.opened) this.settleInbox();
   }

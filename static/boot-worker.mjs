@@ -61,9 +61,8 @@ function getter(path, argsJson) {
 
 const host = {
   call(path, argsJson) {
-    if (path.startsWith('get_') && path.indexOf('.') < 0) return getter(path, argsJson);
-    effect('call', path, argsJson, state.current);
-    return 'null';
+    effect('call', path, argsJson, state.current); // a getter too: the page's log shows every call
+    return path.startsWith('get_') && path.indexOf('.') < 0 ? getter(path, argsJson) : 'null';
   },
   invoke(id, argsJson) { effect('invoke', id, argsJson); },
   emit(event, argsJson) { effect('emit', event, argsJson); },
@@ -164,7 +163,7 @@ function python(m) {
   for (const [name, text] of Object.entries(m.files || {})) rt.FS.writeFile(home + name, text);
   const mod = rt.pyimport(m.module);
   const value = String(mod[m.fn](...(m.args || [])));
-  if (mod.destroy) mod.destroy();
+  if (state.runtimeName === 'pyodide') mod.destroy(); // Pyodide's proxy
   return value;
 }
 

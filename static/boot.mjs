@@ -175,7 +175,7 @@ function pagePython(api, runtime, request) {
   for (const [name, text] of Object.entries(request.files || {})) rt.FS.writeFile(home + name, text);
   const mod = rt.pyimport(request.module);
   const value = String(mod[request.fn](...(request.args || [])));
-  if (mod.destroy) mod.destroy();
+  if (runtime === 'pyodide') mod.destroy(); // Pyodide's proxy
   return value;
 }
 
