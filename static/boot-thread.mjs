@@ -52,9 +52,14 @@ function mixpanelState(api) {
 function spawn(api, tools, runtime, onMessage) {
   const worker = new Worker(api.url('boot-worker'), {type: 'module'});
   const fileFor = async (u) => { // the worker judges the answer (a snapshot may be missing)
+    const t = api.analytics.timings;
+    const mark = {what: 'fetch ' + u, start: performance.now()};
+    (t.phases = t.phases || []).push(mark);
     try {
       const r = await tools.fetchCounted(api, u);
-      worker.postMessage({kind: 'file', url: u, status: r.status, type: r.headers.get('Content-Type'), body: await r.blob()});
+      const body = await r.blob();
+      mark.end = performance.now();
+      worker.postMessage({kind: 'file', url: u, status: r.status, type: r.headers.get('Content-Type'), body});
     } catch (err) {
       worker.postMessage({kind: 'file', url: u, error: 'blocked or unreachable'});
     }
@@ -62,8 +67,12 @@ function spawn(api, tools, runtime, onMessage) {
   worker.onmessage = (event) => {
     const m = event.data;
     if (m.kind === 'need') return fileFor(m.url);
-    if (m.kind === 'phase') {
+    if (m.kind === 'phase') { // progress; and the boot's phases in timings (the benchmark reads them)
       if (m.url) { if (m.done) delete api.pending[m.url]; else api.pending[m.url] = 1; }
+      const t = api.analytics.timings;
+      const when = m.at - performance.timeOrigin;
+      if (!m.done) (t.phases = t.phases || []).push({what: m.url || 'runtime step', start: when});
+      else { const open = (t.phases || []).filter((x) => x.end === undefined && x.what === (m.url || 'runtime step')).pop(); if (open) open.end = when; }
       return api.touch();
     }
     if (m.kind === 'log') return (console[m.level] || console.log).call(console, m.text);
@@ -238,6 +247,7 @@ class Link {
   finish(e, answer) {
     const {api} = this;
     if (!e) return;
+    if (!api.analytics.timings.firstCall) api.analytics.timings.firstCall = performance.now();
     this.flight = this.flight.filter((x) => x !== e);
     if (answer === 'held') api.held.push(e.args);
     else if (answer !== 'kept') forget(api, e.args);

@@ -118,9 +118,10 @@ function workerApi(m) {
     B: {files: m.bundle.files}, settings: m.settings, options: m.options, url,
     analytics: {timings: {}}, status: () => 'loading', touch() {},
   };
+  const at = () => performance.timeOrigin + performance.now(); // the page converts it
   const phase = async (_, u, work) => {
-    post('phase', {url: u, done: false});
-    try { return await work(); } finally { post('phase', {url: u, done: true}); }
+    post('phase', {url: u, done: false, at: at()});
+    try { return await work(); } finally { post('phase', {url: u, done: true, at: at()}); }
   };
   const fetchCounted = (_, u) => viaPage(u);
   const load = (_, u) => viaPage(u).then((r) => {

@@ -99,7 +99,7 @@ TO_WORKER: dict[str, tuple[tuple[str, ...], str]] = {
 TO_PAGE: dict[str, tuple[tuple[str, ...], str]] = {
     "need": (("url",), "fetch this bundle file for the worker (the page counts progress)"),
     "broken": (("url", "why"), "a file the runtime asked for failed: the boot fails, naming it"),
-    "phase": (("url", "done"), "a boot phase began or ended (progress for readyTimeoutMs)"),
+    "phase": (("url", "done", "at"), "a boot phase began or ended, at (epoch ms): progress for readyTimeoutMs, and analytics.timings.phases"),
     "log": (("level", "text"), "a console line of the runtime's boot"),
     "ready": (("snapshot",), "Python started; its start-up batch came first"),
     "failed": (
