@@ -352,6 +352,19 @@ class TestPage:
         return self.lines()
 
 
+PROBES = [0]
+
+
+def run_python(page: Any, source: str, *args: Any) -> str:
+    """str(main(*args)) of `source`, run in the page's runtime through the one test route
+    (analytics._python: the worker's or the page's interpreter, whichever runs the integration)."""
+    PROBES[0] += 1
+    name = f"probe_{PROBES[0]}"
+    request = {"files": {name + ".py": source}, "module": name, "fn": "main", "args": list(args)}
+    answer: str = page.evaluate("(r) => analytics._python(r)", request)
+    return answer
+
+
 @contextlib.contextmanager
 def routed(page: Any, pattern: str, handler: Any) -> Iterator[None]:
     """On `page`, requests matching `pattern` go to `handler` inside the block only."""

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from tests.browser.boot_pages import CachedPage, html
-from tests.browser.conftest import routed
+from tests.browser.conftest import routed, run_python
 
 MICRO = {"runtime": "micropython"}
 CARRY = "ajs_pending_calls"
@@ -34,7 +34,9 @@ def test_auto_runs_micropython_and_says_why(cached: CachedPage, collector: Any) 
     assert cached.wait_ready(60_000)["status"] == "ready"
     runtime = page.evaluate("() => analytics.runtime")
     assert runtime["name"] == "micropython" and runtime["reason"].startswith("auto"), runtime
-    assert page.evaluate("() => !!analytics.micropython && !analytics.pyodide")
+    assert run_python(page, "import sys\ndef main():\n    return sys.implementation.name\n") == (
+        "micropython"
+    )
     [event] = collector.wait_events(1, "Auto")
     assert event["properties"]["n"] == 1
 

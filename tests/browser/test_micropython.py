@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import BOTH, MICROPYTHON
+from tests.browser.conftest import BOTH, MICROPYTHON, run_python
 
 # MicroPython itself; the wire tests that hold on any runtime and the corpus run on both.
 pytestmark = pytest.mark.runtimes(MICROPYTHON)
@@ -39,7 +39,9 @@ def test_micropython_boots_and_identify_then_track_reach_the_collector(
         """,
     )
     assert tp.wait_ready()["status"] == "ready"
-    assert page.evaluate("() => !!analytics.micropython && !analytics.pyodide")
+    assert run_python(page, "import sys\ndef main():\n    return sys.implementation.name\n") == (
+        "micropython"
+    )
     [event] = collector.wait_events(1, "After Identify")
     props = event["properties"]
     assert props["distinct_id"] == "u1"
@@ -97,22 +99,10 @@ def corpus(tmp_path_factory: Any) -> dict[str, Any]:
     return {"text": text, **json.loads(text)}
 
 
-RUN_CORPUS = """([runtime, runner, fakes, corpus]) => {
+RUN_CORPUS = """async ([runner, fakes, corpus]) => {
   const started = performance.now();
-  let results;
-  if (runtime === 'micropython') {
-    const mp = analytics.micropython;
-    mp.FS.writeFile('/lib/fakes.py', fakes);
-    mp.FS.writeFile('/lib/mpy_runner.py', runner);
-    results = mp.pyimport('mpy_runner').run_all(corpus);
-  } else {
-    const py = analytics.pyodide;
-    py.FS.writeFile('/home/pyodide/fakes.py', fakes);
-    py.FS.writeFile('/home/pyodide/mpy_runner.py', runner);
-    const module = py.pyimport('mpy_runner');
-    results = module.run_all(corpus);
-    module.destroy();
-  }
+  const results = await analytics._python({files: {'fakes.py': fakes, 'mpy_runner.py': runner},
+    module: 'mpy_runner', fn: 'run_all', args: [corpus]});
   return {results: results, ms: performance.now() - started};
 }"""
 
@@ -138,7 +128,7 @@ def test_behaviour_corpus_gives_cpythons_results_in_the_browser(
     assert tp.wait_ready()["status"] == "ready"
     runner = (ROOT / "tests" / "portable" / "runner.py").read_text(encoding="utf-8")
     fakes = (ROOT / "tests" / "fakes.py").read_text(encoding="utf-8")
-    run = page.evaluate(RUN_CORPUS, [runtime, runner, fakes, corpus["text"]])
+    run = page.evaluate(RUN_CORPUS, [runner, fakes, corpus["text"]])
     actual = json.loads(run["results"])
     expected = corpus["expected"]
     sessions = corpus["sessions"]
@@ -180,19 +170,22 @@ def test_micropython_runs_the_precompiled_package_fetched_before_the_load_event(
     files = _runtime_files(page)
     assert [f for f in files if f.endswith(".mpy.zip")], files
     assert not [f for f in files if f.endswith(".zip") and not f.endswith(".mpy.zip")], files
-    # The runtime files are requested before the load event: micropython.mjs is imported at
-    # DOMContentLoaded (boot-micropython.mjs imports the same module: one request), the wasm is
-    # fetched then and read from those bytes.
-    starts = page.evaluate(
+    # The runtime files are requested before the load event: the page fetches the wasm at
+    # DOMContentLoaded (the worker's copy is that response), and the worker, started then,
+    # imports micropython.mjs (its boot phase, named by the file, in analytics.timings).
+    wasm = page.evaluate(
         """() => performance.getEntriesByType('resource')
-             .filter((r) => /micropython\\.(mjs|wasm)$/.test(r.name))
-             .map((r) => [r.name.split('.').pop(), r.startTime])"""
+             .filter((r) => /micropython\\.wasm$/.test(r.name)).map((r) => r.startTime)"""
+    )
+    mjs = page.evaluate(
+        "() => analytics.timings.phases.filter((p) => /micropython\\.mjs$/.test(p.what))"
+        ".map((p) => p.start)"
     )
     load_at = page.evaluate("() => window.__loadAt")
-    assert sorted(kind for kind, _ in starts) == ["mjs", "wasm"], starts
-    assert all(at < load_at for _, at in starts), starts
-    loaded = page.evaluate(
-        "() => analytics.micropython.pyimport('sys').modules['integration.bridge'].__file__"
+    assert len(wasm) == 1 and len(mjs) == 1, (wasm, mjs)
+    assert wasm[0] < load_at and mjs[0] < load_at, (wasm, mjs, load_at)
+    loaded = run_python(
+        page, "import sys\ndef main():\n    return sys.modules['integration.bridge'].__file__\n"
     )
     assert loaded.endswith("bridge/__init__.mpy"), loaded
 

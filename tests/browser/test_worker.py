@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import BOTH
+from tests.browser.conftest import BOTH, run_python
 
 pytestmark = pytest.mark.runtimes(*BOTH)
 
@@ -23,7 +23,8 @@ SEQUENCES = {
     " created: new Date(Date.UTC(2024, 0, 2)), tags: ['a', 'b']});",
     "track": "analytics.track('Logged In', {when: new Date(Date.UTC(2024, 1, 3)), n: 3});"
     "analytics.track('Order Completed', {revenue: 12.5, products: [{sku: 'a'}, {sku: 'b'}]});",
-    "page": "analytics.page('Docs', 'Index', {path: '/docs'}); analytics.page(); analytics.screen('Home');",
+    "page": "analytics.page('Docs', 'Index', {path: '/docs'}); analytics.page();"
+    " analytics.screen('Home');",
     "alias": "analytics.track('Anonymous'); analytics.alias('u9'); analytics.identify('u9');"
     " analytics.track('After');",
     "group": "analytics.group('g1', {name: 'Acme'}); analytics.track('In Group');",
@@ -31,14 +32,16 @@ SEQUENCES = {
     "hostile": "const c = {a: 1}; c.self = c; analytics.track('Pitfalls', {length: 3, fn() {},"
     " c, when: new Date(NaN)}); analytics.track(42); analytics.identify({}, 5);"
     " analytics.page(null, null, 'x');",
-    "union": "analytics.identify('u3', {tags: ['a']}); analytics.identify('u3', {tags: ['b', 'a']});",
+    "union": "analytics.identify('u3', {tags: ['a']});"
+    " analytics.identify('u3', {tags: ['b', 'a']});",
     "middleware": "analytics.addSourceMiddleware(({payload, next}) => { payload.obj.properties ="
     " Object.assign({}, payload.obj.properties, {mw: 1}); next(payload); });"
     " analytics.addSourceMiddleware(({payload, next}) => Promise.resolve().then(() =>"
     " next(payload))); analytics.addSourceMiddleware(({payload, next}) =>"
     " payload.obj.event === 'Drop' ? null : next(payload)); analytics.track('Kept');"
     " analytics.track('Drop'); analytics.track('Also Kept');",
-    "listeners": "analytics.on('track', (e, p) => console.log('heard ' + e + ' ' + JSON.stringify(p)));"
+    "listeners": "analytics.on('track', (e, p) =>"
+    " console.log('heard ' + e + ' ' + JSON.stringify(p)));"
     " analytics.track('Heard', {x: 1}, {}, () => console.log('callback ran'));"
     " analytics.user().id('u5'); console.log('user ' + analytics.user().id());",
 }
@@ -56,14 +59,18 @@ RECORD = """async (code) => {
   new Function(code + '; analytics.track("__end__");')();
   await ended;
   const store = {};
-  for (const k of Object.keys(localStorage).sort()) if (k.startsWith('ajs_')) store[k] = localStorage.getItem(k);
-  for (const c of document.cookie.split('; ').sort()) if (c.startsWith('ajs_')) store[c.split('=')[0]] = c;
+  for (const k of Object.keys(localStorage).sort())
+    if (k.startsWith('ajs_')) store[k] = localStorage.getItem(k);
+  for (const c of document.cookie.split('; ').sort())
+    if (c.startsWith('ajs_')) store[c.split('=')[0]] = c;
   return {log, store, user: analytics.user().id(), anonymous: analytics.user().anonymousId()};
 }"""
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 TIME = re.compile(r"\b1[6-9]\d{8}(?:\d{3})?(?:\.\d+)?\b")  # epoch seconds or ms
-NOW = re.compile(r"20(?:2[5-9]|[3-9]\d)-\d\d-\d\dT[\d:.]+Z")  # a call's own time (the dates above: 2024)
+NOW = re.compile(
+    r"20(?:2[5-9]|[3-9]\d)-\d\d-\d\dT[\d:.]+Z"
+)  # a call's own time (the dates above: 2024)
 
 
 def normal(value: Any) -> Any:
@@ -93,7 +100,11 @@ def test_the_worker_gives_what_the_page_mode_gives(tp: Any, name: str) -> None:
     assert in_page["log"], "nothing reached mixpanel.js"
     assert in_worker == in_page, "\n".join(
         difflib.unified_diff(
-            json.dumps(in_page, indent=1).splitlines(), json.dumps(in_worker, indent=1).splitlines(), "main", "worker", lineterm=""
+            json.dumps(in_page, indent=1).splitlines(),
+            json.dumps(in_worker, indent=1).splitlines(),
+            "main",
+            "worker",
+            lineterm="",
         )
     )
 
@@ -147,7 +158,8 @@ def test_a_worker_that_dies_after_ready_loses_and_doubles_nothing(tp: Any, colle
 CARRY = """() => {
   for (let i = 0; i < 3; i++) analytics.track('Carried', {i});
   window.dispatchEvent(new Event('pagehide'));
-  return JSON.parse(localStorage.getItem(Object.keys(localStorage).find((k) => k.startsWith('ajs_pending_calls.'))) || '[]').map((e) => e[1]);
+  const key = Object.keys(localStorage).find((k) => k.startsWith('ajs_pending_calls.'));
+  return JSON.parse(localStorage.getItem(key) || '[]').map((e) => e[1]);
 }"""
 
 
@@ -170,7 +182,8 @@ def test_calls_another_tab_took_are_sent_by_it_only(tp: Any, collector: Any) -> 
     page = tp.open("thread-taken")
     page.evaluate(CARRY)
     taken = page.evaluate(
-        """() => { const k = Object.keys(localStorage).find((k) => k.startsWith('ajs_pending_calls.'));
+        """() => {
+        const k = Object.keys(localStorage).find((k) => k.startsWith('ajs_pending_calls.'));
         const v = localStorage.getItem(k); localStorage.removeItem(k);
         document.dispatchEvent(new Event('visibilitychange')); return v; }"""
     )
@@ -188,8 +201,8 @@ def test_calls_another_tab_took_are_sent_by_it_only(tp: Any, collector: Any) -> 
 def test_the_test_route_reaches_the_runtime_in_either_thread(tp: Any) -> None:
     for thread in ("worker", "main"):
         page = tp.open(f"route-{thread}", settings={"thread": thread})
-        got = page.evaluate(
-            """() => analytics._python({files: {'probe_mod.py': 'import sys\\ndef names():\\n    return sorted(k for k in sys.modules if k.startswith("integration"))[0]\\n'},
-            module: 'probe_mod', fn: 'names'})"""
+        source = (
+            "import sys\ndef main(prefix):\n"
+            "    return sorted(k for k in sys.modules if k.startswith(prefix))[0]\n"
         )
-        assert got == "integration"
+        assert run_python(page, source, "integration") == "integration"
