@@ -113,6 +113,7 @@ class Link {
     this.onPageHide = () => this.carry();
     this.onVisible = () => { if (document.hidden) this.carry(); else this.reclaim(); };
     addEventListener('pagehide', this.onPageHide);
+    addEventListener('pageshow', (event) => { if (event.persisted) this.reclaim(); }); // back/forward cache
     document.addEventListener('visibilitychange', this.onVisible);
     this.watch = setInterval(() => this.watchdog(), 1000);
   }
