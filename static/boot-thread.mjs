@@ -30,6 +30,11 @@ export function chooseThread(settings, api, runtime) {
   return {mode: 'worker', reason: 'a Worker: Python off the main thread' + unknown};
 }
 
+// Whether this page's Content-Security-Policy lets WebAssembly compile (the smallest module).
+export function wasmAllowed() {
+  try { return !!new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])); } catch (err) { return false; }
+}
+
 function baseOf(api) { const u = api.url('boot'); return u.slice(0, u.length - api.B.files.boot.length); }
 
 function storageSnapshot(api, host) {

@@ -36,7 +36,7 @@
 import {P, encode, forget, message, makeHost} from './boot-wire.mjs';
 import {domHelpers, register, runMiddleware} from './boot-page.mjs';
 import {fetchCounted, counted, load, ourUrls, phase, realFetch, watchStalls, wrapFetch} from './boot-progress.mjs';
-import {bootWorker, chooseThread} from './boot-thread.mjs';
+import {bootWorker, chooseThread, wasmAllowed} from './boot-thread.mjs';
 
 const FIVE_DAYS_MS = 5 * 864e5;
 const TIMED = ['track', 'page', 'screen']; // Mixpanel's /track refuses these when > 5 days old
@@ -248,10 +248,11 @@ export async function start(api) {
     event.preventDefault(); // also after the boot was failed by the file that caused it
     if (api.status() === 'loading') api.settle('failed', 'could not start: ' + message(event.reason));
   };
+  const WASM_REFUSED = "could not start: the page's Content-Security-Policy refuses WebAssembly " +
+    "(script-src needs 'wasm-unsafe-eval')";
   const refused = (event) => { // a Content-Security-Policy without 'wasm-unsafe-eval'
     if (api.status() !== 'loading' || event.blockedURI !== 'wasm-eval') return;
-    api.settle('failed', "could not start: the page's Content-Security-Policy refuses WebAssembly " +
-      "(script-src needs 'wasm-unsafe-eval')");
+    api.settle('failed', WASM_REFUSED);
   };
   window.addEventListener('unhandledrejection', failed); // kept: Pyodide may reject later still
   document.addEventListener('securitypolicyviolation', refused);
@@ -262,6 +263,8 @@ export async function start(api) {
     let link = null;
     const tools = {P, realFetch, phase, counted, fetchCounted, load, loadMixpanel, message};
     let thread = chooseThread(api.settings, api, choice);
+    // A worker's policy is its own response's, so the page's refusal is asked here: it holds.
+    if (thread.mode === 'worker' && !wasmAllowed()) return api.settle('failed', WASM_REFUSED);
     if (thread.mode === 'worker') {
       const mixpanel = loadMixpanel(api);
       mixpanel.catch(() => {}); // awaited below
