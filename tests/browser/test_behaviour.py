@@ -165,6 +165,7 @@ def test_pitfall_values_are_fixed_before_mixpanel_sees_them(tp: Any, collector: 
     assert props["ok"] == "yes" and "fn" not in props
     assert "length" not in props and 3 in props.values()
     assert props["circ"]["name"] == "c" and props["circ"]["self"] == "[Circular]"
+    tp.wait_console_quiet()  # console events reach the test after the page printed them
     warnings = tp.lines("warning")
     assert any("length" in w and "track" in w for w in warnings), warnings
     assert page.evaluate("() => analytics.status") == "ready"
