@@ -120,3 +120,60 @@ def test_people_calls_cross_as_people_paths_and_the_next_call_still_works() -> N
     paths = [path for path, _ in host.calls]
     assert "people.set" in paths and "track" in paths
     assert [line for line in host.lines if line[0] == "error"] == []
+
+
+class WorkerHost(FakeHost):
+    """The host as the worker lends it: a page middleware always answers later ('pending'),
+    its answer coming back through dispatch('__next', ...)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[int] = []
+        self.timers: list[float] = []
+        self.released = 0
+
+    def middleware(self, fn_id: int, args_json: str, cont: int) -> str:
+        self.asked.append(cont)
+        return '["pending"]'
+
+    def timer(self, ms: float, timer_id: int) -> None:
+        self.timers.append(ms)
+
+    def release(self) -> None:
+        self.released += 1
+
+    def callbackTimeout(self) -> float:  # noqa: N802
+        return 300.0
+
+
+def _through_a_page_middleware(kind: str, error: Any = None) -> WorkerHost:
+    host = WorkerHost()
+    dispatch = started(host)
+    fn = {wire.MARK: "fn", "v": 7}
+    assert dispatch("addSourceMiddleware", json.dumps([fn]), "{}") == bridge.KEPT
+    assert dispatch("track", wire.encode(["Through", {"a": 1}]), "{}") == bridge.HELD
+    [cont] = host.asked
+    payload = {"obj": {"type": "track", "event": "Through", "properties": {"a": 2}}}
+    answer = [cont, kind, payload if kind == "now-next" else None, error]
+    dispatch("__next", json.dumps(answer), "{}")
+    return host
+
+
+def test_a_page_middlewares_answer_across_threads_continues_the_call_as_given() -> None:
+    host = _through_a_page_middleware("now-next")
+    [track] = [args for path, args in host.calls if path == "track"]
+    assert track[0] == "Through" and track[1]["a"] == 2
+    assert host.released == 1 and host.lines == []
+
+
+def test_a_page_middleware_that_returned_nothing_drops_the_call_without_a_line() -> None:
+    host = _through_a_page_middleware("drop")
+    assert [path for path, _ in host.calls if path == "track"] == []
+    assert host.lines == []
+
+
+def test_a_page_middleware_that_threw_goes_on_unchanged_with_one_error_line() -> None:
+    host = _through_a_page_middleware("rejected", "boom")
+    [track] = [args for path, args in host.calls if path == "track"]
+    assert track[1]["a"] == 1
+    assert [level for level, text in host.lines if "boom" in text] == ["error"]
