@@ -64,6 +64,7 @@ class Collector:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._events: list[dict[str, Any]] = []
+        self._served: list[str] = []  # "METHOD path" of each file request (a page's or a worker's)
 
     def add(self, endpoint: str, method: str, query: dict[str, str], payload: Any) -> None:
         items = payload if isinstance(payload, list) else [payload]
@@ -88,6 +89,15 @@ class Collector:
     def clear(self) -> None:
         with self._lock:
             self._events.clear()
+            self._served.clear()
+
+    def note(self, method: str, path: str) -> None:
+        with self._lock:
+            self._served.append(f"{method} {path}")
+
+    def served(self) -> list[str]:
+        with self._lock:
+            return list(self._served)
 
 
 def cesu8_to_str(data: bytes) -> str:
@@ -245,11 +255,14 @@ class Handler(BaseHTTPRequestHandler):
             return self.collect(path[len("/mp/") :].strip("/"))
         if path == "/collector/events":
             return self.events()
+        if path == "/collector/served":  # what reached this server, workers' requests included
+            return self.reply_json(HTTPStatus.OK, self.collector.served())
         if self.command not in ("GET", "HEAD"):
             return self.reply(HTTPStatus.METHOD_NOT_ALLOWED, b"method not allowed\n", "text/plain")
         return self.serve_file(path)
 
     def serve_file(self, path: str) -> None:
+        self.collector.note(self.command, path)
         if ".." in path.split("/"):
             return self.reply(HTTPStatus.FORBIDDEN, b"forbidden\n", "text/plain")
         accept = self.headers.get("Accept-Encoding", "")

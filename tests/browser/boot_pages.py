@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import json
+import urllib.request
 from collections import Counter
 from typing import Any
 
@@ -97,12 +98,11 @@ class CachedPage:
         return self.page.evaluate("() => window.__status")
 
     def fetched(self) -> Counter[str]:
-        """Network fetches per 'METHOD url' (HTTP cache hits left out), the collector aside."""
-        return Counter(
-            f"{method} {url}"
-            for rid, (method, url) in self.requests.items()
-            if rid not in self.cached and "/mp/" not in url and not url.startswith("data:")
-        )
+        """Requests per 'METHOD path' that reached the server (HTTP cache hits never do), the
+        page's and its worker's alike: a page-level CDP session does not see a worker's."""
+        with urllib.request.urlopen(self.base + "/collector/served") as resp:
+            served: list[str] = json.load(resp)
+        return Counter(served)
 
     def close(self) -> None:
         self.context.close()
