@@ -10,7 +10,7 @@
  * A worker that dies after ready is replaced once by a new one, which gets the unapplied calls
  * again in order. Imported by boot.mjs; never throws into the page.
  */
-import {P, encode, forget, message} from './boot-wire.mjs';
+import {P, encode, forget, message, revive} from './boot-wire.mjs';
 import {register} from './boot-page.mjs';
 
 const SILENT_MS = 10000; // a call unanswered this long, with nothing heard from the worker: dead
@@ -33,6 +33,24 @@ export function chooseThread(settings, api, runtime) {
 // Whether this page's Content-Security-Policy lets WebAssembly compile (the smallest module).
 export function wasmAllowed() {
   try { return !!new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])); } catch (err) { return false; }
+}
+
+// Listeners as registered when a call was made: in the page its events are heard at once, so
+// a listener added or removed after the call would not change who heard them.
+function heardBy(listeners) {
+  const out = {};
+  for (const name of Object.keys(listeners)) if (listeners[name].length) out[name] = listeners[name].slice();
+  return out;
+}
+
+function emitAsAtCall(api, e, name, args) {
+  if (!e || !e.heard) return api.emit(name, args);
+  for (const x of e.heard[name] || []) {
+    if (x.spent) continue;
+    if (x.once) { x.spent = true; api.listeners[name] = (api.listeners[name] || []).filter((y) => y !== x); }
+    try { x.fn.apply(api.analytics, args); } catch (err) { console.error(P + name + ' listener threw: ' + err); }
+  }
+  return undefined;
 }
 
 function baseOf(api) { const u = api.url('boot'); return u.slice(0, u.length - api.B.files.boot.length); }
@@ -106,7 +124,7 @@ export function bootWorker(api, host, tools, runtime) {
 
 class Link {
   constructor(api, host, tools, runtime) {
-    Object.assign(this, {api, host, tools, runtime, flight: [], inbox: [], unacked: 0, mirror: {}, asks: {}, asked: 0, heard: 0});
+    Object.assign(this, {api, host, tools, runtime, flight: [], inbox: [], unacked: 0, waits: new Set(), mirror: {}, asks: {}, asked: 0, heard: 0});
     // a page middleware's later answer (boot-page.mjs runMiddleware calls api.py)
     this.py = (method, args) => { if (method === '__next') this.worker.postMessage({kind: 'resume', args}); };
     this.ON = { // the worker's messages once booted (need, broken, phase and log: spawn)
@@ -148,6 +166,7 @@ class Link {
     if (e.method === 'register') return register(api, e);
     if (!e.args) e.args = encode(api, e.raw); // page callbacks become ids
     e.posted = performance.now();
+    e.heard = heardBy(api.listeners); // its events reach the listeners there were at the call
     this.flight.push(e);
     if (!this.dead) this.post(e); // else: posted to the new worker once it is up
     if (api.debug) console.log(P + e.method, e.args);
@@ -158,13 +177,26 @@ class Link {
   }
 
   // analytics.user() / group() from the mirror Python keeps current; a setter shows at once.
+  // A Promise settled once every one of `entries` was applied (or dropped) on the page.
+  applied(entries) {
+    const left = new Set(entries.map((e) => e.id));
+    return new Promise((resolve) => {
+      const check = () => {
+        for (const id of left) if (!this.flight.some((e) => e.id === id)) left.delete(id);
+        if (!left.size) { this.waits.delete(check); resolve(); }
+      };
+      this.waits.add(check);
+      check();
+    });
+  }
+
   entity(who) {
     const out = Object.assign({}, this.mirror[who] || {});
     for (const e of this.flight) {
       if (e.method !== 'entity' || !e.raw || e.raw[0] !== who) continue;
       const [, op, value] = e.raw;
       if (op === 'logout') Object.assign(out, {id: null, traits: {}});
-      else out[op] = value;
+      else if (op === 'traits' ? value && typeof value === 'object' && !Array.isArray(value) : value === null || /^(string|number)$/.test(typeof value)) out[op] = value;
     }
     return out;
   }
@@ -225,7 +257,7 @@ class Link {
           try { host.call(fx[1], fx[2]); } finally { api.current = null; }
           if (!KEEPS_STATE.test(fx[1])) changed = true;
         } else if (kind === 'invoke') host.invoke(fx[1], fx[2]);
-        else if (kind === 'emit') host.emit(fx[1], fx[2]);
+        else if (kind === 'emit') emitAsAtCall(api, e, fx[1], JSON.parse(fx[2], revive));
         else if (kind === 'log') host.log(fx[1], fx[2]);
         else if (kind === 'set') host.storageSet(fx[1], fx[2]);
         else if (kind === 'remove') host.storageRemove(fx[1]);
@@ -255,6 +287,7 @@ class Link {
     if (!e) return;
     if (!api.analytics.timings.firstCall) api.analytics.timings.firstCall = performance.now();
     this.flight = this.flight.filter((x) => x !== e);
+    for (const check of [...this.waits]) check();
     if (answer === 'held') api.held.push(e.args);
     else if (answer !== 'kept') forget(api, e.args);
     if (e.done) e.done();
@@ -283,6 +316,7 @@ class Link {
       this.flight = this.flight.filter((e) => { if (gone.has(e.id) && e.done) e.done(); return !gone.has(e.id); });
     }
     for (const e of this.flight) e.carried = false;
+    for (const check of [...this.waits]) check();
     this.settleInbox();
   }
 

@@ -195,11 +195,16 @@ function live(api, link) {
       return Promise.resolve(api.analytics);
     }
   };
-  api.queue.splice(0).forEach(api.deliver);
+  const queued = api.queue.splice(0);
+  queued.forEach(api.deliver);
   for (const k of Object.keys(api.ov)) delete api.ov[k];
   if (api.dropped()) console.warn(P + api.dropped() + ' call(s) beyond the queue bound were dropped');
-  api.emit('initialize', [api.settings, api.options]);
-  api.settle('ready');
+  const go = () => {
+    api.emit('initialize', [api.settings, api.options]);
+    api.settle('ready');
+  };
+  // In a worker the queued calls are applied a little later: ready follows them, as in the page.
+  return link.applied ? link.applied(queued).then(go) : go();
 }
 
 // -- a PyScript page: its own interpreter, once its Python imported `integration` -------------
@@ -298,7 +303,7 @@ export async function start(api) {
       }
       api.reclaim(); // this tab's own stored copy (another tab may have taken it: then not sent)
       api.queue.unshift(...takeCarried(api));
-      live(api, link);
+      return live(api, link);
     });
   } catch (err) {
     // A Python traceback's last line names the problem; the page needs no more than that.

@@ -346,9 +346,13 @@ class TestPage:
     def lines(self, level: str | None = None) -> list[str]:
         return [text for kind, text in self.console if level is None or kind == level]
 
-    def wait_console_quiet(self, quiet: float = 0.5, timeout: float = 15.0) -> list[str]:
-        """Wait until no console line came for `quiet` seconds; return all lines."""
-        wait_quiet(lambda: len(self.console), None, quiet, timeout, "the console")
+    def wait_console_quiet(
+        self, quiet: float = 0.5, timeout: float = 15.0, having: str | None = None
+    ) -> list[str]:
+        """Wait until no console line came for `quiet` seconds (and, when given, one line
+        contains `having`); return all lines."""
+        wanted = None if having is None else (lambda _: any(having in t for t in self.lines()))
+        wait_quiet(lambda: len(self.console), wanted, quiet, timeout, "the console")
         return self.lines()
 
 

@@ -61,7 +61,7 @@ def test_user_and_group_setters_take_effect_at_once_and_reach_mixpanel(
     assert json.loads(_decoded(cookie(page, "ajs_user_id"))) == "u-7"
     assert json.loads(_decoded(cookie(page, "ajs_group_id"))) == "g-7"
     logged_out = page.evaluate(
-        """() => { var u = analytics.user(); u.logout(); analytics.track('After');
+        """async () => { var u = analytics.user(); u.logout(); await analytics.track('After');
         return [u.id(), u.traits(), u.anonymousId()]; }"""
     )
     assert logged_out == [None, {}, "anon-7"]
@@ -84,6 +84,7 @@ def test_bad_entity_input_is_one_line_and_the_next_call_works(tp: Any, runtime: 
         return [u.traits(), u.id()]; }"""
     )
     assert result == [{}, "u-ok"]
+    tp.wait_console_quiet(having="user().traits")  # in a worker: once the setter was applied
     lines = [x for x in tp.lines("error") if "user().traits" in x]
     assert len(lines) == 1 and "traits must be an object" in lines[0], tp.lines()
     assert tp.page_errors == []
@@ -146,12 +147,12 @@ def test_once_removes_only_its_registration_and_off_without_fn_removes_all(
 ) -> None:
     page = tp.open("listeners-off", settings=settings(runtime))
     got = page.evaluate(
-        """() => { var got = [], f = function (e) { got.push('f ' + e); };
+        """async () => { var got = [], f = function (e) { got.push('f ' + e); };
         analytics.on('track', f); analytics.once('track', f);
         analytics.on('track', function (e) { got.push('g ' + e); });
         analytics.track('a'); analytics.track('b');
         analytics.off('track'); analytics.track('c');
-        analytics.on('track', 'not a function'); analytics.track('d');
+        analytics.on('track', 'not a function'); await analytics.track('d');
         return got; }"""
     )
     assert got == ["f a", "f a", "g a", "f b", "g b"]
@@ -291,6 +292,8 @@ def test_track_link_tracks_then_navigates_and_new_tabs_are_not_delayed(
           new MouseEvent('click', {bubbles: true, cancelable: true, ctrlKey: true}));
         document.getElementById('m2').click(); }"""
     )
+    # handed to mixpanel.js once applied (in a worker, a moment later)
+    page.wait_for_function("() => window.__log.filter((c) => c.method === 'track').length >= 3")
     names = [c["args"][0] for c in tp.mixpanel_calls("track")]
     assert names == ["Tab", "Many m1", "Many m2"]
     assert tp.mixpanel_calls("track")[2]["args"][1]["which"] == "m2"
