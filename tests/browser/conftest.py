@@ -352,7 +352,12 @@ class TestPage:
         """Wait until no console line came for `quiet` seconds (and, when given, one line
         contains `having`); return all lines."""
         wanted = None if having is None else (lambda _: any(having in t for t in self.lines()))
-        wait_quiet(lambda: len(self.console), wanted, quiet, timeout, "the console")
+
+        def count() -> int:  # Playwright delivers console events only while it is called
+            self.page.wait_for_timeout(20)
+            return len(self.console)
+
+        wait_quiet(count, wanted, quiet, timeout, "the console")
         return self.lines()
 
 
