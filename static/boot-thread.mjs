@@ -112,7 +112,7 @@ function bootMessage(api, host, runtime) {
   return {
     kind: 'boot', runtime, settings: api.settings, options: {snapshot: api.options.snapshot},
     bundle: {files: api.B.files, base: baseOf(api)}, storage: storageSnapshot(api, host),
-    listening: listening(api), timeout: api.timeout(), page: api.page(),
+    listening: listening(api), timeout: api.timeout(), page: api.page()
   };
 }
 
@@ -340,6 +340,13 @@ class Link {
       console.error(P + 'the new worker could not start (' + message(err) + '); ' + left.length + ' call(s) dropped');
       for (const e of this.flight.splice(0)) if (e.done) e.done();
     });
+  }
+
+  close() { // the boot failed meanwhile: nothing of this worker is applied
+    clearInterval(this.watch);
+    removeEventListener('pagehide', this.onPageHide);
+    document.removeEventListener('visibilitychange', this.onVisible);
+    this.worker.terminate();
   }
 
   kill() { this.worker.terminate(); this.died('the worker was terminated'); } // tests

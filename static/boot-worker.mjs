@@ -23,7 +23,8 @@ const state = {
   dispatch: null, // Python's dispatch once started
   store: {}, // storage key -> string | null: the page's at boot, then our writes
   listening: new Set(), props: {}, timeout: 300, page: null,
-  effects: [], current: null, unacked: 0, tasks: [], flushing: false,
+  effects: [], current: null, unacked: 0, tasks: [], flushing: false, step: null,
+  reads: new Set(['identify', 'alias', '__next', '__timer']), // protocol.READS (test_protocol checks)
   files: {}, // url -> {resolve, reject} while the page fetches it for us
   entity: '',
 };
@@ -43,10 +44,12 @@ function flush() {
 }
 
 // One step at a time, each after every earlier batch was acknowledged.
-function schedule(task) { state.tasks.push(task); pump(); }
+// `step`: the call's method (or __next / __timer); those in protocol.READS wait for the acks.
+function schedule(step, task) { task.step = step; state.tasks.push(task); pump(); }
 function pump() {
-  while (state.dispatch && state.tasks.length && !state.unacked) {
+  while (state.dispatch && state.tasks.length && !(state.unacked && state.reads.has(state.tasks[0].step))) {
     const task = state.tasks.shift();
+    state.step = task.step;
     try { task(); } catch (err) { effect('log', 'error', P + 'internal error: ' + (err && err.message)); }
     flush();
   }
@@ -54,6 +57,8 @@ function pump() {
 
 // -- the host Python calls (integration/bridge/protocol.py HOST), recording effects ------------
 function getter(path, argsJson) {
+  // Never expected (protocol.READS lists every step that reads): said, so a test sees it.
+  if (state.unacked && !state.reads.has(state.step)) console.error(P + state.step + ': internal error: a read before the page applied earlier calls');
   if (path === 'get_distinct_id') return JSON.stringify(state.props.distinct_id ?? null);
   if (path === 'get_property') return JSON.stringify(state.props[JSON.parse(argsJson)[0]] ?? null);
   return 'null';
@@ -79,7 +84,7 @@ const host = {
   lower(text) { return String(text).toLowerCase(); },
   // The page runs it; its answer comes back as a 'resume' message (dispatch '__next').
   middleware(id, argsJson, cont) { effect('middleware', id, argsJson, cont); return '["pending"]'; },
-  timer(ms, id) { setTimeout(() => schedule(() => state.dispatch('__timer', JSON.stringify([id]), '{}')), ms); },
+  timer(ms, id) { setTimeout(() => schedule('__timer', () => state.dispatch('__timer', JSON.stringify([id]), '{}')), ms); },
   release() { effect('release'); },
   callbackTimeout() { return state.timeout; },
 };
@@ -182,7 +187,7 @@ const ON = {
     else waiting.resolve(new Response(m.body, {status: m.status, headers: m.type ? {'Content-Type': m.type} : {}}));
   },
   call(m) {
-    schedule(() => {
+    schedule(m.method, () => {
       state.listening = new Set(m.listening);
       state.timeout = m.timeout;
       state.page = JSON.parse(m.meta).page || state.page;
@@ -202,7 +207,7 @@ const ON = {
     state.unacked = Math.max(0, state.unacked - 1);
     pump();
   },
-  resume(m) { schedule(() => state.dispatch('__next', m.args, '{}')); },
+  resume(m) { schedule('__next', () => state.dispatch('__next', m.args, '{}')); },
   python(m) {
     let ok = true;
     let value;

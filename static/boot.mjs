@@ -282,7 +282,8 @@ export async function start(api) {
         console.info(P + thread.reason + '; the runtime runs in the page');
       }
       await mixpanel;
-      if (link) link.open();
+      if (link && api.status() !== 'loading') link.close(); // failed meanwhile: it stays unused
+      else if (link) link.open();
     }
     a.runtime = Object.assign({}, choice, {thread: thread.mode, threadReason: thread.reason});
     if (!link) {

@@ -12,9 +12,10 @@ Read this file to learn the whole seam. Four tables:
   (static/boot-thread.mjs on the page, static/boot-worker.mjs in the worker).
 - ``EFFECTS``: the items of a ``batch``, ``[kind, ...fields]``, applied on the page in order.
 
-The order rule: the worker runs one step (a call, a timer, a middleware's answer) at a time, and
-only once every earlier batch was acknowledged; so a read in the middle of a call (a getter of
-mixpanel.js, storage, listeners) sees every earlier call's effects. The page applies batches in
+The order rule: the worker runs one step (a call, a timer, a middleware's answer) at a time; a
+step that may read mixpanel.js's state (READS) runs only once every earlier batch was
+acknowledged, so its reads see every earlier call's effects. Storage reads answer from the
+worker's own copy, and listeners come with each call, so they are always current. The page applies batches in
 the order they were made, and holds them while calls are carried (pagehide / hidden).
 
 tests/unit/test_protocol.py checks both JavaScript ends, and host.py's `Host`, against these
@@ -72,6 +73,12 @@ ANSWERS: dict[str, str] = {
     "kept": "a middleware call: keep its functions for the page's life",
 }
 
+# The only steps whose Python may read mixpanel.js's state back (getters): identify (the union
+# of array traits), alias (the distinct ids), and the resumed steps, which may finish either.
+# The worker runs these only once every earlier batch was acknowledged; other calls go on at
+# once (their batches still apply in order). tests/unit/test_protocol.py checks the list.
+READS: tuple[str, ...] = ("identify", "alias", "__next", "__timer")
+
 TO_WORKER: dict[str, tuple[tuple[str, ...], str]] = {
     "boot": (
         ("runtime", "settings", "options", "bundle", "storage", "listening", "timeout", "page"),
@@ -99,7 +106,10 @@ TO_WORKER: dict[str, tuple[tuple[str, ...], str]] = {
 TO_PAGE: dict[str, tuple[tuple[str, ...], str]] = {
     "need": (("url",), "fetch this bundle file for the worker (the page counts progress)"),
     "broken": (("url", "why"), "a file the runtime asked for failed: the boot fails, naming it"),
-    "phase": (("url", "done", "at"), "a boot phase began or ended, at (epoch ms): progress for readyTimeoutMs, and analytics.timings.phases"),
+    "phase": (
+        ("url", "done", "at"),
+        "a boot phase began or ended, at (epoch ms): progress for readyTimeoutMs, and analytics.timings.phases",
+    ),
     "log": (("level", "text"), "a console line of the runtime's boot"),
     "ready": (("snapshot",), "Python started; its start-up batch came first"),
     "failed": (

@@ -13,6 +13,7 @@ from integration.bridge import host, protocol
 STATIC = Path(__file__).resolve().parents[2] / "static"
 PAGE = (STATIC / "boot-thread.mjs").read_text(encoding="utf-8")
 WORKER = (STATIC / "boot-worker.mjs").read_text(encoding="utf-8")
+GETTERS = ("get_property", "get_distinct_id", "get_config")  # get_group answers a handle
 WIRE = (STATIC / "boot-wire.mjs").read_text(encoding="utf-8")
 
 
@@ -89,3 +90,40 @@ def test_dispatch_answers_are_the_ones_the_bridge_returns() -> None:
     source = Path(bridge.__file__).read_text(encoding="utf-8")
     for name in protocol.DISPATCH:
         assert f'"{name}"' in source, name
+
+
+def test_the_worker_waits_before_exactly_the_steps_that_read() -> None:
+    line = next(x for x in WORKER.splitlines() if "protocol.READS" in x and "new Set" in x)
+    assert tuple(re.findall(r"'(\w+)'", line)) == protocol.READS
+
+
+def test_only_the_reading_calls_ask_mixpanel_js_anything() -> None:
+    """Every call of the surface, with settings that reach every read, on CPython: only the
+    calls in protocol.READS make a getter call (the worker runs the others without waiting)."""
+    from integration.analytics import Analytics
+    from integration.identity import MemoryStorage
+    from tests.fakes import RecordingConsole, RecordingMixpanel
+
+    settings = {"token": "t", "people": True, "groupIdentifierTraits": ["company"]}
+    mixpanel = RecordingMixpanel()
+    analytics = Analytics(settings, mixpanel, console=RecordingConsole(), storage=MemoryStorage())
+    calls = [
+        ("identify", ["u1", {"tags": ["a"], "email": "a@b.co"}]),
+        ("track", ["T", {"revenue": 1, "tags": ["a"]}]),
+        ("page", ["C", "N", {"p": 1}]),
+        ("screen", ["S"]),
+        ("group", ["g1", {"company": "acme", "tags": ["x"]}]),
+        ("alias", ["u2", "u1"]),
+        ("reset", []),
+        ("setAnonymousId", ["anon"]),
+        ("pageview", ["/x"]),
+        ("consent", [True]),
+    ]
+    reading = set()
+    for method, args in calls:
+        before = len(mixpanel.calls)
+        analytics.dispatch(method, args, {})
+        if any(name in GETTERS for name, _ in mixpanel.calls[before:]):
+            reading.add(method)
+    assert reading == {"identify", "alias"}
+    assert reading <= set(protocol.READS)
