@@ -15,10 +15,9 @@ def test_pyodide_on_the_mobile_profile_gets_ready_and_delivers(
     page = cached.open(html({"runtime": "pyodide"}, "analytics.track('Pyodide Mobile', {n: 7});"))
     status = cached.wait_ready(240_000)
     assert status["status"] == "ready", (status, cached.console[-5:])
-    assert page.evaluate("() => analytics.runtime") == {
-        "name": "pyodide",
-        "reason": "settings.runtime is 'pyodide'",
-    }
+    runtime = page.evaluate("() => analytics.runtime")
+    assert runtime["name"] == "pyodide" and runtime["reason"] == "settings.runtime is 'pyodide'"
+    assert runtime["thread"] == "worker", runtime
     [event] = collector.wait_events(1, "Pyodide Mobile", timeout=60)
     assert event["properties"]["n"] == 7 and event["properties"]["mp_lib"] == "Segment: web"
     took = page.evaluate("() => analytics.timings.ready - analytics.timings.start")
