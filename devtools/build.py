@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from devtools import compress, mpy, stdlib
+from devtools import compress, mpy, settings_help, stdlib
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
@@ -145,6 +145,15 @@ def load_surface(root: Path) -> dict[str, Any]:
     spec.loader.exec_module(module)
     surface: dict[str, Any] = module.as_json()
     return surface
+
+
+def console_surface(surface: dict[str, Any]) -> dict[str, Any]:
+    """The surface as the bundle's surface.<hash>.json gives it to the QA console: with each
+    setting's help (devtools/settings_help.py: not in the runtime package)."""
+    try:
+        return settings_help.with_help(surface)
+    except settings_help.HelpMismatch as exc:
+        raise BuildError(f"devtools/settings_help.py: {exc}") from exc
 
 
 def stamped_zip(entries: list[tuple[str, bytes]], method: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -487,7 +496,7 @@ def collect(opts: Options) -> tuple[Bundle, dict[str, Any]]:
     ):
         bundle.notes.append("snapshot: to be made")
     add_snapshot(bundle, key)
-    body = json.dumps(surface, indent=1).encode()
+    body = json.dumps(console_surface(surface), indent=1).encode()
     bundle.out[f"surface.{h8(body)}.json"] = body
     bundle.files["surface"] = f"surface.{h8(body)}.json"
     if opts.wheel:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import integration.surface
-from devtools import build
+from devtools import build, settings_help
 
 SEGMENT_SETTINGS = {
     "integrations": {
@@ -81,7 +81,8 @@ def test_the_loader_carries_the_contract_and_its_files_exist(built: Any) -> None
     for path in contract["files"].values():
         assert (out / path).is_file(), path
     assert "?" not in json.dumps(contract["files"])  # versions in paths, never query strings
-    assert json.loads((out / contract["files"]["surface"]).read_text()) == surface
+    console_surface = json.loads((out / contract["files"]["surface"]).read_text())
+    assert console_surface == settings_help.with_help(surface)
 
 
 def test_the_package_zip_holds_the_integration_modules(built: Any) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import integration.surface
-from devtools import build
+from devtools import build, settings_help
 from devtools import server as serve
 from tests.unit.test_build import assert_methods_marked
 
@@ -184,7 +184,7 @@ def test_hashed_files_are_immutable_and_stable_names_revalidate(base: str) -> No
     assert (
         "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
     )
-    assert json.loads(body) == integration.surface.as_json()
+    assert json.loads(body) == settings_help.with_help(integration.surface.as_json())
     for stable in ("analytics.js", "snippet.js"):
         _, headers, _ = fetch(base + "/analytics/" + stable)
         assert headers["Cache-Control"] == "no-cache" and headers["ETag"]
