@@ -13,7 +13,8 @@
   Versions are in paths, never in query strings (PyScript rejects an archive URL with `?v=`).
 - Text and wasm files get precompressed `.gz` and `.br` twins (devtools/compress.py: for
   nginx's gzip_static / brotli_static and the dev server; the .br ones cached in .cache/).
-- MANIFEST.json lists every file with its size, gzip and brotli sizes, the bytes a cold visitor
+- MANIFEST.json lists every file with its size, gzip and brotli sizes and the configuration
+  that loads it (devtools/inventory.py), the bytes a cold visitor
   downloads per runtime under each, the script tag with its SRI hash and a minimal
   Content-Security-Policy; the same summary is printed.
 - Write-key builds (Segment's snippet, unchanged but for its host: `<bundle URL>/segment`)
@@ -46,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from devtools import compress, mpy, settings_help, stdlib
+from devtools import compress, inventory, mpy, settings_help, stdlib
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
@@ -536,6 +537,9 @@ def write(bundle: Bundle, opts: Options, fingerprint: str) -> dict[str, Any]:
         twins = compress.write_twins(out, path, body, hashed, CACHE / "brotli")
         keep.update(path + suffix for suffix in twins)
         entries.append(entry(path, body, twins, hashed))
+        entries[-1]["loadedBy"] = inventory.loaded_by(path, bundle.files)
+        if entries[-1]["loadedBy"] is None:
+            bundle.notes.append(f"{path}: shipped, but no documented configuration loads it")
     for old in (previous or {}).get("written", []):
         if old not in keep:
             (out / old).unlink(missing_ok=True)
@@ -570,7 +574,7 @@ def runtime_paths(files: dict[str, str], runtime: str) -> list[str]:
         wanted = [beside("micropython", n) for n in ("micropython.mjs", "micropython.wasm")]
         wanted.append(files.get("mpy", files.get("package")))
     else:
-        names = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")
+        names = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")  # the lock: not fetched
         wanted = [files["pyodide"] + n if "pyodide" in files else None for n in names]
         wanted += [files.get("stdlib", files.get("stdlibFull")), files.get("package")]
     other = "boot-pyodide" if runtime == "micropython" else "boot-micropython"
@@ -705,6 +709,7 @@ def summary(manifest: dict[str, Any]) -> str:
             f"a cold visitor downloads, {runtime}: {brotli[runtime]:,} bytes (brotli), "
             f"{gz[runtime]:,} bytes (gzip)"
         )
+    rows += ["", "loaded by (devtools/inventory.py):", *inventory.summary_rows(manifest["entries"])]
     rows += [
         "",
         "script tag:  " + manifest["tag"],
