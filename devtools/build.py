@@ -14,9 +14,9 @@
 - Text and wasm files get precompressed `.gz` and `.br` twins (devtools/compress.py: for
   nginx's gzip_static / brotli_static and the dev server; the .br ones cached in .cache/).
 - MANIFEST.json lists every file with its size, gzip and brotli sizes and the configuration
-  that loads it (devtools/inventory.py), the bytes a cold visitor
-  downloads per runtime under each, the script tag with its SRI hash and a minimal
-  Content-Security-Policy; the same summary is printed.
+  that loads it (devtools/inventory.py), the bytes a cold visitor downloads per runtime under
+  each, the script tag with its SRI hash and a minimal Content-Security-Policy; the same
+  summary is printed.
 - Write-key builds (Segment's snippet, unchanged but for its host: `<bundle URL>/segment`)
   add `segment/analytics.js/v1/KEY/analytics.min.js` (the loader with that project's Mixpanel
   settings baked in, root "../../../../") and `segment/v1/projects/KEY/settings` (the file
@@ -146,15 +146,6 @@ def load_surface(root: Path) -> dict[str, Any]:
     spec.loader.exec_module(module)
     surface: dict[str, Any] = module.as_json()
     return surface
-
-
-def console_surface(surface: dict[str, Any]) -> dict[str, Any]:
-    """The surface as the bundle's surface.<hash>.json gives it to the QA console: with each
-    setting's help (devtools/settings_help.py: not in the runtime package)."""
-    try:
-        return settings_help.with_help(surface)
-    except settings_help.HelpMismatch as exc:
-        raise BuildError(f"devtools/settings_help.py: {exc}") from exc
 
 
 def stamped_zip(entries: list[tuple[str, bytes]], method: int = zipfile.ZIP_DEFLATED) -> bytes:
@@ -430,10 +421,10 @@ def mixpanel_settings(key: str, path: Path) -> dict[str, Any]:
 # -- the summary -----------------------------------------------------------------------------
 
 
-def entry(path: str, body: bytes, twins: dict[str, int], hashed: bool) -> dict[str, Any]:
+def entry(path: str, body: bytes, twins: dict[str, int], files: dict[str, str]) -> dict[str, Any]:
     """A file's row in MANIFEST.json: its size, its gzip and brotli sizes (the twin's, else
-    what the file would compress to) and the bytes a server sends with gzip_static and with
-    brotli_static too (a twin when there is one, else the file)."""
+    what the file would compress to), the bytes a server sends with gzip_static and with
+    brotli_static too (a twin when there is one, else the file), and who loads it."""
     gz, br = twins.get(".gz"), twins.get(".br")
     info = compress.sizes_without_twin(body) if gz is None else (gz, br)
     return {
@@ -443,7 +434,8 @@ def entry(path: str, body: bytes, twins: dict[str, int], hashed: bool) -> dict[s
         "brotli": br if br is not None else info[1],
         "sent": gz or len(body),
         "sentBrotli": br or gz or len(body),
-        "immutable": hashed,
+        "immutable": is_hashed(path),
+        "loadedBy": inventory.loaded_by(path, files),
     }
 
 
@@ -497,7 +489,7 @@ def collect(opts: Options) -> tuple[Bundle, dict[str, Any]]:
     ):
         bundle.notes.append("snapshot: to be made")
     add_snapshot(bundle, key)
-    body = json.dumps(console_surface(surface), indent=1).encode()
+    body = json.dumps(settings_help.with_help(surface), indent=1).encode()  # for the console
     bundle.out[f"surface.{h8(body)}.json"] = body
     bundle.files["surface"] = f"surface.{h8(body)}.json"
     if opts.wheel:
@@ -536,10 +528,10 @@ def write(bundle: Bundle, opts: Options, fingerprint: str) -> dict[str, Any]:
         keep.add(path)
         twins = compress.write_twins(out, path, body, hashed, CACHE / "brotli")
         keep.update(path + suffix for suffix in twins)
-        entries.append(entry(path, body, twins, hashed))
-        entries[-1]["loadedBy"] = inventory.loaded_by(path, bundle.files)
-        if entries[-1]["loadedBy"] is None:
-            bundle.notes.append(f"{path}: shipped, but no documented configuration loads it")
+        entries.append(entry(path, body, twins, bundle.files))
+        unloaded = f"{path}: shipped, but no documented configuration loads it"
+        if entries[-1]["loadedBy"] is None and unloaded not in bundle.notes:
+            bundle.notes.append(unloaded)
     for old in (previous or {}).get("written", []):
         if old not in keep:
             (out / old).unlink(missing_ok=True)
