@@ -11,10 +11,12 @@
   (devtools/stdlib.py), the package as a .py zip and a precompiled .mpy zip (devtools/mpy.py),
   the Pyodide memory snapshot (devtools/snapshot.py) when made, the surface as JSON, the wheel.
   Versions are in paths, never in query strings (PyScript rejects an archive URL with `?v=`).
-- Text and wasm files get a precompressed `.gz` twin (for nginx's gzip_static and the dev
-  server).
-- MANIFEST.json lists every file with its size and gzip size, the script tag with its SRI hash
-  and a minimal Content-Security-Policy; the same summary is printed.
+- Text and wasm files get precompressed `.gz` and `.br` twins (devtools/compress.py: for
+  nginx's gzip_static / brotli_static and the dev server; the .br ones cached in .cache/).
+- MANIFEST.json lists every file with its size, gzip and brotli sizes and the configuration
+  that loads it (devtools/inventory.py), the bytes a cold visitor downloads per runtime under
+  each, the script tag with its SRI hash and a minimal Content-Security-Policy; the same
+  summary is printed.
 - Write-key builds (Segment's snippet, unchanged but for its host: `<bundle URL>/segment`)
   add `segment/analytics.js/v1/KEY/analytics.min.js` (the loader with that project's Mixpanel
   settings baked in, root "../../../../") and `segment/v1/projects/KEY/settings` (the file
@@ -31,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import base64
-import gzip
 import hashlib
 import io
 import json
@@ -48,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from devtools import mpy, stdlib
+from devtools import compress, inventory, mpy, settings_help, stdlib
 from integration.surface import SECRET_SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,8 +59,6 @@ BUNDLE_MARK = "/*@BUNDLE@*/null"
 STAMP = (2020, 1, 1, 0, 0, 0)
 DEFAULT_API_HOST = "https://api-js.mixpanel.com"
 TAG_URL = "/analytics/analytics.js"  # where the README and the dev server mount the bundle
-GZIP_SUFFIXES = {".js", ".mjs", ".json", ".wasm", ".bin", ".map", ".svg", ".css", ".html"}
-GZIP_NAMES = (".mpy.zip",)  # stored zips compress well; deflated ones do not
 HASHED = re.compile(r"(?:^|/)[^/]*[.-][0-9a-f]{8}(?:[./]|$)")  # a path with a content hash
 # Stands in for https://cdn.segment.com in a site's Segment snippet. A folder of its own because
 # Segment's path starts with `analytics.js/`, which is our loader's (a file's) name at the root.
@@ -444,11 +443,22 @@ def served_settings(path: Path, entry: dict[str, Any]) -> bytes:
 # -- the summary -----------------------------------------------------------------------------
 
 
-def gzip_twin(path: str, body: bytes) -> bytes | None:
-    if not (Path(path).suffix in GZIP_SUFFIXES or path.endswith(GZIP_NAMES)) or len(body) < 256:
-        return None
-    packed = gzip.compress(body, compresslevel=9, mtime=0)
-    return packed if len(packed) < len(body) * 0.9 else None
+def entry(path: str, body: bytes, twins: dict[str, int], files: dict[str, str]) -> dict[str, Any]:
+    """A file's row in MANIFEST.json: its size, its gzip and brotli sizes (the twin's, else
+    what the file would compress to), the bytes a server sends with gzip_static and with
+    brotli_static too (a twin when there is one, else the file), and who loads it."""
+    gz, br = twins.get(".gz"), twins.get(".br")
+    info = compress.sizes_without_twin(body) if gz is None else (gz, br)
+    return {
+        "path": path,
+        "size": len(body),
+        "gzip": info[0],
+        "brotli": br if br is not None else info[1],
+        "sent": gz or len(body),
+        "sentBrotli": br or gz or len(body),
+        "immutable": is_hashed(path),
+        "loadedBy": inventory.loaded_by(path, files),
+    }
 
 
 def sri(body: bytes) -> str:
@@ -493,6 +503,8 @@ def collect(opts: Options) -> tuple[Bundle, dict[str, Any]]:
                 f"write key {wkey}: left out the secret setting(s) {', '.join(stripped)} of its "
                 "Mixpanel settings (a secret must not be served to browsers)"
             )
+    if not compress.available():
+        bundle.notes.append("brotli: not installed (pip install '.[build]'); no .br twins")
     surface = load_surface(root)
     add_boot(bundle, root)
     add_vendored(bundle, node)
@@ -506,7 +518,7 @@ def collect(opts: Options) -> tuple[Bundle, dict[str, Any]]:
     ):
         bundle.notes.append("snapshot: to be made")
     add_snapshot(bundle, key)
-    body = json.dumps(surface, indent=1).encode()
+    body = json.dumps(settings_help.with_help(surface), indent=1).encode()  # for the console
     bundle.out[f"surface.{h8(body)}.json"] = body
     bundle.files["surface"] = f"surface.{h8(body)}.json"
     if opts.wheel:
@@ -533,7 +545,7 @@ def collect(opts: Options) -> tuple[Bundle, dict[str, Any]]:
 
 
 def write(bundle: Bundle, opts: Options, fingerprint: str) -> dict[str, Any]:
-    """Write what is not there yet, the gzip twins, MANIFEST.json; drop files of older builds."""
+    """Write what is not there yet, the twins, MANIFEST.json; drop files of older builds."""
     out = opts.out
     out.mkdir(parents=True, exist_ok=True)
     previous = read_manifest(out)
@@ -545,27 +557,12 @@ def write(bundle: Bundle, opts: Options, fingerprint: str) -> dict[str, Any]:
         if not (hashed and target.is_file() and target.stat().st_size == len(body)):
             atomic_write(target, body)
         keep.add(path)
-        gz_target = out / (path + ".gz")
-        packed_size = None
-        if hashed and gz_target.is_file():
-            packed_size = gz_target.stat().st_size
-        else:
-            packed = gzip_twin(path, body)
-            if packed is not None:
-                atomic_write(gz_target, packed)
-                packed_size = len(packed)
-        if packed_size is not None:
-            keep.add(path + ".gz")
-        gz_size = packed_size if packed_size is not None else len(gzip.compress(body, 6, mtime=0))
-        entries.append(
-            {
-                "path": path,
-                "size": len(body),
-                "gzip": gz_size,
-                "sent": packed_size or len(body),  # what a server with gzip_static sends
-                "immutable": hashed,
-            }
-        )
+        twins = compress.write_twins(out, path, body, hashed, CACHE / "brotli")
+        keep.update(path + suffix for suffix in twins)
+        entries.append(entry(path, body, twins, bundle.files))
+        unloaded = f"{path}: shipped, but no documented configuration loads it"
+        if entries[-1]["loadedBy"] is None and unloaded not in bundle.notes:
+            bundle.notes.append(unloaded)
     for old in (previous or {}).get("written", []):
         if old not in keep:
             (out / old).unlink(missing_ok=True)
@@ -586,6 +583,7 @@ def write(bundle: Bundle, opts: Options, fingerprint: str) -> dict[str, Any]:
     }
     manifest["visitor"] = visitor_bytes(manifest)
     atomic_write(out / "MANIFEST.json", json.dumps(manifest, indent=1).encode())
+    compress.prune(CACHE / "brotli")
     return manifest
 
 
@@ -599,7 +597,7 @@ def runtime_paths(files: dict[str, str], runtime: str) -> list[str]:
         wanted = [beside("micropython", n) for n in ("micropython.mjs", "micropython.wasm")]
         wanted.append(files.get("mpy", files.get("package")))
     else:
-        names = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")
+        names = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")  # the lock: not fetched
         wanted = [files["pyodide"] + n if "pyodide" in files else None for n in names]
         wanted += [files.get("stdlib", files.get("stdlibFull")), files.get("package")]
     other = "boot-pyodide" if runtime == "micropython" else "boot-micropython"
@@ -608,15 +606,20 @@ def runtime_paths(files: dict[str, str], runtime: str) -> list[str]:
     return [path for path in wanted if path]
 
 
-def visitor_bytes(manifest: dict[str, Any]) -> dict[str, int]:
-    """Bytes on the wire (gzip twin when there is one) a cold visitor downloads per runtime."""
-    sizes = {e["path"]: e["sent"] for e in manifest["entries"]}
+def visitor_bytes(manifest: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Bytes on the wire a cold visitor downloads per runtime, from a server that sends the
+    gzip twins (gzip_static) and from one that sends the brotli twins first (brotli_static)."""
     files = manifest["files"]
-    result = {
-        r: sum(sizes.get(p, 0) for p in runtime_paths(files, r)) for r in ("micropython", "pyodide")
-    }
-    if "snapshot" in files:
-        result["pyodide+snapshot"] = result["pyodide"] + sizes.get(files["snapshot"], 0)
+    result = {}
+    for encoding, column in (("brotli", "sentBrotli"), ("gzip", "sent")):
+        sizes = {e["path"]: e[column] for e in manifest["entries"]}
+        bytes_of = {
+            r: sum(sizes.get(p, 0) for p in runtime_paths(files, r))
+            for r in ("micropython", "pyodide")
+        }
+        if "snapshot" in files:
+            bytes_of["pyodide+snapshot"] = bytes_of["pyodide"] + sizes.get(files["snapshot"], 0)
+        result[encoding] = bytes_of
     return result
 
 
@@ -715,16 +718,21 @@ def bundle_urls(prefix: str = "/analytics/") -> dict[str, str]:
 
 
 def summary(manifest: dict[str, Any]) -> str:
-    rows = [f"{'file':<64} {'bytes':>11} {'gzip':>11}"]
+    rows = [f"{'file':<60} {'bytes':>11} {'gzip':>10} {'brotli':>10}"]
     total = 0
     for entry in manifest["entries"]:
-        rows.append(f"{entry['path']:<64} {entry['size']:>11,} {entry['gzip']:>11,}")
+        br = "-" if entry.get("brotli") is None else f"{entry['brotli']:,}"
+        rows.append(f"{entry['path']:<60} {entry['size']:>11,} {entry['gzip']:>10,} {br:>10}")
         total += entry["size"]
-    rows.append(
-        f"{'total: ' + str(len(manifest['entries'])) + ' files (.gz twins apart)':<64} {total:>11,}"
-    )
-    for runtime, size in manifest["visitor"].items():
-        rows.append(f"a cold visitor downloads, {runtime}: {size:,} bytes (gzip)")
+    files = str(len(manifest["entries"])) + " files (.gz/.br twins apart)"
+    rows.append(f"{'total: ' + files:<60} {total:>11,}")
+    brotli, gz = manifest["visitor"]["brotli"], manifest["visitor"]["gzip"]
+    for runtime in gz:
+        rows.append(
+            f"a cold visitor downloads, {runtime}: {brotli[runtime]:,} bytes (brotli), "
+            f"{gz[runtime]:,} bytes (gzip)"
+        )
+    rows += ["", "loaded by (devtools/inventory.py):", *inventory.summary_rows(manifest["entries"])]
     rows += [
         "",
         "script tag:  " + manifest["tag"],

@@ -12,8 +12,9 @@ replay's /mp/record/ is accepted and not kept).
                     [--dist DIR] [--write-key KEY --settings FILE]...   (as the build's)
 
 Bundle files with a content hash in their name are sent immutable, everything else `no-cache`
-with an ETag (304 when it matches); gzip comes from the bundle's `.gz` twins. Nothing outside
-the mounted folders is ever served, and nothing here needs the network.
+with an ETag (304 when it matches). A bundle file is sent as its `.br` twin when the request's
+Accept-Encoding allows br, else as its `.gz` twin when it allows gzip, else as it is. Nothing
+outside the mounted folders is ever served, and nothing here needs the network.
 """
 
 from __future__ import annotations
@@ -121,15 +122,44 @@ def decode_data(raw: str) -> Any:
         raise ValueError("data is neither JSON nor base64 JSON") from exc
 
 
-class Asset:
-    """One response body with its headers' facts."""
+TWINS = (("br", ".br"), ("gzip", ".gz"))  # the bundle's twins, best first
 
-    def __init__(self, body: bytes, ctype: str, etag: str, cache: str, gzipped: bool) -> None:
+
+class Asset:
+    """One response body with its headers' facts (`encoding`: its Content-Encoding, if any)."""
+
+    def __init__(
+        self, body: bytes, ctype: str, etag: str, cache: str, encoding: str | None
+    ) -> None:
         self.body = body
         self.ctype = ctype
         self.etag = etag
         self.cache = cache
-        self.gzipped = gzipped
+        self.encoding = encoding
+
+
+def accepted(header: str) -> set[str]:
+    """The content codings an Accept-Encoding header allows, lower case (`q=0` refuses one;
+    `*` allows the twins' codings the header does not name)."""
+    weights: dict[str, float] = {}
+    for item in header.split(","):
+        name, *params = (part.strip() for part in item.split(";"))
+        if name:
+            weights[name.lower()] = _weight(params)
+    if weights.get("*", 0) > 0:
+        weights = {coding: 1.0 for coding, _ in TWINS} | weights
+    return {coding for coding, weight in weights.items() if weight > 0 and coding != "*"}
+
+
+def _weight(params: list[str]) -> float:
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "q":
+            try:
+                return float(value)
+            except ValueError:
+                return 0.0
+    return 1.0
 
 
 def content_type(path: Path) -> str:
@@ -171,10 +201,11 @@ class Assets:
                     return prefix, candidate
         return None
 
-    def get(self, url_path: str, accept_gzip: bool) -> Asset | None:
+    def get(self, url_path: str, codings: set[str]) -> Asset | None:
+        """The response for `url_path`, encoded with the best of `codings` the file has."""
         if url_path.startswith("/analytics/"):
             self.ensure_built()
-            if url_path.endswith(".gz"):
+            if url_path.endswith((".gz", ".br")):
                 return None  # the twins are sent as Content-Encoding, not by name
         found = self.find(url_path)
         if found is None:
@@ -186,13 +217,15 @@ class Assets:
         if prefix == "/analytics/":
             rel = url_path[len(prefix) :]
             cache = IMMUTABLE if build.is_hashed(rel) else REVALIDATE
-            twin = file.with_name(file.name + ".gz")
-            if accept_gzip and twin.is_file():
-                return Asset(twin.read_bytes(), ctype, etag[:-1] + '-gz"', cache, True)
-            return Asset(file.read_bytes(), ctype, etag, cache, False)
-        if accept_gzip and file.suffix in COMPRESSIBLE:
-            return Asset(self.gzipped(file, etag), ctype, etag[:-1] + '-gz"', REVALIDATE, True)
-        return Asset(file.read_bytes(), ctype, etag, REVALIDATE, False)
+            for coding, suffix in TWINS:
+                twin = file.with_name(file.name + suffix)
+                if coding in codings and twin.is_file():
+                    tagged = f'{etag[:-1]}-{suffix[1:]}"'
+                    return Asset(twin.read_bytes(), ctype, tagged, cache, coding)
+            return Asset(file.read_bytes(), ctype, etag, cache, None)
+        if "gzip" in codings and file.suffix in COMPRESSIBLE:
+            return Asset(self.gzipped(file, etag), ctype, etag[:-1] + '-gz"', REVALIDATE, "gzip")
+        return Asset(file.read_bytes(), ctype, etag, REVALIDATE, None)
 
     def gzipped(self, file: Path, etag: str) -> bytes:
         key = (str(file), etag)
@@ -265,13 +298,12 @@ class Handler(BaseHTTPRequestHandler):
         self.collector.note(self.command, path)
         if ".." in path.split("/"):
             return self.reply(HTTPStatus.FORBIDDEN, b"forbidden\n", "text/plain")
-        accept = self.headers.get("Accept-Encoding", "")
-        asset = self.assets.get(path, "gzip" in accept)
+        asset = self.assets.get(path, accepted(self.headers.get("Accept-Encoding", "")))
         if asset is None:
             return self.reply(HTTPStatus.NOT_FOUND, b"not found\n", "text/plain")
         headers = {"ETag": asset.etag, "Cache-Control": asset.cache, "Vary": "Accept-Encoding"}
-        if asset.gzipped:
-            headers["Content-Encoding"] = "gzip"
+        if asset.encoding:
+            headers["Content-Encoding"] = asset.encoding
         if self.headers.get("If-None-Match") == asset.etag:
             return self.reply(HTTPStatus.NOT_MODIFIED, b"", asset.ctype, headers)
         self.reply(HTTPStatus.OK, asset.body, asset.ctype, headers)

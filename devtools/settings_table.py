@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from devtools import settings_help
 from integration import surface
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -44,8 +45,8 @@ def rows() -> list[tuple[str, str, str]]:
     found: list[tuple[str, str, str]] = []
     for name in surface.RUDDERSTACK_KEYS:
         if name in table:
-            _, kind, _, help_text = table[name]
-            found.append((name, shapes(name, kind), help_text))
+            kind = table[name][1]
+            found.append((name, shapes(name, kind), settings_help.HELP[name]))
         elif name in surface.SECRET_SETTINGS:
             effect = (
                 "A secret: never passed to mixpanel.js or logged; one warning names the key; "

@@ -64,61 +64,62 @@ RUNTIME_FILES: dict[str, tuple[str, ...]] = {
     "pyodide": ("pyodide", "stdlib", "package", "mixpanel"),
 }
 
-# The settings table: rows of (name, kind, default, one-line help). Kinds: bool, string, list,
-# json (an object), select:<a|b> (one of the strings; an empty choice stands for null). Segment's
-# declared options first (spec section 2), then ours (beyond the original).
-SEGMENT_SETTINGS: tuple[tuple[str, str, Any, str], ...] = (
-    ("token", "string", "", "Mixpanel project token: first argument of mixpanel.init, sent on every event."),
-    ("people", "bool", False, "Use Mixpanel People: identify traits go to people.set / people.union; enables increments and track_charge."),
-    ("setAllTraitsByDefault", "bool", True, "Register every identify trait as a super property (and a People property when people is on)."),
-    ("superProperties", "list", [], "Traits (setAllTraitsByDefault off) and event properties (always) to register as super properties."),
-    ("peopleProperties", "list", [], "With setAllTraitsByDefault off: traits to people.set; the eight special traits always go."),
-    ("eventIncrements", "list", [], 'Events (any case) that people.increment a counter and set "Last <event>" (people on).'),
-    ("propIncrements", "list", [], "Event properties (any case) whose value is added with people.increment(name, value) (people on)."),
-    ("consolidatedPageCalls", "bool", True, 'Every page() becomes one "Loaded a Page" event; the three below are then not read (useUserDefinedPageEventName on wins).'),
-    ("trackAllPages", "bool", False, 'Every page() becomes "Loaded a Page" (checked after the consolidated switch).'),
-    ("trackCategorizedPages", "bool", False, 'page() with a category becomes "Viewed <category> [<name>] Page".'),
-    ("trackNamedPages", "bool", False, 'page() with a name becomes "Viewed <name> Page".'),
-    ("groupIdentifierTraits", "list", [], "Mixpanel group keys for group(): get_group(key, id).set_once(traits), set_group(key, [id]). Empty (and no groupKeySettings): group() sends nothing."),
-    ("sourceName", "string", "", "When set, every event carries it as the property segment_source_name."),
-    ("enableEuropeanUnionEndpoint", "bool", False, "Send to api-eu.mixpanel.com (apiHost and dataResidency win over it)."),
-    ("persistence", "select:cookie|localStorage|none", "cookie", "Segment's: where mixpanel.js keeps its distinct id and super properties; none: disable_persistence. RudderStack's persistenceType wins when set."),
-    ("cookieName", "string", "", "mixpanel.js cookie_name (empty: mixpanel.js names it mp_<token>_mixpanel)."),
-    ("crossSubdomainCookie", "bool", False, "mixpanel.js cross_subdomain_cookie (Segment sends false; mixpanel.js alone defaults to true)."),
-    ("secureCookie", "bool", False, "mixpanel.js secure_cookie: the cookie is sent over https only."),
-    ("nameTag", "bool", True, "In Segment's list but never read: name_tag is always called."),
-    ("pageview", "bool", False, "In Segment's list but never read: copied into the init config only."),
+# The settings table: rows of (name, kind, default). Kinds: bool, string, list, json (an
+# object), select:<a|b> (one of the strings; an empty choice stands for null), number. Segment's
+# declared options first (spec section 2), then ours (beyond the original). Each row's one-line
+# help for the QA console is in devtools/settings_help.py: the runtime never reads it.
+SEGMENT_SETTINGS: tuple[tuple[str, str, Any], ...] = (
+    ("token", "string", ""),
+    ("people", "bool", False),
+    ("setAllTraitsByDefault", "bool", True),
+    ("superProperties", "list", []),
+    ("peopleProperties", "list", []),
+    ("eventIncrements", "list", []),
+    ("propIncrements", "list", []),
+    ("consolidatedPageCalls", "bool", True),
+    ("trackAllPages", "bool", False),
+    ("trackCategorizedPages", "bool", False),
+    ("trackNamedPages", "bool", False),
+    ("groupIdentifierTraits", "list", []),
+    ("sourceName", "string", ""),
+    ("enableEuropeanUnionEndpoint", "bool", False),
+    ("persistence", "select:cookie|localStorage|none", "cookie"),
+    ("cookieName", "string", ""),
+    ("crossSubdomainCookie", "bool", False),
+    ("secureCookie", "bool", False),
+    ("nameTag", "bool", True),
+    ("pageview", "bool", False),
 )  # fmt: skip
-OWN_SETTINGS: tuple[tuple[str, str, Any, str], ...] = (
-    ("apiHost", "string", None, "Where mixpanel.js sends. Empty in this console: its own collector at <origin>/mp (nothing leaves this machine)."),
-    ("dataResidency", "select:|us|eu|in", None, "Mixpanel data centre: api-js / api-eu / api-in.mixpanel.com (apiHost wins over it)."),
-    ("mixpanelConfig", "json", {}, 'Any other mixpanel.init option, applied last. The console starts with {"batch_requests": false} so sends are immediate.'),
-    ("consent", "bool", True, "Off: mixpanel.js starts opted out and stores and sends nothing. Only the default: a visitor's stored decision wins."),
-    ("ignoreDnt", "bool", False, "mixpanel.js ignore_dnt: send even when the browser says Do Not Track."),
-    ("runtime", "select:|auto|micropython|pyodide", None, "Which Python runs the integration (read by the loader). Empty or auto: the page's PyScript interpreter, else MicroPython; or force one."),
-    ("thread", "select:|worker|main", None, "Where the runtime runs (read by the loader). Empty or worker: a Web Worker, off the page's main thread; main: on the page's main thread (also the fallback when no worker can run)."),
+OWN_SETTINGS: tuple[tuple[str, str, Any], ...] = (
+    ("apiHost", "string", None),
+    ("dataResidency", "select:|us|eu|in", None),
+    ("mixpanelConfig", "json", {}),
+    ("consent", "bool", True),
+    ("ignoreDnt", "bool", False),
+    ("runtime", "select:|auto|micropython|pyodide", None),
+    ("thread", "select:|worker|main", None),
 )  # fmt: skip
 # Peers' options, under RudderStack's Mixpanel setting names (issues 12, 18); defaults change
 # nothing. RudderStack's own names first; cookieDomain, cookieExpiration, crossSiteCookie and
 # groupTraitsMethod are this project's names (RudderStack's schema and SDK have none of them).
-PEER_SETTINGS: tuple[tuple[str, str, Any, str], ...] = (
-    ("setOnceProperties", "list", [], "Traits (dotted paths reach nested ones) sent with people.set_once (people on) and left out of register and people.set."),
-    ("identityMergeApi", "select:original|simplified", "original", "Mixpanel project's ID merge API; simplified: alias() is dropped with one console line."),
-    ("useUserDefinedPageEventName", "bool", False, "Page event names from the template below; when on it wins over consolidatedPageCalls and trackAllPages."),
-    ("userDefinedPageEventTemplate", "string", "Viewed {{ category }} {{ name }} Page", "Page event name; {{ category }} and {{ name }} filled in, empty parts and doubled spaces removed."),
-    ("useUserDefinedScreenEventName", "bool", False, "Screen event names from the template below; when on it wins over the page rules for screens."),
-    ("userDefinedScreenEventTemplate", "string", "Viewed {{ category }} {{ name }} Screen", "The same for screen() calls (RudderStack's default ends in lower-case \"screen\"; this is ours)."),
-    ("eventFilteringOption", "select:disable|whitelistedEvents|blacklistedEvents", "disable", "Send only the whitelisted track events, or all but the blacklisted ones; page and screen calls are never filtered."),
-    ("whitelistedEvents", "list", [], "Track event names (or {eventName} rows), matched exactly after trimming, when filtering by whitelist."),
-    ("blacklistedEvents", "list", [], "Track event names (or {eventName} rows), matched exactly after trimming, when filtering by blacklist."),
-    ("groupKeySettings", "list", [], "RudderStack's name for the group keys ({groupKey} rows); used together with groupIdentifierTraits, in order."),
-    ("persistenceType", "select:|cookie|localStorage|none", None, "Where mixpanel.js keeps its state; none: disable_persistence. When set, it decides over Segment's persistence."),
-    ("persistenceName", "string", "", "mixpanel.js persistence_name: the name of its cookie or localStorage entry (empty: its own)."),
-    ("sessionReplayPercentage", "number", 0, "mixpanel.js record_sessions_percent (0-100, read as a whole number); the recorder loads from this bundle, never cdn.mxpnl.com."),
-    ("groupTraitsMethod", "select:set_once|set", "set_once", "Ours: how group() sends group traits: get_group().set_once (Segment) or set (updates them)."),
-    ("cookieDomain", "string", "", "Ours: mixpanel.js cookie_domain, the domain mixpanel.js's cookie is written for (empty: its own choice)."),
-    ("cookieExpiration", "number", None, "Ours: mixpanel.js cookie_expiration, in days (empty: mixpanel.js's 365)."),
-    ("crossSiteCookie", "bool", False, "Ours: mixpanel.js cross_site_cookie, SameSite=None; Secure, for pages embedded on other sites."),
+PEER_SETTINGS: tuple[tuple[str, str, Any], ...] = (
+    ("setOnceProperties", "list", []),
+    ("identityMergeApi", "select:original|simplified", "original"),
+    ("useUserDefinedPageEventName", "bool", False),
+    ("userDefinedPageEventTemplate", "string", "Viewed {{ category }} {{ name }} Page"),
+    ("useUserDefinedScreenEventName", "bool", False),
+    ("userDefinedScreenEventTemplate", "string", "Viewed {{ category }} {{ name }} Screen"),
+    ("eventFilteringOption", "select:disable|whitelistedEvents|blacklistedEvents", "disable"),
+    ("whitelistedEvents", "list", []),
+    ("blacklistedEvents", "list", []),
+    ("groupKeySettings", "list", []),
+    ("persistenceType", "select:|cookie|localStorage|none", None),
+    ("persistenceName", "string", ""),
+    ("sessionReplayPercentage", "number", 0),
+    ("groupTraitsMethod", "select:set_once|set", "set_once"),
+    ("cookieDomain", "string", ""),
+    ("cookieExpiration", "number", None),
+    ("crossSiteCookie", "bool", False),
 )  # fmt: skip
 SETTINGS = SEGMENT_SETTINGS + OWN_SETTINGS + PEER_SETTINGS
 # Set by the loader, not by users: where the bundle's mixpanel folder is ({"mixpanel": url/}),
@@ -186,10 +187,9 @@ def as_json() -> dict[str, Any]:
     }
 
 
-def _setting_json(row: tuple[str, str, Any, str]) -> dict[str, Any]:
-    name, kind, default, help_text = row
-    segment = row in SEGMENT_SETTINGS
-    return {"name": name, "kind": kind, "default": default, "help": help_text, "segment": segment}
+def _setting_json(row: tuple[str, str, Any]) -> dict[str, Any]:
+    name, kind, default = row
+    return {"name": name, "kind": kind, "default": default, "segment": row in SEGMENT_SETTINGS}
 
 
 def default(name: str) -> Any:

@@ -19,7 +19,8 @@ apt_install() {
 }
 
 need_browser="${NEED_BROWSER:-1}"
-if [ "$need_browser" = 1 ]; then apt_install chromium nginx; fi  # nginx: tests/browser/test_deploy.py
+# nginx and its brotli_static module: tests/browser/test_deploy.py (deploy/nginx-brotli.conf)
+if [ "$need_browser" = 1 ]; then apt_install chromium nginx libnginx-mod-http-brotli-static; fi
 if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
 
 # npm packages: reinstall only when package-lock.json changed since the last install.

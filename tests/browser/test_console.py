@@ -6,7 +6,8 @@ file order on that page. The last tests reload it (runtime switch, pasted Segmen
 boot).
 
 The console reads the integration's surface (methods, settings table, runtime files) as JSON from
-the bundle. The page is given SURFACE, made here from integration.surface.as_json(): when the
+the bundle. The page is given SURFACE, made here as the build makes it (the surface with its help
+texts, devtools/settings_help.with_help(integration.surface.as_json())): when the
 surface's settings table is still empty, rows derived from the integration's settings defaults
 stand in, and one row only this fixture has shows that a new setting gets its row by itself.
 """
@@ -22,6 +23,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from devtools import settings_help
 from integration import surface
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,8 +50,9 @@ def _kind(default: Any) -> str:
 
 
 def surface_json() -> dict[str, Any]:
-    """The surface as the bundle serves it, with a settings table that has rows."""
-    data = surface.as_json()
+    """The surface as the bundle serves it (with the console's help texts), with a settings
+    table that has rows."""
+    data = settings_help.with_help(surface.as_json())
     rows = list(data["settings"])
     if not rows:  # the table is still in integration/mixpanel/settings.py
         from integration.mixpanel import settings as table

@@ -57,6 +57,7 @@ def bundle_dir(server_url: str) -> Path:
 
 
 NGINX_MAIN = """
+{load_module}
 user root;
 worker_processes 1;
 daemon off;
@@ -77,25 +78,50 @@ http {{
   }}
 }}
 """
+BROTLI_MODULE = "load_module /usr/lib/nginx/modules/ngx_http_brotli_static_module.so;"
 
 
-@pytest.fixture(scope="module")
-def nginx_base(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    tmp = tmp_path_factory.mktemp("nginx")
+def nginx_site(tmp: Path, bundle: Path, collector: str, brotli: bool) -> tuple[Path, int]:
+    """A site serving the bundle with deploy/nginx.conf as it ships; `brotli`: a host whose
+    nginx has the brotli_static module and deploy/nginx-brotli.conf installed as README says."""
     www = tmp / "www"
     (www / "assets").mkdir(parents=True)
-    (www / "assets" / "analytics").symlink_to(bundle_dir(server_url))
+    (www / "assets" / "analytics").symlink_to(bundle)
     conf = (ROOT / "deploy" / "nginx.conf").read_text()
-    assert "root /var/www;" in conf
+    assert "root /var/www;" in conf and "include snippets/analytics-brotli*.conf;" in conf
     (tmp / "analytics.conf").write_text(conf.replace("root /var/www;", f"root {www};"))
+    if brotli:
+        (tmp / "snippets").mkdir()
+        shutil.copyfile(
+            ROOT / "deploy" / "nginx-brotli.conf", tmp / "snippets" / "analytics-brotli.conf"
+        )
     port = free_port()
-    main = NGINX_MAIN.format(tmp=tmp, port=port, collector=server_url)
+    module = BROTLI_MODULE if brotli else ""
+    main = NGINX_MAIN.format(load_module=module, tmp=tmp, port=port, collector=collector)
     (tmp / "nginx.conf").write_text(main)
-    proc = subprocess.Popen([NGINX, "-c", str(tmp / "nginx.conf"), "-p", str(tmp)])
+    return tmp / "nginx.conf", port
+
+
+def run_nginx(config: Path, port: int) -> Iterator[str]:
+    proc = subprocess.Popen([NGINX, "-c", str(config), "-p", str(config.parent)])
     wait_listening(port, proc, "nginx")
     yield f"http://127.0.0.1:{port}"
     proc.terminate()
     proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def nginx_base(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """nginx with the brotli_static module and deploy/nginx-brotli.conf."""
+    tmp = tmp_path_factory.mktemp("nginx")
+    yield from run_nginx(*nginx_site(tmp, bundle_dir(server_url), server_url, brotli=True))
+
+
+@pytest.fixture(scope="module")
+def nginx_gzip_base(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """nginx without the module (nor the snippet): deploy/nginx.conf as it ships, gzip only."""
+    tmp = tmp_path_factory.mktemp("nginx-gzip")
+    yield from run_nginx(*nginx_site(tmp, bundle_dir(server_url), server_url, brotli=False))
 
 
 @pytest.fixture(scope="module")
@@ -139,15 +165,26 @@ def behind_http_server(
     yield from site(browser, plain_base, server_url)
 
 
-def smoke(tp: conftest.TestPage, collector: Any, runtime: str, where: str) -> None:
+def smoke(tp: conftest.TestPage, collector: Any, runtime: str, where: str) -> dict[str, str]:
+    """The foundation smoke; answers the Content-Encoding (or "") the browser received for
+    each bundle file that has a compressed twin, by its path in the bundle."""
     collector.clear()
     tp.foreign.clear()
-    tp.open(
-        f"deploy-{where}-{runtime}",
-        loader=f'<script src="{PREFIX}analytics.js"></script>',
-        settings={"runtime": runtime},
-        script=f"analytics.track('Deployed', {{where: '{where}', runtime: '{runtime}'}});",
-    )
+    responses: list[Any] = []
+
+    def keep(response: Any) -> None:
+        responses.append(response)
+
+    tp.page.on("response", keep)
+    try:
+        tp.open(
+            f"deploy-{where}-{runtime}",
+            loader=f'<script src="{PREFIX}analytics.js"></script>',
+            settings={"runtime": runtime},
+            script=f"analytics.track('Deployed', {{where: '{where}', runtime: '{runtime}'}});",
+        )
+    finally:
+        tp.page.remove_listener("response", keep)
     assert tp.page.evaluate("() => window.__status.status") == "ready"
     [event] = collector.wait_events(1, "Deployed")
     assert event["properties"]["where"] == where
@@ -159,32 +196,78 @@ def smoke(tp: conftest.TestPage, collector: Any, runtime: str, where: str) -> No
         "() => performance.getEntriesByType('resource').map((r) => new URL(r.name).pathname)"
     )
     assert [p for p in loaded if p.startswith(PREFIX)], loaded
+    return received_encodings(responses, tp.base + PREFIX)
+
+
+def received_encodings(responses: list[Any], root: str) -> dict[str, str]:
+    twins = {
+        p[: -len(".gz")] for p in json.loads(bundle_manifest())["written"] if p.endswith(".gz")
+    }
+    seen = {}
+    for response in responses:
+        path = response.url[len(root) :] if response.url.startswith(root) else ""
+        if path in twins and response.status == 200:
+            seen[path] = response.all_headers().get("content-encoding", "")
+    assert seen, "no bundle file with a twin was fetched"
+    return seen
+
+
+def bundle_manifest() -> str:
+    return (ROOT / "dist" / "MANIFEST.json").read_text()
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
-def test_the_bundle_behind_nginx_runs_the_foundation_smoke(
+def test_the_bundle_behind_nginx_with_brotli_runs_the_smoke_and_gets_br(
     behind_nginx: conftest.TestPage, collector: Any, runtime: str
 ) -> None:
-    smoke(behind_nginx, collector, runtime, "nginx")
+    received = smoke(behind_nginx, collector, runtime, "nginx")
+    assert set(received.values()) == {"br"}, received
+
+
+def test_the_bundle_behind_nginx_without_the_module_runs_the_smoke_and_gets_gzip(
+    browser: Any, nginx_gzip_base: str, collector: Any
+) -> None:
+    for tp in site(browser, nginx_gzip_base, None):
+        received = smoke(tp, collector, "micropython", "nginx-gzip")
+        assert set(received.values()) == {"gzip"}, received
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
 def test_the_bundle_behind_plain_http_server_runs_the_foundation_smoke(
     behind_http_server: conftest.TestPage, collector: Any, runtime: str
 ) -> None:
-    smoke(behind_http_server, collector, runtime, "http.server")
+    received = smoke(behind_http_server, collector, runtime, "http.server")
+    assert set(received.values()) == {""}, received  # http.server sends files as they are
 
 
-def test_nginx_sends_gzip_twins_wasm_type_and_the_caching_the_names_ask_for(
-    nginx_base: str, server_url: str
+def fetch_encoded(url: str, accept: str) -> tuple[Any, bytes]:
+    req = urllib.request.Request(url, headers={"Accept-Encoding": accept})
+    with urllib.request.urlopen(req) as resp:
+        return resp.headers, resp.read()
+
+
+def test_nginx_sends_the_twin_each_configuration_has_wasm_type_and_caching(
+    nginx_base: str, nginx_gzip_base: str, server_url: str
 ) -> None:
+    import gzip
+
+    import brotli
+
     manifest = json.loads((bundle_dir(server_url) / "MANIFEST.json").read_text())
     wasm = manifest["files"]["micropython"].rsplit("/", 1)[0] + "/micropython.wasm"
-    req = urllib.request.Request(nginx_base + PREFIX + wasm, headers={"Accept-Encoding": "gzip"})
-    with urllib.request.urlopen(req) as resp:
-        assert resp.headers["Content-Type"] == "application/wasm"
-        assert resp.headers["Content-Encoding"] == "gzip"
-        assert "immutable" in resp.headers["Cache-Control"]
+    plain = (bundle_dir(server_url) / wasm).read_bytes()
+    cases = [
+        (nginx_base, "gzip, deflate, br", "br", brotli.decompress),
+        (nginx_base, "gzip, deflate", "gzip", gzip.decompress),
+        (nginx_gzip_base, "gzip, deflate, br", "gzip", gzip.decompress),
+    ]
+    for base, accept, encoding, decode in cases:
+        headers, body = fetch_encoded(base + PREFIX + wasm, accept)
+        assert headers["Content-Encoding"] == encoding, (base, accept)
+        assert decode(body) == plain
+        assert headers["Content-Type"] == "application/wasm"
+        assert "immutable" in headers["Cache-Control"]
+        assert headers["Vary"] == "Accept-Encoding"
     for stable in ("analytics.js", "snippet.js"):
         with urllib.request.urlopen(nginx_base + PREFIX + stable) as resp:
             assert resp.headers["Cache-Control"] == "no-cache"
@@ -272,3 +355,18 @@ def test_session_replay_loads_its_recorder_bundle_from_the_bundle(
     assert recorder and all(url.startswith(folder) for url in recorder), recorder
     assert tp.foreign == []
     assert tp.page_errors == []
+
+
+def test_the_brotli_snippet_is_what_a_host_without_the_module_must_leave_out(
+    tmp_path: Path, server_url: str
+) -> None:
+    """nginx refuses an unknown directive: with the snippet installed but no module it does not
+    start, which is why brotli_static lives in its own file, included only where it exists."""
+    config, _ = nginx_site(tmp_path, bundle_dir(server_url), server_url, brotli=True)
+    config.write_text(config.read_text().replace(BROTLI_MODULE, ""))
+    test = [NGINX, "-t", "-c", str(config), "-p", str(tmp_path)]
+    refused = subprocess.run(test, capture_output=True, text=True, check=False)
+    assert refused.returncode != 0 and 'unknown directive "brotli_static"' in refused.stderr
+    (tmp_path / "snippets" / "analytics-brotli.conf").unlink()
+    accepted = subprocess.run(test, capture_output=True, text=True, check=False)
+    assert accepted.returncode == 0, accepted.stderr

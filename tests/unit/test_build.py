@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import integration.surface
-from devtools import build
+from devtools import build, settings_help
 
 SEGMENT_SETTINGS = {
     "integrations": {
@@ -47,12 +47,13 @@ def test_every_file_is_in_the_manifest_with_its_size_and_gzip_size(built: Any) -
     on_disk = {
         p.relative_to(out).as_posix()
         for p in out.rglob("*")
-        if p.is_file() and p.name != "MANIFEST.json" and not p.name.endswith(".gz")
+        if p.is_file() and p.name != "MANIFEST.json" and not p.name.endswith((".gz", ".br"))
     }
     assert {e["path"] for e in manifest["entries"]} == on_disk
     for entry in manifest["entries"]:
         assert entry["size"] == (out / entry["path"]).stat().st_size
         assert isinstance(entry["gzip"], int) and entry["gzip"] > 0
+        assert isinstance(entry["brotli"], int) and entry["brotli"] > 0
 
 
 def test_only_the_loader_snippet_and_write_key_files_have_stable_names(built: Any) -> None:
@@ -80,7 +81,8 @@ def test_the_loader_carries_the_contract_and_its_files_exist(built: Any) -> None
     for path in contract["files"].values():
         assert (out / path).is_file(), path
     assert "?" not in json.dumps(contract["files"])  # versions in paths, never query strings
-    assert json.loads((out / contract["files"]["surface"]).read_text()) == surface
+    console_surface = json.loads((out / contract["files"]["surface"]).read_text())
+    assert console_surface == settings_help.with_help(surface)
 
 
 def test_the_package_zip_holds_the_integration_modules(built: Any) -> None:
@@ -99,12 +101,47 @@ def test_the_script_tag_names_the_stable_loader_with_its_sri_hash(built: Any) ->
     assert "connect-src 'self' https://api-js.mixpanel.com" in manifest["csp"]
 
 
-def test_text_files_have_gzip_twins(built: Any) -> None:
+def test_text_files_have_gzip_and_brotli_twins(built: Any) -> None:
     import gzip
+
+    import brotli
 
     out, _ = built
     for name in ("analytics.js", "snippet.js"):
         assert gzip.decompress((out / (name + ".gz")).read_bytes()) == (out / name).read_bytes()
+        assert brotli.decompress((out / (name + ".br")).read_bytes()) == (out / name).read_bytes()
+
+
+def test_every_gzip_twin_has_a_brotli_twin_and_the_manifest_counts_what_is_sent(
+    built: Any,
+) -> None:
+    out, manifest = built
+    twins = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.suffix in (".gz", ".br")}
+    gz = {t[: -len(".gz")] for t in twins if t.endswith(".gz")}
+    assert gz and gz == {t[: -len(".br")] for t in twins if t.endswith(".br")}
+    for entry in manifest["entries"]:
+        path = entry["path"]
+        if path in gz:
+            assert entry["sent"] == entry["gzip"] == (out / (path + ".gz")).stat().st_size
+            assert entry["sentBrotli"] == entry["brotli"] == (out / (path + ".br")).stat().st_size
+        else:
+            assert entry["sent"] == entry["sentBrotli"] == entry["size"], path
+    assert {e["path"] + ".gz" for e in manifest["entries"] if e["path"] in gz} <= set(
+        manifest["written"]
+    )
+
+
+def test_the_bytes_per_runtime_are_given_under_brotli_and_gzip(built: Any) -> None:
+    _, manifest = built
+    sent = {e["path"]: (e["sentBrotli"], e["sent"]) for e in manifest["entries"]}
+    for runtime in ("micropython", "pyodide"):
+        paths = build.runtime_paths(manifest["files"], runtime)
+        brotli = manifest["visitor"]["brotli"][runtime]
+        assert brotli == sum(sent[p][0] for p in paths if p in sent)
+        assert manifest["visitor"]["gzip"][runtime] == sum(sent[p][1] for p in paths if p in sent)
+        assert 0 < brotli < manifest["visitor"]["gzip"][runtime]
+    text = build.summary(manifest)
+    assert "(brotli)" in text and "(gzip)" in text
 
 
 def test_a_write_key_build_bakes_the_projects_mixpanel_settings_in(built: Any) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from devtools import settings_help
 from integration import surface
 from integration.analytics import Analytics
 from integration.identity import MemoryStorage
@@ -198,7 +199,7 @@ def test_2_another_persistence_that_differs_is_one_warning_and_persistence_type_
 
 
 def test_2_the_help_text_says_persistence_type_decides() -> None:
-    helps = {row[0]: row[3] for row in surface.SETTINGS}
+    helps = settings_help.HELP
     assert "persistence wins" not in helps["persistenceType"]
     assert "decides" in helps["persistenceType"] and "Segment's" in helps["persistence"]
 
@@ -267,7 +268,7 @@ def test_6_screen_names_follow_the_screen_switch_not_the_page_switch() -> None:
     assert event_names(mixpanel) == ["Loaded a Screen"]
     assert event_names(mixpanel2) == ["Viewed App Home screen"]
     assert event_names(mixpanel3) == ["Viewed App Home Screen"]  # the project's own default
-    helps = {row[0]: row[3] for row in surface.SETTINGS}
+    helps = settings_help.HELP
     assert "RudderStack has no screen template" not in helps["userDefinedScreenEventTemplate"]
 
 
@@ -287,7 +288,7 @@ def test_7_an_allowlist_of_track_events_never_drops_page_or_screen_calls() -> No
     analytics.track("Purchase")
     assert event_names(mixpanel) == ["Loaded a Page", "Loaded a Screen", "Purchase"]
     assert console.at("info")[-1].startswith('[analytics] track: "Other": filtered')
-    helps = {row[0]: row[3] for row in surface.SETTINGS}
+    helps = settings_help.HELP
     assert "track events" in helps["eventFilteringOption"]
     assert "never filtered" in helps["eventFilteringOption"]
 
@@ -366,7 +367,7 @@ def test_10_a_secret_is_never_passed_on_or_logged_and_one_warning_names_it(key: 
 
 
 def test_11_our_own_names_are_marked_ours_and_persistence_segments() -> None:
-    helps = {row[0]: row[3] for row in surface.SETTINGS}
+    helps = settings_help.HELP
     for name in ("cookieDomain", "cookieExpiration", "crossSiteCookie", "groupTraitsMethod"):
         assert name not in surface.RUDDERSTACK_KEYS and helps[name].startswith("Ours:"), name
     assert helps["persistence"].startswith("Segment's")

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 import integration.surface
-from devtools import build
+from devtools import build, settings_help
 from devtools import server as serve
 from tests.unit.test_build import assert_methods_marked
 
@@ -184,20 +184,53 @@ def test_hashed_files_are_immutable_and_stable_names_revalidate(base: str) -> No
     assert (
         "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
     )
-    assert json.loads(body) == integration.surface.as_json()
+    assert json.loads(body) == settings_help.with_help(integration.surface.as_json())
     for stable in ("analytics.js", "snippet.js"):
         _, headers, _ = fetch(base + "/analytics/" + stable)
         assert headers["Cache-Control"] == "no-cache" and headers["ETag"]
 
 
-def test_text_files_are_sent_gzipped_from_their_twin_when_asked(base: str) -> None:
+def test_bundle_files_are_sent_as_their_brotli_twin_else_gzip_else_plain(base: str) -> None:
     import gzip
 
+    import brotli
+
     url = base + "/analytics/analytics.js"
-    status, headers, body = fetch(url, {"Accept-Encoding": "gzip, br"})
-    assert status == 200 and headers["Content-Encoding"] == "gzip"
     _, plain_headers, plain = fetch(url)
-    assert "Content-Encoding" not in plain_headers and gzip.decompress(body) == plain
+    assert "Content-Encoding" not in plain_headers
+    status, headers, body = fetch(url, {"Accept-Encoding": "gzip, deflate, br"})
+    assert status == 200 and headers["Content-Encoding"] == "br"
+    assert brotli.decompress(body) == plain
+    status, gz_headers, body = fetch(url, {"Accept-Encoding": "gzip, br;q=0"})
+    assert status == 200 and gz_headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == plain
+    _, identity_headers, body = fetch(url, {"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in identity_headers and body == plain
+    etags = {headers["ETag"], gz_headers["ETag"], plain_headers["ETag"]}
+    assert len(etags) == 3  # one ETag per representation
+    assert headers["Vary"] == "Accept-Encoding"
+
+
+def test_the_twins_are_not_served_by_their_own_names(base: str) -> None:
+    for twin in ("analytics.js.br", "analytics.js.gz"):
+        status, _, _ = fetch(base + "/analytics/" + twin)
+        assert status == 404, twin
+
+
+@pytest.mark.parametrize(
+    ("header", "codings"),
+    [
+        ("", set()),
+        ("gzip, deflate, br, zstd", {"gzip", "deflate", "br", "zstd"}),
+        ("br;q=0, gzip;q=0.5", {"gzip"}),
+        ("BR ; Q=1.0,GZIP", {"br", "gzip"}),
+        ("*", {"br", "gzip"}),
+        ("*;q=0.1, br;q=0", {"gzip"}),
+        ("gzip;q=nonsense, br", {"br"}),
+    ],
+)
+def test_accept_encoding_is_read_with_its_weights(header: str, codings: set[str]) -> None:
+    assert serve.accepted(header) == codings
 
 
 def test_matching_etag_gets_304_with_no_body(base: str) -> None:
@@ -249,12 +282,12 @@ def test_a_source_edit_is_built_before_the_next_request(
     assets = server.Assets(tmp_path / "dist", node=tmp_path / "no-node-modules")
     assets.options.root = root
     assets.options.wheel = False
-    first = assets.get("/analytics/snippet.js", False)
+    first = assets.get("/analytics/snippet.js", set())
     assert first is not None and b"SNIPPET v1" in first.body
     edited = root / "static" / "snippet.js"
     edited.write_text("/* SNIPPET v2 */")
     os.utime(edited, ns=(edited.stat().st_atime_ns, edited.stat().st_mtime_ns + 10**9))
-    second = assets.get("/analytics/snippet.js", False)
+    second = assets.get("/analytics/snippet.js", set())
     assert second is not None and b"SNIPPET v2" in second.body
 
 

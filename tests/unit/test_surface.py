@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import inspect
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 import integration
-from devtools import settings_table
+from devtools import settings_help, settings_table
 from integration import bridge, identity, surface
 from integration.analytics import Analytics
 from integration.identity import MemoryStorage
@@ -84,14 +85,14 @@ def test_each_module_level_function_forwards_its_own_call(monkeypatch: Any) -> N
 def test_settings_reader_defaults_are_the_surface_table() -> None:
     console = RecordingConsole()
     options = mp_settings.read_settings({}, console.warn, console.error)
-    expected = {name: default for name, _, default, _ in surface.SETTINGS}
+    expected = {name: default for name, _, default in surface.SETTINGS}
     assert options == {**expected, **dict.fromkeys(surface.LOADER_SETTINGS)}
     assert console.lines == []
 
 
 def test_every_setting_of_the_surface_is_known_and_segment_only_keys_are_silent() -> None:
     console = RecordingConsole()
-    given = {name: default for name, _, default, _ in surface.SETTINGS}
+    given = {name: default for name, _, default in surface.SETTINGS}
     given.update(dict.fromkeys(surface.SEGMENT_ONLY_SETTINGS, "x"))
     mp_settings.read_settings(given, console.warn, console.error)
     assert console.lines == []
@@ -102,7 +103,7 @@ WRONG = {"bool": "yes", "string": 5, "list": "a", "json": [], "select": 5, "numb
 
 @pytest.mark.parametrize("row", surface.SETTINGS, ids=lambda row: row[0])
 def test_a_wrongly_typed_value_of_each_setting_is_reported_and_the_default_used(row: Any) -> None:
-    name, kind, default, _ = row
+    name, kind, default = row
     console = RecordingConsole()
     options = mp_settings.read_settings(
         {name: WRONG[kind.split(":")[0]]}, console.warn, console.error
@@ -122,8 +123,7 @@ def test_each_setting_row_is_complete_and_its_default_fits_its_kind() -> None:
     types = {"bool": bool, "string": str, "list": list, "json": dict, "select": str, "number": int}
     names = [row[0] for row in surface.SETTINGS]
     assert len(names) == len(set(names))
-    for name, kind, default, help_text in surface.SETTINGS:
-        assert help_text and "\n" not in help_text, name
+    for name, kind, default in surface.SETTINGS:
         assert default is None or isinstance(default, types[kind.split(":")[0]]), name
         if kind.startswith("select:") and default is not None:
             assert default in kind[len("select:") :].split("|"), name
@@ -159,3 +159,37 @@ def test_the_readme_table_of_rudderstack_settings_is_made_from_the_surface() -> 
         assert (name in known) + (name in surface.SECRET_SETTINGS) + (
             name in surface.RUDDERSTACK_ONLY_SETTINGS
         ) == 1, name
+
+
+def test_every_setting_has_one_line_of_console_help_and_no_help_names_another() -> None:
+    names = [row[0] for row in surface.SETTINGS]
+    assert sorted(settings_help.HELP) == sorted(names)
+    for name, text in settings_help.HELP.items():
+        assert text.strip() and "\n" not in text, name
+
+
+def test_the_console_surface_is_the_surface_with_each_settings_help() -> None:
+    data = surface.as_json()
+    assert all("help" not in row for row in data["settings"])  # the runtime carries none
+    console = settings_help.with_help(data)
+    assert {k: v for k, v in console.items() if k != "settings"} == {
+        k: v for k, v in data.items() if k != "settings"
+    }
+    for row, plain in zip(console["settings"], data["settings"], strict=True):
+        assert row == {**plain, "help": settings_help.HELP[plain["name"]]}
+
+
+def test_a_setting_without_help_or_a_help_without_setting_is_refused() -> None:
+    data = surface.as_json()
+    extra = {**data, "settings": [*data["settings"], {"name": "newSetting", "kind": "bool"}]}
+    with pytest.raises(settings_help.HelpMismatch, match="newSetting"):
+        settings_help.with_help(extra)
+    with pytest.raises(settings_help.HelpMismatch, match="token"):
+        settings_help.with_help({**data, "settings": data["settings"][1:]})
+
+
+def test_the_runtime_package_holds_no_help_text() -> None:
+    """The help texts ship only in surface.<hash>.json: no module of `integration` has one."""
+    sources = "".join(path.read_text() for path in Path(integration.__file__).parent.rglob("*.py"))
+    found = [name for name, text in settings_help.HELP.items() if text in sources]
+    assert found == []

@@ -1,0 +1,92 @@
+"""Nothing ships that nothing loads: every file of a build has the documented configuration that
+loads it (devtools/inventory.py) in MANIFEST.json, and a file without one is noted."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devtools import build, inventory
+
+# The vendored files as the npm packages lay them out (contents do not matter to the build).
+VENDOR_FILES = {
+    "mixpanel-browser/dist/mixpanel.min.js": b"/* mixpanel */",
+    "mixpanel-browser/dist/async-modules/mixpanel-recorder-AbC.min.js": b"/* recorder */",
+    "mixpanel-browser/dist/async-modules/mixpanel-targeting-DeF.min.js": b"/* targeting */",
+    "@micropython/micropython-webassembly-pyscript/micropython.mjs": b"export {};",
+    "@micropython/micropython-webassembly-pyscript/micropython.wasm": b"\0asm",
+    "pyodide/pyodide.mjs": b"export {};",
+    "pyodide/pyodide.asm.mjs": b"export {};",
+    "pyodide/pyodide.asm.wasm": b"\0asm",
+    "pyodide/pyodide-lock.json": b"{}",
+}
+PACKAGES = ("mixpanel-browser", "@micropython/micropython-webassembly-pyscript", "pyodide")
+
+
+def fake_node(root: Path, extra: dict[str, bytes] | None = None) -> Path:
+    for path, body in {**VENDOR_FILES, **(extra or {})}.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(body)
+    for package in PACKAGES:
+        (root / package / "package.json").write_text(json.dumps({"version": "1.0.0"}))
+    empty = io.BytesIO()
+    zipfile.ZipFile(empty, "w").close()
+    (root / "pyodide" / "python_stdlib.zip").write_bytes(empty.getvalue())
+    return root
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    tmp = tmp_path_factory.mktemp("inventory")
+    settings = tmp / "segment.json"
+    settings.write_text(json.dumps({"integrations": {"Mixpanel": {"token": "t"}}}))
+    opts = build.Options(
+        out=tmp / "dist", node=fake_node(tmp / "node"), write_keys=[("KEY", settings)]
+    )
+    return build.build(opts)
+
+
+def test_every_file_of_a_full_build_says_which_configuration_loads_it(
+    manifest: dict[str, Any],
+) -> None:
+    paths = {e["path"] for e in manifest["entries"]}
+    for name in ("micropython.wasm", "pyodide-lock.json", "python_stdlib.zip", "analytics.min.js"):
+        assert any(p.endswith(name) for p in paths), name  # the build shipped them all
+    unloaded = [e["path"] for e in manifest["entries"] if not e["loadedBy"]]
+    assert unloaded == []
+    assert not [n for n in manifest["notes"] if "no documented configuration" in n]
+
+
+def test_the_summary_lists_each_configuration_with_its_files(manifest: dict[str, Any]) -> None:
+    text = build.summary(manifest)
+    listing = text.split("loaded by (devtools/inventory.py):\n", 1)[1].split("\n\n", 1)[0]
+    recorder = next(line for line in listing.splitlines() if "mixpanel-recorder-AbC" in line)
+    assert recorder.strip().startswith("session replay")
+    assert len(listing.splitlines()) == len({e["loadedBy"] for e in manifest["entries"]})
+
+
+def test_every_documented_loader_names_a_file_the_build_makes(manifest: dict[str, Any]) -> None:
+    keys = set(manifest["files"]) - {"snapshot"}  # made by Chromium; not in a unit build
+    assert keys <= set(inventory.BY_KEY)
+    assert set(inventory.BY_KEY) - keys <= {"snapshot", "mpy", "stdlib", "wheel"}
+    paths = [e["path"] for e in manifest["entries"]]
+    for pattern, _ in inventory.BY_PATTERN:
+        assert [p for p in paths if inventory.fnmatch(p, pattern)], pattern
+
+
+def test_a_file_no_configuration_loads_is_noted(tmp_path: Path) -> None:
+    node = fake_node(
+        tmp_path / "node",
+        {"mixpanel-browser/dist/async-modules/mixpanel-newthing-X.min.js": b"/* ? */"},
+    )
+    opts = build.Options(out=tmp_path / "dist", node=node, wheel=False)
+    manifest = build.build(opts)
+    [entry] = [e for e in manifest["entries"] if e["loadedBy"] is None]
+    assert entry["path"].endswith("mixpanel-newthing-X.min.js")
+    assert any(entry["path"] in note for note in manifest["notes"])
+    assert "NOTHING DOCUMENTED" in build.summary(manifest)
