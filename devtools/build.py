@@ -161,7 +161,7 @@ def stamped_zip(entries: list[tuple[str, bytes]], method: int = zipfile.ZIP_DEFL
 
 def package_zip(root: Path) -> bytes:
     """The .py package: a zip whose root holds integration/."""
-    files = sorted((root / "integration").rglob("*.py"))
+    files = inventory.runtime_sources(root)
     return stamped_zip([(p.relative_to(root).as_posix(), p.read_bytes()) for p in files])
 
 

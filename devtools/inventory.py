@@ -7,6 +7,18 @@ build to having one. A new file ships only with a line here saying who loads it.
 from __future__ import annotations
 
 from fnmatch import fnmatch
+from pathlib import Path
+
+# Modules of the package that only describe (the thread protocol's tables, the host's type):
+# no runtime imports them, so the runtime packages leave them out (tests/unit/test_inventory.py).
+DESCRIPTIVE = ("integration/bridge/protocol.py", "integration/bridge/host.py")
+
+
+def runtime_sources(root: Path) -> list[Path]:
+    """The package's .py files a runtime loads: all but the descriptive ones."""
+    files = sorted((root / "integration").rglob("*.py"))
+    return [p for p in files if p.relative_to(root).as_posix() not in DESCRIPTIVE]
+
 
 EVERY_PAGE = "every page: the boot modules, imported by the stub at DOMContentLoaded"
 MICROPYTHON = "runtime micropython (auto's choice on a plain page) [Runtimes]"

@@ -21,6 +21,8 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from devtools import inventory
+
 STAMP = (2020, 1, 1, 0, 0, 0)
 
 
@@ -50,7 +52,7 @@ class MpyPackage:
         the browser's gzip does the inflating and the loader only slices."""
         if self.tool is None:
             return None
-        files = sorted((self.root / "integration").rglob("*.py"))
+        files = inventory.runtime_sources(self.root)
         with ThreadPoolExecutor(max_workers=4) as pool:
             compiled = list(pool.map(self._compile, files))
         if any(body is None for body in compiled):

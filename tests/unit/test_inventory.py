@@ -90,3 +90,25 @@ def test_a_file_no_configuration_loads_is_noted(tmp_path: Path) -> None:
     assert entry["path"].endswith("mixpanel-newthing-X.min.js")
     assert any(entry["path"] in note for note in manifest["notes"])
     assert "NOTHING DOCUMENTED" in build.summary(manifest)
+
+
+def test_the_descriptive_modules_are_imported_by_no_runtime_and_shipped_in_none() -> None:
+    import subprocess
+    import sys
+
+    from devtools import inventory
+
+    probe = (
+        "import sys, integration, integration.bridge, integration.bridge.page;"
+        "print(sorted(m for m in sys.modules if m.startswith('integration.bridge.')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+    ).stdout
+    for path in inventory.DESCRIPTIVE:
+        module = path[: -len(".py")].replace("/", ".")
+        assert f"'{module}'" not in loaded, (module, loaded)
+    root = Path(inventory.__file__).resolve().parents[1]
+    shipped = {p.relative_to(root).as_posix() for p in inventory.runtime_sources(root)}
+    assert not shipped & set(inventory.DESCRIPTIVE)
+    assert "integration/bridge/__init__.py" in shipped
