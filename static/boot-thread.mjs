@@ -136,7 +136,6 @@ class Link {
     this.onPageHide = () => this.carry();
     this.onVisible = () => { if (document.hidden) this.carry(); else this.reclaim(); };
     addEventListener('pagehide', this.onPageHide);
-    addEventListener('beforeunload', this.onPageHide); // WebKit may drop a write made at pagehide
     addEventListener('pageshow', (event) => { if (event.persisted) this.reclaim(); }); // back/forward cache
     document.addEventListener('visibilitychange', this.onVisible);
     this.watch = setInterval(() => this.watchdog(), 1000);
@@ -346,7 +345,6 @@ class Link {
   close() { // the boot failed meanwhile: nothing of this worker is applied
     clearInterval(this.watch);
     removeEventListener('pagehide', this.onPageHide);
-    removeEventListener('beforeunload', this.onPageHide);
     document.removeEventListener('visibilitychange', this.onVisible);
     this.worker.terminate();
   }
