@@ -119,7 +119,7 @@ function bootMessage(api, host, runtime) {
 // Resolves to the link boot.mjs goes live with: {deliver(entry), entity(who), python(request)}.
 export function bootWorker(api, host, tools, runtime) {
   const link = new Link(api, host, tools, runtime);
-  return link.start().then(() => link);
+  return link.start().then(() => link, (err) => { link.close(); throw err; });
 }
 
 class Link {
@@ -136,7 +136,8 @@ class Link {
     this.onPageHide = () => this.carry();
     this.onVisible = () => { if (document.hidden) this.carry(); else this.reclaim(); };
     addEventListener('pagehide', this.onPageHide);
-    addEventListener('pageshow', (event) => { if (event.persisted) this.reclaim(); }); // back/forward cache
+    this.onShow = (event) => { if (event.persisted) this.reclaim(); }; // back/forward cache
+    addEventListener('pageshow', this.onShow);
     document.addEventListener('visibilitychange', this.onVisible);
     this.watch = setInterval(() => this.watchdog(), 1000);
   }
@@ -176,7 +177,6 @@ class Link {
     this.worker.postMessage({kind: 'call', id: e.id, method: e.method, args: e.args, meta: e.meta, listening: listening(this.api), timeout: this.api.timeout()});
   }
 
-  // analytics.user() / group() from the mirror Python keeps current; a setter shows at once.
   // A Promise settled once every one of `entries` was applied (or dropped) on the page.
   applied(entries) {
     const left = new Set(entries.map((e) => e.id));
@@ -190,6 +190,7 @@ class Link {
     });
   }
 
+  // analytics.user() / group() from the mirror Python keeps current; a setter shows at once.
   entity(who) {
     const out = Object.assign({}, this.mirror[who] || {});
     for (const e of this.flight) {
@@ -345,8 +346,9 @@ class Link {
   close() { // the boot failed meanwhile: nothing of this worker is applied
     clearInterval(this.watch);
     removeEventListener('pagehide', this.onPageHide);
+    removeEventListener('pageshow', this.onShow);
     document.removeEventListener('visibilitychange', this.onVisible);
-    this.worker.terminate();
+    if (this.worker) this.worker.terminate();
   }
 
   kill() { this.worker.terminate(); this.died('the worker was terminated'); } // tests
