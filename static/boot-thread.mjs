@@ -217,12 +217,21 @@ class Link {
   // Batches are applied in the order the worker made them (its steps run in call order), unless
   // a call is carried: then everything waits until the page is shown again.
   batch(m) {
-    const done = m.effects.find((x) => x[0] === 'done');
-    const entry = done && this.flight.find((e) => e.id === done[1]);
-    if (entry) entry.answered = true;
-    if (!done || entry) this.inbox.push({effects: m.effects, entry}); // else another tab took it: dropped
+    let part = [];
+    for (const fx of m.effects) { // each call's part ends with its 'done'
+      part.push(fx);
+      if (fx[0] === 'done') { this.receive(part); part = []; }
+    }
+    if (part.length) this.receive(part);
     this.unacked++;
     if (this.opened) this.settleInbox();
+  }
+
+  receive(effects) {
+    const done = effects[effects.length - 1][0] === 'done' && effects[effects.length - 1];
+    const entry = done && this.flight.find((e) => e.id === done[1]);
+    if (entry) entry.answered = true;
+    if (!done || entry) this.inbox.push({effects, entry}); // else another tab took it: dropped
   }
 
   // mixpanel.js is loaded (boot.mjs): batches may be applied, beginning with the start-up's.

@@ -47,12 +47,13 @@ function flush() {
 // `step`: the call's method (or __next / __timer); those in protocol.READS wait for the acks.
 function schedule(step, task) { task.step = step; state.tasks.push(task); pump(); }
 function pump() {
-  while (state.dispatch && state.tasks.length && !(state.unacked && state.reads.has(state.tasks[0].step))) {
+  // a reading step waits for the acks: the batch of the steps before it goes first
+  while (state.dispatch && state.tasks.length && !((state.unacked || state.effects.length) && state.reads.has(state.tasks[0].step))) {
     const task = state.tasks.shift();
     state.step = task.step;
     try { task(); } catch (err) { effect('log', 'error', P + 'internal error: ' + (err && err.message)); }
-    flush();
   }
+  flush(); // one batch for the steps of this round (a burst of calls: one message)
 }
 
 // -- the host Python calls (integration/bridge/protocol.py HOST), recording effects ------------
