@@ -25,6 +25,7 @@ const state = {
   listening: new Set(), props: {}, timeout: 300, page: null,
   effects: [], current: null, unacked: 0, tasks: [], flushing: false, step: null,
   reads: new Set(['identify', 'alias', '__next', '__timer']), // protocol.READS (test_protocol checks)
+  identity: new Set(['identify', 'alias', 'group', 'reset', 'setAnonymousId', 'entity', 'consent']), // protocol.IDENTITY
   files: {}, // url -> {resolve, reject} while the page fetches it for us
   entity: '',
 };
@@ -194,9 +195,11 @@ const ON = {
       state.page = JSON.parse(m.meta).page || state.page;
       state.current = m.id;
       let answer = null;
+      const before = state.effects.length;
       try {
         answer = state.dispatch(m.method, m.args, m.meta);
-        entitySnapshot();
+        // the user()/group() mirror, after a call that may change them (or wrote storage)
+        if (state.identity.has(m.method) || state.effects.slice(before).some((x) => x[0] === 'set' || x[0] === 'remove')) entitySnapshot();
       } catch (err) {
         effect('log', 'error', P + m.method + ': internal error: ' + (err && err.message));
       } finally { state.current = null; }
@@ -208,7 +211,7 @@ const ON = {
     state.unacked = Math.max(0, state.unacked - 1);
     pump();
   },
-  resume(m) { schedule('__next', () => state.dispatch('__next', m.args, '{}')); },
+  resume(m) { schedule('__next', () => { state.dispatch('__next', m.args, '{}'); entitySnapshot(); }); },
   python(m) {
     let ok = true;
     let value;

@@ -79,6 +79,18 @@ ANSWERS: dict[str, str] = {
 # once (their batches still apply in order). tests/unit/test_protocol.py checks the list.
 READS: tuple[str, ...] = ("identify", "alias", "__next", "__timer")
 
+# The calls after which the worker sends the user()/group() mirror again (also after any step
+# that wrote storage, and after a resumed step): the others cannot change it.
+IDENTITY: tuple[str, ...] = (
+    "identify",
+    "alias",
+    "group",
+    "reset",
+    "setAnonymousId",
+    "entity",
+    "consent",
+)
+
 TO_WORKER: dict[str, tuple[tuple[str, ...], str]] = {
     "boot": (
         ("runtime", "settings", "options", "bundle", "storage", "listening", "timeout", "page"),

@@ -127,3 +127,32 @@ def test_only_the_reading_calls_ask_mixpanel_js_anything() -> None:
             reading.add(method)
     assert reading == {"identify", "alias"}
     assert reading <= set(protocol.READS)
+
+
+def test_the_worker_sends_the_mirror_after_exactly_the_identity_calls() -> None:
+    line = next(x for x in WORKER.splitlines() if "protocol.IDENTITY" in x and "new Set" in x)
+    assert tuple(re.findall(r"'(\w+)'", line)) == protocol.IDENTITY
+
+
+def test_calls_outside_identity_change_no_user_or_group_without_writing_storage() -> None:
+    from integration.analytics import Analytics
+    from integration.identity import MemoryStorage
+    from tests.fakes import RecordingConsole, RecordingMixpanel
+
+    storage = MemoryStorage()
+    analytics = Analytics(
+        {"token": "t"}, RecordingMixpanel(), console=RecordingConsole(), storage=storage
+    )
+    calls = [
+        ("track", ["T", {"a": 1}, {"anonymousId": "per-call", "userId": "per-call"}]),
+        ("page", ["C", "N"]),
+        ("screen", ["S"]),
+        ("pageview", ["/x"]),
+        ("addSourceMiddleware", [lambda ctx: ctx.next(ctx.payload)]),
+        ("track", ["After Middleware"]),
+    ]
+    for method, args in calls:
+        before = (analytics.entity("user"), analytics.entity("group"), dict(storage.data))
+        analytics.dispatch(method, args, {})
+        assert (analytics.entity("user"), analytics.entity("group")) == before[:2], method
+        assert method in protocol.IDENTITY or dict(storage.data) == before[2], method
