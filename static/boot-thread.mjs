@@ -181,12 +181,10 @@ class Link {
   applied(entries) {
     const left = new Set(entries.map((e) => e.id));
     return new Promise((resolve) => {
-      const check = () => {
-        for (const id of left) if (!this.flight.some((e) => e.id === id)) left.delete(id);
-        if (!left.size) { this.waits.delete(check); resolve(); }
-      };
-      this.waits.add(check);
-      check();
+      const gone = (id) => { left.delete(id); if (!left.size) { this.waits.delete(gone); resolve(); } };
+      this.waits.add(gone);
+      for (const id of [...left]) if (!this.flight.some((e) => e.id === id)) gone(id);
+      if (!left.size) gone(null);
     });
   }
 
@@ -296,8 +294,9 @@ class Link {
     const {api} = this;
     if (!e) return;
     if (!api.analytics.timings.firstCall) api.analytics.timings.firstCall = performance.now();
-    this.flight = this.flight.filter((x) => x !== e);
-    for (const check of [...this.waits]) check();
+    const at = this.flight.indexOf(e);
+    if (at >= 0) this.flight.splice(at, 1);
+    for (const gone of [...this.waits]) gone(e.id);
     if (answer === 'held') api.held.push(e.args);
     else if (answer !== 'kept') forget(api, e.args);
     if (e.done) e.done();
@@ -324,9 +323,9 @@ class Link {
       const gone = new Set(this.flight.filter((e) => e.carried).map((e) => e.id));
       this.inbox = this.inbox.filter((b) => !(b.entry && gone.has(b.entry.id)));
       this.flight = this.flight.filter((e) => { if (gone.has(e.id) && e.done) e.done(); return !gone.has(e.id); });
+      for (const id of gone) for (const wait of [...this.waits]) wait(id);
     }
     for (const e of this.flight) e.carried = false;
-    for (const check of [...this.waits]) check();
     this.settleInbox();
   }
 
