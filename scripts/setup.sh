@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Idempotent set-up for a fresh machine: Debian packages (chromium and nginx for the tests,
-# node/npm if missing), the npm runtime files pinned by package-lock.json, a virtual environment
+# Idempotent set-up for a fresh machine: Debian packages (the three browser engines the tests
+# drive: chromium, firefox-esr, webkit2gtk-driver with xvfb for its X display; nginx for the
+# tests; node/npm if missing), the npm runtime files pinned by package-lock.json, a virtual environment
 # with the project and its test and build extras, and the bundle (dist/, with the Pyodide
 # snapshot when chromium is there). Each step is skipped when it is already done. Run by
 # demo.sh, test.sh and bench.sh.
@@ -19,7 +20,13 @@ apt_install() {
 }
 
 need_browser="${NEED_BROWSER:-1}"
-if [ "$need_browser" = 1 ]; then apt_install chromium nginx; fi  # nginx: tests/browser/test_deploy.py
+if [ "$need_browser" = 1 ]; then
+  # nginx: tests/browser/test_deploy.py; firefox-esr, webkit2gtk-driver, xvfb: tests/engines.py
+  apt_install chromium nginx firefox-esr webkit2gtk-driver xvfb
+  for bin in chromium firefox-esr WebKitWebDriver Xvfb; do
+    command -v "$bin" >/dev/null || { echo "setup: $bin missing after install" >&2; exit 1; }
+  done
+fi
 if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
 
 # npm packages: reinstall only when package-lock.json changed since the last install.
