@@ -85,9 +85,7 @@ def properties_of(message: dict[str, Any], method: str) -> dict[str, Any]:
     return props
 
 
-def track(
-    message: dict[str, Any], options: dict[str, Any], calls: Calls, dom: Any = None
-) -> None:
+def track(message: dict[str, Any], options: dict[str, Any], calls: Calls, dom: Any = None) -> None:
     """`dom`: the DOM helper that made the call ("link" or "form"), else None."""
     event = message.get("event")
     if not isinstance(event, str):
