@@ -128,7 +128,7 @@ def serving(*args: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def server_url() -> Any:
-    with serving("--port", "0") as base:
+    with serving("--port", "0", "--test-pages") as base:  # /t/: the cross-engine test pages
         yield base
 
 
@@ -242,6 +242,45 @@ analytics.load(Object.assign({base}, {settings}), {load_options});
 </script>
 </head><body><h1>{title}</h1>{body}</body></html>
 """
+
+
+# -- pages for every engine (tests/engines.py): published on the server, no routing ----------
+
+ENGINE_SETTINGS = {"token": "test-token", "mixpanelConfig": {"batch_requests": False}}
+
+
+def engine_page(
+    name: str,
+    settings: dict[str, Any] | None = None,
+    *,
+    script: str = "",
+    body: str = "",
+    head: str = "",
+    load_options: dict[str, Any] | None = None,
+) -> str:
+    """A cross-engine test page: the template above, carrying tests/engines.py's CONSOLE;
+    the README's install (no runtime: auto) unless `settings` say otherwise."""
+    from tests.engines import CONSOLE  # here: tests/engines.py imports nothing of tests/
+
+    return PAGE.format(
+        title=name,
+        head=CONSOLE + head,
+        loader=f'<script src="{LOADER_URL}"></script>',
+        before_load="",
+        base="{apiHost: location.origin + '/mp'}",
+        settings=json.dumps({**ENGINE_SETTINGS, **(settings or {})}),
+        load_options=json.dumps(load_options or {}),
+        script=script,
+        body=body,
+    )
+
+
+def publish(base: str, name: str, html: str) -> str:
+    """Serve `html` at /t/<name>.html (serve.py --test-pages); its URL."""
+    url = f"{base}/t/{name}.html"
+    req = urllib.request.Request(url, data=html.encode(), method="PUT")
+    urllib.request.urlopen(req).close()
+    return url
 
 
 def chainable(call: str) -> str:
