@@ -18,6 +18,7 @@ A missing engine (or driver) is an error, never a skip: scripts/setup.sh install
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -45,7 +46,7 @@ CONSOLE = """<script>
   ['log', 'info', 'warn', 'error', 'debug'].forEach(function (level) {
     var original = console[level];
     console[level] = function () {
-      try { lines.push([level, [].map.call(arguments, String).join(' ')]); } catch (e) { /* kept */ }
+      try { lines.push([level, [].map.call(arguments, String).join(' ')]); } catch (e) { /**/ }
       return original.apply(console, arguments);
     };
   });
@@ -188,10 +189,8 @@ class WebDriver:
         return list(self.evaluate("window.__console || []"))
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(EngineError, OSError):  # the processes go below all the same
             self._send("DELETE", self._session, timeout=20)
-        except (EngineError, OSError):
-            pass  # the processes go below all the same
         for proc in [self._driver, *self._extra]:
             proc.terminate()
             try:
@@ -215,7 +214,8 @@ class WebDriver:
         except urllib.error.HTTPError as err:
             with err:
                 value = json.load(err).get("value", {})
-            raise EngineError(f"{self.name}: {value.get('error')}: {value.get('message')}") from None
+            problem = f"{value.get('error')}: {value.get('message')}"
+            raise EngineError(f"{self.name}: {problem}") from None
 
 
 def wait_for(engine: Any, expression: str, timeout: float = 30.0) -> Any:
