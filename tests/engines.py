@@ -197,6 +197,8 @@ class WebDriver:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+            if proc.stdout is not None:
+                proc.stdout.close()
 
     def _status_ready(self) -> bool:
         try:
