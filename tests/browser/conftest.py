@@ -401,6 +401,40 @@ def routed(page: Any, pattern: str, handler: Any) -> Iterator[None]:
         page.unroute(pattern)
 
 
+class Held:
+    """Requests matching a pattern are held (never answered) until release()."""
+
+    def __init__(self) -> None:
+        self.routes: list[Any] = []
+        self.released = False
+
+    def handle(self, route: Any) -> None:
+        if self.released:
+            route.continue_()
+        else:
+            self.routes.append(route)
+
+    def release(self) -> None:
+        self.released = True
+        for route in self.routes:
+            route.continue_()
+        self.routes.clear()
+
+
+@contextlib.contextmanager
+def held(page: Any, pattern: str) -> Iterator[Held]:
+    """On `page`, requests matching `pattern` wait inside the block until released (aborted
+    at its end)."""
+    holder = Held()
+    try:
+        with routed(page, pattern, holder.handle):
+            yield holder
+    finally:
+        for route in holder.routes:
+            with contextlib.suppress(Exception):
+                route.abort()
+
+
 class Pages:
     """The module's shared pages, one per runtime, each in its own browser context."""
 
