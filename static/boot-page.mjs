@@ -166,15 +166,24 @@ export function domHelpers(api) {
         } catch (err) {
           return console.error(P + `${method}: the event or properties function threw: ${message(err)}`);
         }
+        let go = null;
         if (form) {
           ev.preventDefault();
-          return trackThenLeave(api, 'form', args, () => HTMLFormElement.prototype.submit.call(el));
+          go = () => HTMLFormElement.prototype.submit.call(el);
+        } else {
+          const href = el.getAttribute('href') || el.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || el.getAttribute('xlink:href');
+          const newTab = el.getAttribute('target') === '_blank' || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.button === 1;
+          if (href && !newTab && !ev.defaultPrevented) {
+            ev.preventDefault();
+            go = () => { window.location.href = href; };
+          }
         }
-        const href = el.getAttribute('href') || el.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || el.getAttribute('xlink:href');
-        const newTab = el.getAttribute('target') === '_blank' || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.button === 1;
-        const stays = !href || newTab || ev.defaultPrevented;
-        if (!stays) ev.preventDefault();
-        trackThenLeave(api, 'link', args, stays ? null : () => { window.location.href = href; });
+        try {
+          trackThenLeave(api, form ? 'form' : 'link', args, go);
+        } catch (err) { // never into the page, and the visitor still goes where they asked
+          console.error(P + `${method}: ${message(err)}`);
+          if (go) go();
+        }
       });
     }
   };
