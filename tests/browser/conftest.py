@@ -5,7 +5,9 @@ README's tag); the inline snippet finds it there by its default SRC.
 
 Pyodide's cold boot costs seconds per new page, so the tests share one page per (module, runtime)
 and navigate it again (the renderer reuses the compiled wasm). Each test page is served on the
-same origin through Playwright routing, so no test page file needs to exist. Every request any
+same origin through Playwright routing, so no test page file needs to exist; test_engines.py's
+pages (every engine, tests/engines.py) are published on the server instead (`engine_page`,
+`publish`: serve.py --test-pages), as WebDriver has no routing. Every request any
 page makes is recorded; a test fails if one leaves the server's origin.
 
 Runtimes (issue 10 section 1). A module opts in with ``pytestmark = pytest.mark.runtimes(*BOTH)``:
