@@ -10,6 +10,11 @@ replay's /mp/record/ is accepted and not kept).
 
     python serve.py [--host 127.0.0.1] [--port 8000]     (port 0 picks a free port)
                     [--dist DIR] [--write-key KEY --settings FILE]...   (as the build's)
+                    [--test-pages]
+
+`--test-pages` (the browser tests' server): `PUT /t/<name>` keeps the body as a page, which
+`GET /t/<name>` then serves as HTML (`no-cache`), so every engine loads test pages from a real
+server; without it /t/ is not served.
 
 Bundle files with a content hash in their name are sent immutable, everything else `no-cache`
 with an ETag (304 when it matches). A bundle file is sent as its `.br` twin when the request's
@@ -243,6 +248,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     collector: Collector
     assets: Assets
+    test_pages: dict[str, bytes] | None = None  # --test-pages: path -> HTML
     quiet = True
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
@@ -279,6 +285,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_DELETE(self) -> None:  # noqa: N802
         self.route()
 
+    def do_PUT(self) -> None:  # noqa: N802
+        self.route()
+
     def do_OPTIONS(self) -> None:  # noqa: N802
         self.reply(HTTPStatus.NO_CONTENT, b"", "text/plain")
 
@@ -290,6 +299,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.events()
         if path == "/collector/served":  # what reached this server, workers' requests included
             return self.reply_json(HTTPStatus.OK, self.collector.served())
+        if path.startswith("/t/") and self.test_pages is not None:
+            return self.test_page(path)
         if self.command not in ("GET", "HEAD"):
             return self.reply(HTTPStatus.METHOD_NOT_ALLOWED, b"method not allowed\n", "text/plain")
         return self.serve_file(path)
@@ -307,6 +318,18 @@ class Handler(BaseHTTPRequestHandler):
         if self.headers.get("If-None-Match") == asset.etag:
             return self.reply(HTTPStatus.NOT_MODIFIED, b"", asset.ctype, headers)
         self.reply(HTTPStatus.OK, asset.body, asset.ctype, headers)
+
+    def test_page(self, path: str) -> None:
+        pages = self.test_pages
+        assert pages is not None
+        if self.command == "PUT":
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            pages[path] = body
+            return self.reply(HTTPStatus.NO_CONTENT, b"", "text/plain")
+        page = pages.get(path)
+        if page is None:
+            return self.reply(HTTPStatus.NOT_FOUND, b"no such test page\n", "text/plain")
+        self.reply(HTTPStatus.OK, page, "text/html; charset=utf-8")
 
     def events(self) -> None:
         if self.command == "DELETE":
@@ -365,14 +388,17 @@ def make_server(
     build: bool = True,
     node: Path | None = None,
     write_keys: list[tuple[str, Path]] | None = None,
+    test_pages: bool = False,
 ) -> ThreadingHTTPServer:
     """A server on (host, port); with `build`, the bundle in `dist` is made up to date first
     (and kept so); `node` stands in for node_modules (the unit tests give a missing folder);
-    `write_keys` adds Segment write-key builds, served under /analytics/segment/."""
+    `write_keys` adds Segment write-key builds, served under /analytics/segment/;
+    `test_pages` turns on the browser tests' pages under /t/."""
     assets = Assets(dist, rebuild=build, node=node)
     assets.options.write_keys = write_keys or []
     assets.ensure_built()
-    handler = type("BoundHandler", (Handler,), {"collector": Collector(), "assets": assets})
+    fields = {"collector": Collector(), "assets": assets, "test_pages": {} if test_pages else None}
+    handler = type("BoundHandler", (Handler,), fields)
     server = Server((host, port), handler)
     return server
 
@@ -385,13 +411,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dist", type=Path, help="build the bundle there (default dist/)")
     parser.add_argument("--write-key", action="append", default=[], metavar="KEY")
     parser.add_argument("--settings", action="append", default=[], type=Path, metavar="FILE")
+    parser.add_argument("--test-pages", action="store_true", help="PUT/GET pages under /t/")
     args = parser.parse_args(argv)
     if len(args.write_key) != len(args.settings):
         parser.error("give --write-key KEY --settings FILE in pairs")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"WARNING: serving on {args.host}, reachable beyond this machine", file=sys.stderr)
     keys = list(zip(args.write_key, [p.resolve() for p in args.settings], strict=True))
-    server = make_server(args.host, args.port, dist=args.dist, write_keys=keys)
+    server = make_server(
+        args.host, args.port, dist=args.dist, write_keys=keys, test_pages=args.test_pages
+    )
     Handler.quiet = not args.verbose
     host, port = str(server.server_address[0]), server.server_address[1]
     print(f"Serving on http://{host}:{port}/", flush=True)

@@ -192,7 +192,10 @@ class Analytics(VisitorCalls):
     def _track(self, args: Sequence[Any], kwargs: Json, meta: Json | None) -> None:
         a = arguments.track(args, kwargs)
         msg = messages.track(a.event, a.properties, a.options, self._stamp(meta))
-        self._finish("track", msg, a.callback, a.event, a.properties, a.options)
+        # the loader's private mark of a trackLink / trackForm call: the page leaves after it
+        dom = (meta or {}).get("dom")
+        dom = dom if dom in ("link", "form") else None
+        self._finish("track", msg, a.callback, a.event, a.properties, a.options, dom=dom)
 
     def _page(self, args: Sequence[Any], kwargs: Json, meta: Json | None) -> None:
         a = arguments.page(args, kwargs)
@@ -240,12 +243,16 @@ class Analytics(VisitorCalls):
             page=meta.get("page") or self._page_context(),
         )
 
-    def _finish(self, method: str, msg: Json, callback: Any, *resolved: Any) -> None:
+    def _finish(
+        self, method: str, msg: Json, callback: Any, *resolved: Any, dom: str | None = None
+    ) -> None:
         """invoke, middleware, gate, deliver, tell listeners, then run the callback (analytics.js's
-        order). Through the one queue: at once without middleware, else in call order."""
+        order). Through the one queue: at once without middleware, else in call order. `dom`: the
+        DOM helper that made a track ("link" or "form"), handed to the destination with it."""
 
         def deliver(out: Json) -> None:
-            self._attempt(method, "Mixpanel", getattr(self.destination, method), out)
+            extra = (dom,) if dom else ()
+            self._attempt(method, "Mixpanel", getattr(self.destination, method), out, *extra)
 
         def after(_sourced: Json | None) -> None:
             self._emit(method, *resolved)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Idempotent set-up for a fresh machine: Debian packages (chromium and nginx for the tests,
-# node/npm if missing), the npm runtime files pinned by package-lock.json, a virtual environment
+# Idempotent set-up for a fresh machine: Debian packages (the three browser engines the tests
+# drive: chromium, firefox-esr, webkit2gtk-driver with xvfb for its X display; nginx for the
+# tests; node/npm if missing), the npm runtime files pinned by package-lock.json, a virtual environment
 # with the project and its test and build extras, and the bundle (dist/, with the Pyodide
 # snapshot when chromium is there). Each step is skipped when it is already done. Run by
 # demo.sh, test.sh and bench.sh.
@@ -19,8 +20,14 @@ apt_install() {
 }
 
 need_browser="${NEED_BROWSER:-1}"
-# nginx and its brotli_static module: tests/browser/test_deploy.py (deploy/nginx-brotli.conf)
-if [ "$need_browser" = 1 ]; then apt_install chromium nginx libnginx-mod-http-brotli-static; fi
+if [ "$need_browser" = 1 ]; then
+  # nginx and its brotli_static module: tests/browser/test_deploy.py (deploy/nginx-brotli.conf);
+  # firefox-esr, webkit2gtk-driver, xvfb: tests/engines.py
+  apt_install chromium nginx libnginx-mod-http-brotli-static firefox-esr webkit2gtk-driver xvfb
+  for bin in chromium firefox-esr WebKitWebDriver Xvfb; do
+    command -v "$bin" >/dev/null || { echo "setup: $bin missing after install" >&2; exit 1; }
+  done
+fi
 if ! command -v npm >/dev/null 2>&1; then apt_install nodejs npm; fi
 
 # npm packages: reinstall only when package-lock.json changed since the last install.

@@ -100,7 +100,9 @@
       kept = ids; // a failed setItem leaves the earlier copy as it was
     } catch (e) { /* full or blocked */ }
   }
+  // beforeunload too: WebKit drops a localStorage write made at pagehide while the page is busy booting
   w.addEventListener('pagehide', persist);
+  w.addEventListener('beforeunload', persist);
   d.addEventListener('visibilitychange', function () { if (d.hidden) persist(); else if (api.visible) api.visible(); });
 
   function settle(status, error) {

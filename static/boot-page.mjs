@@ -4,8 +4,6 @@
  */
 import {P, encode, message, revive} from './boot-wire.mjs';
 
-const NAVIGATION_WAIT_MS = 300; // trackLink / trackForm: at most this long before navigating
-
 // -- middleware (integration/middleware.py runs the pipeline; see bridge/host.py) --------------
 // The page's fn({payload: {obj}, integrations, integration, next}): answered at once when it
 // calls next, returns nothing or throws; a Promise answers 'pending', then __next reports the
@@ -121,18 +119,38 @@ function elementsOf(x) { // one element, an array, a NodeList/HTMLCollection or 
   return list.every((el) => el instanceof Element) ? list : null;
 }
 
-// Navigate (or submit) once the event was handed to mixpanel.js, at most NAVIGATION_WAIT_MS
-// later; before ready it is queued (and carried to the next page), so at once.
-function afterTracked(api, sent, go) {
+// A click (submit) tracks, then the page leaves (`go`; null: it does not, e.g. a new tab).
+// Before ready the call is queued (and carried to the next page), so the page leaves at once.
+// Once live the call goes to Python marked (meta.dom 'link' or 'form'): the mapping then gives
+// mixpanel.track the options {transport: 'sendBeacon', send_immediately: true}
+// (integration/mixpanel/events.py), and host.call (boot-wire.mjs) adds a track callback from
+// api.leaving. The page leaves when that callback runs (at once for a beacon; on the response
+// under api_method 'GET', where mixpanel.js sends no beacon), when the call sent nothing
+// (filtered, dropped), or after analytics.timeout(ms) at the latest.
+function trackThenLeave(api, kind, args, go) {
+  if (!api.deliver) {
+    api.analytics.track(...args);
+    if (go) setTimeout(go);
+    return;
+  }
+  const e = {id: api.id(), method: 'track', raw: args};
+  e.meta = JSON.stringify({timestamp: Date.now(), messageId: e.id, page: api.page(), dom: kind});
+  api.emit('shim:call', [{callId: e.id, method: 'track', args, meta: JSON.parse(e.meta)}]);
   let gone = false;
-  const once = () => { if (!gone) { gone = true; go(); } };
-  if (!api.deliver) return setTimeout(once);
-  sent.then(once);
-  setTimeout(once, NAVIGATION_WAIT_MS);
+  const leave = () => {
+    delete api.leaving[e.id];
+    if (!gone && go) { gone = true; go(); }
+  };
+  const waiting = {attached: false, tracked: leave};
+  api.leaving[e.id] = waiting;
+  // handed over: nothing reached mixpanel.track and nothing waits behind a middleware
+  e.done = () => { if (!waiting.attached && !(api.held || []).includes(e.args)) leave(); };
+  setTimeout(leave, api.timeout ? +api.timeout() || 0 : 300);
+  api.deliver(e);
 }
 
 export function domHelpers(api) {
-  const a = api.analytics;
+  api.leaving = {}; // call id -> {attached, tracked}: trackThenLeave's calls waiting to leave
   const value = (v, el) => (typeof v === 'function' ? v(el) : v);
   return (method, args) => {
     const form = method === 'trackForm' || method === 'trackSubmit';
@@ -142,21 +160,30 @@ export function domHelpers(api) {
     if (typeof event !== 'string' && typeof event !== 'function') return console.error(P + `${method}: event must be a string or a function of the element; nothing bound`);
     for (const el of els) {
       el.addEventListener(form ? 'submit' : 'click', (ev) => {
-        let sent;
+        let args;
         try {
-          sent = a.track(value(event, el), value(properties, el));
+          args = [value(event, el), value(properties, el)];
         } catch (err) {
           return console.error(P + `${method}: the event or properties function threw: ${message(err)}`);
         }
+        let go = null;
         if (form) {
           ev.preventDefault();
-          return afterTracked(api, sent, () => HTMLFormElement.prototype.submit.call(el));
+          go = () => HTMLFormElement.prototype.submit.call(el);
+        } else {
+          const href = el.getAttribute('href') || el.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || el.getAttribute('xlink:href');
+          const newTab = el.getAttribute('target') === '_blank' || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.button === 1;
+          if (href && !newTab && !ev.defaultPrevented) {
+            ev.preventDefault();
+            go = () => { window.location.href = href; };
+          }
         }
-        const href = el.getAttribute('href') || el.getAttributeNS('http://www.w3.org/1999/xlink', 'href') || el.getAttribute('xlink:href');
-        const newTab = el.getAttribute('target') === '_blank' || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.button === 1;
-        if (!href || newTab || ev.defaultPrevented) return;
-        ev.preventDefault();
-        afterTracked(api, sent, () => { window.location.href = href; });
+        try {
+          trackThenLeave(api, form ? 'form' : 'link', args, go);
+        } catch (err) { // never into the page, and the visitor still goes where they asked
+          console.error(P + `${method}: ${message(err)}`);
+          if (go) go();
+        }
       });
     }
   };

@@ -114,6 +114,9 @@ export function makeHost(api, middleware) {
       const args = parseWire(argsJson);
       const shown = args.slice(); // a handle's arguments (get_group's key, id) are taken off below
       const [self, name] = target(path, args);
+      // trackLink / trackForm's call (boot-page.mjs): mixpanel.js's track callback lets the page leave
+      const leaving = path === 'track' && args.length === 3 && api.leaving && api.leaving[api.current];
+      if (leaving) { leaving.attached = true; args.push(leaving.tracked); }
       // A getter a snippet stub lacks (the page's Mixpanel not loaded yet) answers null.
       if (path.startsWith('get_') && typeof self[name] !== 'function') return 'null';
       const result = self[name](...args);

@@ -28,7 +28,8 @@
  *   entity(who) (Python's user()/group() values), dom(method, args) (trackLink & co.), named
  *   (mixpanel.js instance name when the page has a Mixpanel of its own), visible(), debug (by
  *   analytics.debug), callbacks, current (the call being delivered), py (Python's dispatch),
- *   held (wire args of calls waiting behind a middleware: callbacks kept).
+ *   held (wire args of calls waiting behind a middleware: callbacks kept), leaving (boot-page.mjs:
+ *   trackLink & co.'s calls, by id, until the page leaves; host.call adds their track callback).
  * Events emitted here: 'shim:mixpanel' ({method, args, callId}: a mixpanel.js call),
  * 'shim:delivered' ({callId, method}: a call handed to Python), 'initialize' (settings,
  * options); the analytics.js call events come from Python (host.emit).

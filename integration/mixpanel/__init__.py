@@ -90,8 +90,13 @@ class MixpanelDestination:
         if self.enabled and truthy(user_id):
             self.calls.send("identify", user_id)
 
-    def track(self, message: Any) -> None:
-        self._deliver("track", events.track, message)
+    def track(self, message: Any, dom: Any = None) -> None:
+        """`dom`: "link" or "form" when trackLink / trackForm made the call (the page leaves
+        right after: mixpanel.js sends it at once, by sendBeacon), else None."""
+        if dom is None:
+            self._deliver("track", events.track, message)
+        else:
+            self._deliver("track", lambda m, o, c: events.track(m, o, c, dom), message)
 
     def page(self, message: Any) -> None:
         self._deliver("page", events.page, message)

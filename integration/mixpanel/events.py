@@ -9,6 +9,10 @@ caller already sent them, so they never take part in increments or picking; ``tr
 ``track_forms`` get neither ``time`` nor ``$insert_id`` (mixpanel.js copies the properties into
 every click, and Mixpanel would keep only the first).
 
+A track made by the page's trackLink / trackForm helper (``leaving``: the page navigates or
+submits right after) goes with mixpanel.js's options ``BEACON`` as a third argument: by
+``sendBeacon``, which survives the page leaving, and past mixpanel.js's batch queue.
+
 Must not import js/pyodide and must not touch mixpanel.js except through `Calls`.
 """
 
@@ -37,6 +41,10 @@ if TYPE_CHECKING:
     from integration.mixpanel.calls import Calls
 
 RESERVED = ("distinct_id", "ip", "mp_name_tag", "mp_note", "token")
+# mixpanel.track's options for an event the page sends as it leaves (trackLink, trackForm)
+BEACON = {"transport": "sendBeacon", "send_immediately": True}
+# the DOM helpers' marks (the loader's meta "dom"): the page leaves after these
+LEAVING = ("link", "form")
 
 
 def order_completed(event: str) -> bool:
@@ -77,7 +85,8 @@ def properties_of(message: dict[str, Any], method: str) -> dict[str, Any]:
     return props
 
 
-def track(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
+def track(message: dict[str, Any], options: dict[str, Any], calls: Calls, dom: Any = None) -> None:
+    """`dom`: the DOM helper that made the call ("link" or "form"), else None."""
     event = message.get("event")
     if not isinstance(event, str):
         problem = "event name is missing" if event is None else "event name must be a string"
@@ -87,7 +96,7 @@ def track(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> Non
         mode = options["eventFilteringOption"]
         calls.report.info("track", f'"{event}": filtered ({mode}); nothing sent to Mixpanel')
         return
-    track_event(event, props, message, options, calls)
+    track_event(event, props, message, options, calls, leaving=dom in LEAVING)
 
 
 def page_event(message: dict[str, Any], options: dict[str, Any], kind: str = "Page") -> str | None:
@@ -144,7 +153,12 @@ def screen(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> No
 
 
 def track_event(
-    event: str, raw: dict[str, Any], message: dict[str, Any], options: dict[str, Any], calls: Calls
+    event: str,
+    raw: dict[str, Any],
+    message: dict[str, Any],
+    options: dict[str, Any],
+    calls: Calls,
+    leaving: bool = False,
 ) -> None:
     revenue = revenue_of(event, raw)
     super_props = pick(options["superProperties"], raw)
@@ -157,7 +171,7 @@ def track_event(
         added.pop("time", None)
         added.pop("$insert_id", None)
     props.update({k: v for k, v in added.items() if k not in props})
-    _send_event(event, props, query, calls)
+    _send_event(event, props, query, calls, leaving)
     if super_props:
         calls.send("register", super_props, label=f'track "{event}" → register')
 
@@ -278,10 +292,14 @@ def _query(props: dict[str, Any]) -> tuple[str, str] | None:
 
 
 def _send_event(
-    event: str, props: dict[str, Any], query: tuple[str, str] | None, calls: Calls
+    event: str, props: dict[str, Any], query: tuple[str, str] | None, calls: Calls, leaving: bool
 ) -> None:
-    """link_query wins over form_query (which then stays in the properties)."""
+    """link_query wins over form_query (which then stays in the properties); an event sent as
+    the page leaves gets mixpanel.js's BEACON options (a copy: mixpanel.js writes to them)."""
     label = f'track "{event}"'
+    if query is None and leaving:
+        calls.send("track", event, props, dict(BEACON), label=label)
+        return
     if query is None:
         calls.send("track", event, props, label=label)
         return

@@ -5,7 +5,9 @@ README's tag); the inline snippet finds it there by its default SRC.
 
 Pyodide's cold boot costs seconds per new page, so the tests share one page per (module, runtime)
 and navigate it again (the renderer reuses the compiled wasm). Each test page is served on the
-same origin through Playwright routing, so no test page file needs to exist. Every request any
+same origin through Playwright routing, so no test page file needs to exist; test_engines.py's
+pages (every engine, tests/engines.py) are published on the server instead (`engine_page`,
+`publish`: serve.py --test-pages), as WebDriver has no routing. Every request any
 page makes is recorded; a test fails if one leaves the server's origin.
 
 Runtimes (issue 10 section 1). A module opts in with ``pytestmark = pytest.mark.runtimes(*BOTH)``:
@@ -128,7 +130,7 @@ def serving(*args: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def server_url() -> Any:
-    with serving("--port", "0") as base:
+    with serving("--port", "0", "--test-pages") as base:  # /t/: the cross-engine test pages
         yield base
 
 
@@ -242,6 +244,45 @@ analytics.load(Object.assign({base}, {settings}), {load_options});
 </script>
 </head><body><h1>{title}</h1>{body}</body></html>
 """
+
+
+# -- pages for every engine (tests/engines.py): published on the server, no routing ----------
+
+ENGINE_SETTINGS = {"token": "test-token", "mixpanelConfig": {"batch_requests": False}}
+
+
+def engine_page(
+    name: str,
+    settings: dict[str, Any] | None = None,
+    *,
+    script: str = "",
+    body: str = "",
+    head: str = "",
+    load_options: dict[str, Any] | None = None,
+) -> str:
+    """A cross-engine test page: the template above, carrying tests/engines.py's CONSOLE;
+    the README's install (no runtime: auto) unless `settings` say otherwise."""
+    from tests.engines import CONSOLE  # here: tests/engines.py imports nothing of tests/
+
+    return PAGE.format(
+        title=name,
+        head=CONSOLE + head,
+        loader=f'<script src="{LOADER_URL}"></script>',
+        before_load="",
+        base="{apiHost: location.origin + '/mp'}",
+        settings=json.dumps({**ENGINE_SETTINGS, **(settings or {})}),
+        load_options=json.dumps(load_options or {}),
+        script=script,
+        body=body,
+    )
+
+
+def publish(base: str, name: str, html: str) -> str:
+    """Serve `html` at /t/<name>.html (serve.py --test-pages); its URL."""
+    url = f"{base}/t/{name}.html"
+    req = urllib.request.Request(url, data=html.encode(), method="PUT")
+    urllib.request.urlopen(req).close()
+    return url
 
 
 def chainable(call: str) -> str:
@@ -382,6 +423,40 @@ def routed(page: Any, pattern: str, handler: Any) -> Iterator[None]:
         yield
     finally:
         page.unroute(pattern)
+
+
+class Held:
+    """Requests matching a pattern are held (never answered) until release()."""
+
+    def __init__(self) -> None:
+        self.routes: list[Any] = []
+        self.released = False
+
+    def handle(self, route: Any) -> None:
+        if self.released:
+            route.continue_()
+        else:
+            self.routes.append(route)
+
+    def release(self) -> None:
+        self.released = True
+        for route in self.routes:
+            route.continue_()
+        self.routes.clear()
+
+
+@contextlib.contextmanager
+def held(page: Any, pattern: str) -> Iterator[Held]:
+    """On `page`, requests matching `pattern` wait inside the block until released (aborted
+    at its end)."""
+    holder = Held()
+    try:
+        with routed(page, pattern, holder.handle):
+            yield holder
+    finally:
+        for route in holder.routes:
+            with contextlib.suppress(Exception):
+                route.abort()
 
 
 class Pages:

@@ -4,13 +4,11 @@ collector and mixpanel.js."""
 
 from __future__ import annotations
 
-import contextlib
 import time
-from collections.abc import Iterator
 from typing import Any
 
 from tests.browser.boot_pages import CachedPage, html
-from tests.browser.conftest import routed, run_python
+from tests.browser.conftest import held, run_python
 
 MICRO = {"runtime": "micropython"}
 CARRY = "ajs_pending_calls"
@@ -89,38 +87,6 @@ def test_a_file_trickling_longer_than_ready_timeout_still_gets_ready(
     took = page.evaluate("() => analytics.timings.ready - analytics.timings.start")
     assert took > 2500, took
     collector.wait_events(1, "Slow But Steady", timeout=30)
-
-
-class Held:
-    """Requests matching a pattern are held (never answered) until release()."""
-
-    def __init__(self) -> None:
-        self.routes: list[Any] = []
-        self.released = False
-
-    def handle(self, route: Any) -> None:
-        if self.released:
-            route.continue_()
-        else:
-            self.routes.append(route)
-
-    def release(self) -> None:
-        self.released = True
-        for route in self.routes:
-            route.continue_()
-        self.routes.clear()
-
-
-@contextlib.contextmanager
-def held(page: Any, pattern: str) -> Iterator[Held]:
-    holder = Held()
-    try:
-        with routed(page, pattern, holder.handle):
-            yield holder
-    finally:
-        for route in holder.routes:
-            with contextlib.suppress(Exception):
-                route.abort()
 
 
 def test_a_stalled_runtime_file_fails_the_boot_naming_it(tp: Any, collector: Any) -> None:

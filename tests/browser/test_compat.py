@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ROOT
+from tests.browser.conftest import ROOT, held
 
 RUNTIMES = pytest.mark.parametrize("runtime", ["micropython", "pyodide"])
 GROUPS = {"groupIdentifierTraits": ["company"]}
@@ -297,6 +297,10 @@ def test_track_link_tracks_then_navigates_and_new_tabs_are_not_delayed(
     names = [c["args"][0] for c in tp.mixpanel_calls("track")]
     assert names == ["Tab", "Many m1", "Many m2"]
     assert tp.mixpanel_calls("track")[2]["args"][1]["which"] == "m2"
+    # trackLink's events go by beacon, past the batch queue (issue 17)
+    # (mixpanel.min.js adds a minified copy of `transport` to the object it was given)
+    options = [c["args"][2] for c in tp.mixpanel_calls("track")]
+    assert [(o["transport"], o["send_immediately"]) for o in options] == [("sendBeacon", True)] * 3
     prevented = page.evaluate("() => window.__prevented")
     assert prevented == [["tab", False, False], ["m1", False, True], ["m2", True, False]]
     assert len([x for x in tp.lines("error") if x.startswith("[analytics] trackLink: links")]) == 1
@@ -321,6 +325,54 @@ def test_track_form_tracks_then_submits(tp: Any, runtime: str, collector: Any) -
         page.evaluate("() => document.getElementById('f').requestSubmit()")
     [searched] = collector.wait_events(1, "Searched")
     assert searched["properties"]["kind"] == "q"
+
+
+GET = {"mixpanelConfig": {"batch_requests": False, "api_method": "GET"}}  # no beacon
+BIND_GO = """document.addEventListener('DOMContentLoaded', function () {
+  analytics.trackLink(document.getElementById('go'), 'Went');
+});"""
+
+
+def _clicked_while_held(page: Any, holder: Any) -> None:
+    page.evaluate("() => document.getElementById('go').click()")
+    deadline = time.monotonic() + 10
+    while not holder.routes and time.monotonic() < deadline:
+        page.wait_for_timeout(20)  # Playwright serves the held request meanwhile
+    assert holder.routes, "mixpanel.js sent no request"
+
+
+def test_under_api_method_get_a_link_waits_for_mixpanels_response(tp: Any, collector: Any) -> None:
+    tp.build("landed", script="")
+    page = tp.open(
+        "links-get",
+        settings=settings("micropython", **GET),
+        body=LINKS,
+        script="analytics.timeout(20000);" + BIND_GO,
+    )
+    with held(page, "**/mp/track/**") as holder:
+        _clicked_while_held(page, holder)
+        assert page.evaluate("() => location.pathname") == "/t/links-get.html"  # still waiting
+        with page.expect_navigation(url="**/t/landed.html", timeout=5000):
+            holder.release()  # the response comes: mixpanel.js's callback lets the page go
+    [record] = [r for r in collector.all() if r["payload"].get("event") == "Went"]
+    assert record["method"] == "GET"
+
+
+def test_under_api_method_get_the_wait_ends_at_analytics_timeout(tp: Any, collector: Any) -> None:
+    tp.build("landed", script="")
+    page = tp.open(
+        "links-get-timeout",
+        settings=settings("micropython", **GET),
+        body=LINKS,
+        script="analytics.timeout(400);" + BIND_GO,
+    )
+    with held(page, "**/mp/track/**") as holder:
+        started = time.monotonic()
+        with page.expect_navigation(url="**/t/landed.html", timeout=5000):
+            _clicked_while_held(page, holder)
+        took = time.monotonic() - started
+        assert holder.routes  # never answered: the page left at the time limit
+    assert 0.3 < took < 4, took
 
 
 # -- 1.11: the page's own Mixpanel ---------------------------------------------------------------

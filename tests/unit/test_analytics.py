@@ -37,8 +37,9 @@ class FakeDestination:
     def returning_visitor(self, user_id):
         self._record("returning_visitor", user_id)
 
-    def track(self, msg):
+    def track(self, msg, dom=None):
         self._record("track", msg)
+        self.dom = dom
 
     def page(self, msg):
         self._record("page", msg)
@@ -283,6 +284,34 @@ def test_dispatch_without_meta_falls_back_to_injected_sources():
     assert msg["timestamp"] == datetime(2020, 1, 1, tzinfo=UTC)
     assert msg["properties"] == {"a": 1}
     assert msg["context"]["page"] == PAGE
+
+
+@pytest.mark.parametrize("dom", ["link", "form"])
+def test_a_dom_helper_track_is_handed_to_the_destination_with_its_mark(dom):
+    analytics, dest, _ = make()
+    analytics.dispatch("track", ["Link Clicked", {"a": 1}], {"timestamp": T0, "dom": dom})
+    assert dest.methods() == ["track"]
+    assert dest.last()["event"] == "Link Clicked"
+    assert dest.dom == dom
+
+
+@pytest.mark.parametrize("meta", [{}, {"dom": "button"}, {"dom": True}, None])
+def test_a_track_without_the_dom_mark_reaches_the_destination_without_one(meta):
+    analytics, dest, _ = make()
+    analytics.dispatch("track", ["E"], meta)
+    assert dest.methods() == ["track"]
+    assert dest.dom is None
+
+
+def test_a_link_click_reaches_mixpanel_js_with_the_beacon_options():
+    mixpanel = RecordingMixpanel()
+    analytics = Analytics({"token": "tok"}, mixpanel, console=RecordingConsole())
+    analytics.dispatch("track", ["Link Clicked", {"href": "/next"}], {"dom": "link"})
+    analytics.dispatch("track", ["Plain"], {})
+    tracks = [args for name, args in mixpanel.calls if name == "track"]
+    assert [t[0] for t in tracks] == ["Link Clicked", "Plain"]
+    assert tracks[0][2] == {"transport": "sendBeacon", "send_immediately": True}
+    assert len(tracks[1]) == 2
 
 
 def test_options_timestamp_wins_over_call_time():

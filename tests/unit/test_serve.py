@@ -355,3 +355,38 @@ def make_tree(tmp: Path) -> Path:
     (root / "static" / "snippet.js").write_text("/* SNIPPET v1 */")
     (root / "pyproject.toml").write_text(Path("pyproject.toml").read_text())
     return root
+
+
+def put(url: str, body: bytes) -> int:
+    req = urllib.request.Request(url, data=body, method="PUT")
+    try:
+        with urllib.request.urlopen(req) as resp:
+            return int(resp.status)
+    except urllib.error.HTTPError as err:
+        with err:
+            return int(err.code)
+
+
+def test_test_pages_are_kept_and_served_only_when_turned_on(tmp_path: Path) -> None:
+    server = serve.make_server(
+        "127.0.0.1", 0, dist=tmp_path / "dist", node=tmp_path / "none", test_pages=True
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    on = f"http://{host}:{port}"
+    try:
+        assert fetch(on + "/t/a.html")[0] == 404
+        assert put(on + "/t/a.html", "<p>é</p>".encode()) == 204
+        status, headers, body = fetch(on + "/t/a.html")
+        assert (status, body.decode()) == (200, "<p>é</p>")
+        assert headers["Content-Type"] == "text/html; charset=utf-8"
+        assert headers["Cache-Control"] == "no-cache"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_without_test_pages_nothing_is_kept_under_t(base: str) -> None:
+    assert put(base + "/t/a.html", b"<p>x</p>") == 405
+    assert fetch(base + "/t/a.html")[0] == 404

@@ -335,3 +335,55 @@ def test_the_callers_message_is_not_mutated() -> None:
     before = repr(message)
     build({"sourceName": "s"})[0].track(message)
     assert repr(message) == before
+
+
+# -- trackLink / trackForm: the page leaves right after the call (issue 17) ---------------------
+
+BEACON = {"transport": "sendBeacon", "send_immediately": True}
+
+
+@pytest.mark.parametrize("dom", ["link", "form"])
+def test_a_dom_helper_event_goes_by_sendbeacon_at_once(dom: str) -> None:
+    dest, mixpanel, _ = build()
+    dest.track(track("Link Clicked", {"href": "/next"}), dom)
+    assert mixpanel.calls == [("track", ("Link Clicked", {"href": "/next"}, BEACON))]
+
+
+def test_each_dom_helper_event_gets_its_own_options_object() -> None:
+    dest, mixpanel, _ = build()
+    dest.track(track("A"), "link")
+    dest.track(track("B"), "form")
+    first, second = (args[2] for _, args in mixpanel.calls)
+    assert first == second == BEACON
+    assert first is not second  # mixpanel.js writes to the options it is given
+
+
+@pytest.mark.parametrize("dom", [None, "button", ""])
+def test_other_events_get_no_options(dom: Any) -> None:
+    dest, mixpanel, _ = build()
+    dest.track(track("E", {"a": 1}), dom)
+    assert mixpanel.calls == [("track", ("E", {"a": 1}))]
+
+
+def test_a_dom_helper_event_keeps_its_people_calls_and_super_properties_order() -> None:
+    settings = {"propIncrements": ["clicks"], "superProperties": ["plan"]}
+    dest, mixpanel, _ = build(settings)
+    dest.track(track("Clicked", {"clicks": 1, "plan": "pro"}), "link")
+    assert mixpanel.calls == [
+        ("people.increment", ("clicks", 1)),
+        ("track", ("Clicked", {"clicks": 1, "plan": "pro"}, BEACON)),
+        ("register", ({"plan": "pro"},)),
+    ]
+
+
+def test_a_dom_helper_event_with_a_link_query_stays_a_track_links_call() -> None:
+    dest, mixpanel, _ = build()
+    dest.track(track("E", {"link_query": "a.x"}), "link")
+    assert mixpanel.calls == [("track_links", ("a.x", "E", {}))]
+
+
+def test_a_filtered_dom_helper_event_sends_nothing() -> None:
+    settings = {"eventFilteringOption": "blacklistedEvents", "blacklistedEvents": ["Clicked"]}
+    dest, mixpanel, _ = build(settings)
+    dest.track(track("Clicked"), "link")
+    assert mixpanel.calls == []
