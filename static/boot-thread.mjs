@@ -145,7 +145,11 @@ class Link {
   start() {
     const {api} = this;
     return new Promise((resolve, reject) => {
-      this.ON.ready = (m) => { if (m.snapshot) api.analytics.timings.snapshot = true; resolve(); };
+      this.ON.ready = (m) => {
+        if (m.snapshot) api.analytics.timings.snapshot = true;
+        api.analytics.timings.workerResources = m.resources; // the worker's own fetches (its imports)
+        resolve();
+      };
       this.ON.failed = (m) => {
         if (m.file && api.status() === 'loading') api.settle('failed', 'could not start: ' + m.error); // as in the page
         reject(new Error(m.error));

@@ -158,7 +158,9 @@ async function boot(m) {
   state.dispatch = dispatch;
   entitySnapshot();
   flush(); // start-up's effects (init, mp_lib, a returning visitor's identify) first
-  post('ready', {snapshot: !!api.analytics.timings.snapshot});
+  // the modules this worker imported itself, for the QA console's download panel
+  const resources = performance.getEntriesByType('resource').map((r) => ({name: r.name, encodedBodySize: r.encodedBodySize, transferSize: r.transferSize}));
+  post('ready', {snapshot: !!api.analytics.timings.snapshot, resources});
   pump();
   if (later) setTimeout(later, 1000); // Pyodide's snapshot, kept for the next visit
 }

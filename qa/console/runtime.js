@@ -192,6 +192,7 @@
 
   analytics.ready(function (s) {
     var t = analytics.timings || {};
+    take(t.workerResources || []); // what the runtime's worker fetched itself (its modules)
     if (s.status === 'ready') {
       $('status').textContent = 'ready in ' + Math.round(t.ready) + ' ms';
       $('status').title = 'analytics.timings.ready: ms since navigation start (' + Math.round(t.ready - t.start) + ' ms after analytics.load())';
