@@ -123,7 +123,10 @@ TO_PAGE: dict[str, tuple[tuple[str, ...], str]] = {
         "a boot phase began or ended, at (epoch ms): progress for readyTimeoutMs, and analytics.timings.phases",
     ),
     "log": (("level", "text"), "a console line of the runtime's boot"),
-    "ready": (("snapshot", "resources"), "Python started; its start-up batch came first; resources: what the worker fetched itself (analytics.timings.workerResources)"),
+    "ready": (
+        ("snapshot", "resources"),
+        "Python started; its start-up batch came first; resources: what the worker fetched itself (analytics.timings.workerResources)",
+    ),
     "failed": (
         ("error", "file"),
         "the boot failed: a missing file fails the page's boot, else the page runs the runtime itself",
