@@ -333,6 +333,17 @@ BIND_GO = """document.addEventListener('DOMContentLoaded', function () {
 });"""
 
 
+def _links_under_get(tp: Any, name: str, timeout_ms: int) -> Any:
+    """The link page under api_method GET, with analytics.timeout(timeout_ms); landed.html built."""
+    tp.build("landed", script="")
+    return tp.open(
+        name,
+        settings=settings("micropython", **GET),
+        body=LINKS,
+        script=f"analytics.timeout({timeout_ms});" + BIND_GO,
+    )
+
+
 def _clicked_while_held(page: Any, holder: Any) -> None:
     page.evaluate("() => document.getElementById('go').click()")
     deadline = time.monotonic() + 10
@@ -342,13 +353,7 @@ def _clicked_while_held(page: Any, holder: Any) -> None:
 
 
 def test_under_api_method_get_a_link_waits_for_mixpanels_response(tp: Any, collector: Any) -> None:
-    tp.build("landed", script="")
-    page = tp.open(
-        "links-get",
-        settings=settings("micropython", **GET),
-        body=LINKS,
-        script="analytics.timeout(20000);" + BIND_GO,
-    )
+    page = _links_under_get(tp, "links-get", 20000)
     with held(page, "**/mp/track/**") as holder:
         _clicked_while_held(page, holder)
         assert page.evaluate("() => location.pathname") == "/t/links-get.html"  # still waiting
@@ -359,13 +364,7 @@ def test_under_api_method_get_a_link_waits_for_mixpanels_response(tp: Any, colle
 
 
 def test_under_api_method_get_the_wait_ends_at_analytics_timeout(tp: Any, collector: Any) -> None:
-    tp.build("landed", script="")
-    page = tp.open(
-        "links-get-timeout",
-        settings=settings("micropython", **GET),
-        body=LINKS,
-        script="analytics.timeout(400);" + BIND_GO,
-    )
+    page = _links_under_get(tp, "links-get-timeout", 400)
     with held(page, "**/mp/track/**") as holder:
         started = time.monotonic()
         with page.expect_navigation(url="**/t/landed.html", timeout=5000):

@@ -10,47 +10,18 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import BOTH
+from tests.rudderstack import EXPORTED as RUDDERSTACK_EXPORT
 
 pytestmark = pytest.mark.runtimes(*BOTH)
 
-# Written for this test in the shape RudderStack's JS SDK receives (rows, {"web": x}, the
-# dashboard's defaults and empty rows, keys of its SDK and cloud mode); no real project's values.
+# The shared export (tests/rudderstack.py), with the choices this wire test checks.
 EXPORTED = {
+    **RUDDERSTACK_EXPORT,
     "token": "issue18-wire-project",
-    "dataResidency": "us",
-    "identityMergeApi": "original",
-    "people": True,
     "setAllTraitsByDefault": False,
-    "superProperties": [{"property": "plan"}],
     "setOnceProperties": [{"property": "signupSource"}, {"property": ""}],
     "peopleProperties": [{"property": "plan"}],
-    "eventIncrements": [{"property": "Purchase"}],
-    "propIncrements": [{"property": ""}],
-    "consolidatedPageCalls": True,
-    "trackCategorizedPages": False,
-    "trackNamedPages": False,
-    "sourceName": "",
-    "sessionReplayPercentage": {"web": "0"},
-    "crossSubdomainCookie": False,
-    "persistence": "none",
-    "persistenceType": "cookie",
     "persistenceName": "issue18_wire",
-    "secureCookie": False,
-    "groupKeySettings": [{"groupKey": ""}],
-    "eventFilteringOption": "disable",
-    "whitelistedEvents": [{"eventName": ""}],
-    "blacklistedEvents": [{"eventName": ""}],
-    "ignoreDnt": False,
-    "useUserDefinedPageEventName": True,
-    "userDefinedPageEventTemplate": "Seen {{ category }} {{ name }} page",
-    "useUserDefinedScreenEventName": False,
-    "userDefinedScreenEventTemplate": "Viewed {{ category }} {{ name }} screen",
-    "useNativeSDK": {"web": True},
-    "connectionMode": {"web": "device"},
-    "consentManagement": {"web": [{"provider": "oneTrust", "consents": [{"consent": ""}]}]},
-    "oneTrustCookieCategories": {"web": [{"oneTrustCookieCategory": ""}]},
-    "unionProperties": [{"property": ""}],
-    "userDeletionApi": "engage",
 }
 
 SCRIPT = """

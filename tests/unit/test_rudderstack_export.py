@@ -22,51 +22,9 @@ from integration.identity import MemoryStorage
 from integration.mixpanel import MixpanelDestination
 from integration.mixpanel.settings import init_config, read_settings
 from tests.fakes import RecordingConsole, RecordingMixpanel
+from tests.rudderstack import EXPORTED
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-
-EXPORTED: dict[str, Any] = {
-    "token": "issue18-test-project",
-    "dataResidency": "us",
-    "identityMergeApi": "original",
-    "people": True,
-    "setAllTraitsByDefault": True,
-    "superProperties": [{"property": "plan"}],
-    "setOnceProperties": [{"property": "signupSource"}, {"property": "address.city"}],
-    "peopleProperties": [{"property": ""}],
-    "eventIncrements": [{"property": "Purchase"}],
-    "propIncrements": [{"property": ""}],
-    "consolidatedPageCalls": True,
-    "trackCategorizedPages": False,
-    "trackNamedPages": False,
-    "sourceName": "",
-    "sessionReplayPercentage": {"web": "0"},
-    "crossSubdomainCookie": False,
-    "persistence": "none",
-    "persistenceType": "cookie",
-    "persistenceName": "",
-    "secureCookie": False,
-    "groupKeySettings": [{"groupKey": ""}],
-    "eventFilteringOption": "disable",
-    "whitelistedEvents": [{"eventName": ""}],
-    "blacklistedEvents": [{"eventName": ""}],
-    "ignoreDnt": False,
-    "useUserDefinedPageEventName": True,
-    "userDefinedPageEventTemplate": "Seen {{ category }} {{ name }} page",
-    "useUserDefinedScreenEventName": False,
-    "userDefinedScreenEventTemplate": "Viewed {{ category }} {{ name }} screen",
-    "useNativeSDK": {"web": True},
-    "connectionMode": {"web": "device"},
-    "consentManagement": {"web": [{"provider": "oneTrust", "consents": [{"consent": ""}]}]},
-    "oneTrustCookieCategories": {"web": [{"oneTrustCookieCategory": ""}]},
-    "ketchConsentPurposes": {"web": [{"purpose": ""}]},
-    "unionProperties": [{"property": ""}],
-    "appendProperties": [{"property": ""}],
-    "dropTraitsInTrackEvent": False,
-    "strictMode": False,
-    "useNewMapping": False,
-    "userDeletionApi": "engage",
-}
 
 
 def exported(**changes: Any) -> dict[str, Any]:
