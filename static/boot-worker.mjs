@@ -222,6 +222,14 @@ const ON = {
   },
 };
 
+// Pyodide leaves some rejections unhandled when one of its files is missing: never a page error.
+self.addEventListener('unhandledrejection', (event) => {
+  event.preventDefault();
+  const error = String(event.reason && event.reason.message ? event.reason.message : event.reason).trim().split('\n').pop();
+  if (!state.dispatch) post('failed', {file: /load/i.test(error), error});
+  else console.error(P + 'internal error: ' + error);
+});
+
 self.onmessage = (event) => {
   const m = event.data;
   const on = m && ON[m.kind];
