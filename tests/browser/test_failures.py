@@ -366,11 +366,13 @@ def test_without_consent_the_identity_stays_in_memory_and_withdrawal_deletes_it(
         "u-mem",
         "x",
     ]
-    page.evaluate("() => analytics.consent(true)")
+    page.evaluate("async () => { await analytics.consent(true); }")  # applied: then stored
     stored = _identity_storage(page)
     assert stored["cookies"] == ["ajs_anonymous_id", "ajs_group_id", "ajs_user_id"]
     assert "ajs_user_traits" in stored["localStorage"]
-    page.evaluate("() => { analytics.consent(false); analytics.identify('u-mem', {seats: 2}); }")
+    page.evaluate(
+        "async () => { analytics.consent(false); await analytics.identify('u-mem', {seats: 2}); }"
+    )
     assert _identity_storage(page) == {"cookies": [], "localStorage": []}
     assert page.evaluate("() => analytics.user().traits()") == {"plan": "x", "seats": 2}
     assert not tp.lines("error")
