@@ -278,7 +278,7 @@ class Link {
         else if (kind === 'entity') this.mirror = JSON.parse(fx[1]);
         else if (kind === 'done') this.finish(e, fx[2]);
       } catch (err) {
-        const what = fx[0] === 'invoke' ? 'callback' : fx[0] === 'call' ? 'mixpanel.' + fx[1] : fx[0];
+        const what = fx[0] === 'invoke' ? 'callback' : fx[0] === 'call' ? 'Mixpanel' : fx[0]; // Python's words
         console.error(P + method + ': ' + what + ' failed: ' + message(err));
       }
     }
