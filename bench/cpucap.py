@@ -43,9 +43,7 @@ class CpuCap:
         self.wrapper = OUT / "capped-chromium.sh"
         OUT.mkdir(exist_ok=True)
         self.wrapper.write_text(
-            "#!/bin/sh\n"
-            f"echo $$ > {self.group / 'cgroup.procs'}\n"
-            f'exec {CHROMIUM} "$@"\n'
+            f'#!/bin/sh\necho $$ > {self.group / "cgroup.procs"}\nexec {CHROMIUM} "$@"\n'
         )
         self.wrapper.chmod(0o755)
 
@@ -59,31 +57,38 @@ class CpuCap:
             folder, executable_path=str(self.wrapper), args=ARGS, headless=True
         )
 
-    def loop_ms(self, page: Any, n: int = 3) -> float:
-        return statistics.median(page.evaluate(LOOP)[0] for _ in range(n))
+    def loop_ms(self, page: Any, n: int = 3, best: bool = False) -> float:
+        """The loop's time: the best of n uncapped (noise only adds), else the median."""
+        times = [float(page.evaluate(LOOP)[0]) for _ in range(n)]
+        return min(times) if best else statistics.median(times)
 
-    def calibrate(self, pw: Any, url: str, rounds: int = 4) -> float:
-        """Find the quota that makes the page's loop ~TARGET× slower; leave it set."""
+    def calibrate(self, pw: Any, url: str, rounds: int = 5) -> float:
+        """Find the quota that makes the page's loop ~TARGET× slower; leave it set. The
+        uncapped time is measured again each round (the machine is shared: its load moves)."""
         with tempfile.TemporaryDirectory() as folder:
             context = self.launch(pw, folder)
             try:
                 page = context.new_page()
                 page.goto(url)
                 self.set(None)
-                page.evaluate(LOOP)  # JIT warm-up
-                base = self.loop_ms(page, 5)
+                page.wait_for_timeout(1000)  # the browser's own start-up work
+                self.loop_ms(page, 3)  # JIT warm-up
                 fraction = 1 / TARGET
                 for _ in range(rounds):
+                    self.set(None)
+                    base = self.loop_ms(page, 5, best=True)
                     self.set(fraction)
                     slow = self.loop_ms(page)
                     got = slow / base
                     self.calibration.append(
                         {"fraction": fraction, "uncapped_ms": base, "capped_ms": slow, "x": got}
                     )
-                    if abs(got - TARGET) / TARGET < 0.08:
+                    if abs(got - TARGET) / TARGET < 0.1:
                         break
                     fraction = min(1.0, max(0.05, fraction * got / TARGET))
-                    self.set(fraction)
+                best = min(self.calibration, key=lambda step: abs(step["x"] - TARGET))
+                fraction = best["fraction"]  # the closest one measured
+                self.set(fraction)
             finally:
                 context.close()
         return fraction

@@ -64,8 +64,9 @@ def write_images() -> int:
 
 
 def heavy_body(name: str) -> str:
+    bw, bh = BELOW_SIZE
     below = "\n".join(
-        f'<img alt="" width="{BELOW_SIZE[0]}" height="{BELOW_SIZE[1]}" src="/bench/img/below-{i}.png">'
+        f'<img alt="" width="{bw}" height="{bh}" src="/bench/img/below-{i}.png">'
         for i in range(BELOW)
     )
     w, h = HERO

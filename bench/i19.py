@@ -24,7 +24,7 @@ from typing import Any
 
 from bench.browser import ARGS, CHROMIUM, MOBILE_CPU, MOBILE_NETWORK
 from bench.cpucap import CpuCap
-from bench.mainthread import after_ready, blocking, own_script_ms
+from bench.mainthread import after_ready, blocking, own_scripts
 from bench.phases import breakdown
 from bench.served import CountingServer
 
@@ -78,10 +78,13 @@ def read_visit(page: Any, server: CountingServer, name: str, visit_id: str) -> d
         facts["first_event"] = server.first_event_ms(facts["origin"], visit_id, timeout=20)
     first = facts.get("first_event")
     facts["bytes"] = server.bytes_between(origin)
-    facts["bytes_first"] = None if first is None else server.bytes_between(origin, origin + first / 1000)
+    facts["bytes_first"] = (
+        None if first is None else server.bytes_between(origin, origin + first / 1000)
+    )
     end = max(facts["ready"] or 0, facts["load"]) + SETTLE_MS
     facts["startup"] = blocking(facts["tasks"], 0, end)
-    facts["startup_own_script_ms"] = own_script_ms(facts["loaf"], 0, end)
+    own = own_scripts(facts["loaf"], 0, end)
+    facts["startup_own_script_ms"], facts["startup_own_script"] = own
     facts["phases"] = breakdown(facts)
     for bulky in ("tasks", "loaf", "resources"):
         facts.pop(bulky, None)
@@ -156,8 +159,8 @@ def one_run(
     out: dict[str, Any] = {}
     jobs = [(n, small_run) for n in SMALL] + [(f"{n}/heavy", heavy_run) for n in HEAVY]
     for name, job in jobs:
-        if name not in pages:
-            continue
+        if name not in pages or (profile == "capped" and name == "plain"):
+            continue  # capped: first-event figures only, the plain page has none
         began = time.monotonic()
         out[name] = job(pw, server, name, server.url + pages[name], profile, cap)
         server.clear()
@@ -173,4 +176,47 @@ def one_run(
                 out[name] = pyodide_run(pw, server, name, server.url + pages[name])
                 server.clear()
                 print(f"  pyodide {name}: {out[name].get('after', {}).get('per_call_task_ms')}")
+    return out
+
+
+def write_pages(server: CountingServer, persistence: str) -> dict[str, str]:
+    from bench import pages as bench_pages
+    from bench.browser import find_loader, runtime_urls
+    from bench.heavy import write_extra
+
+    loader_url, text = find_loader(server, bench_pages.LOADER_CANDIDATES)  # type: ignore[arg-type]
+    return write_extra(runtime_urls(loader_url, text), persistence, loader_url, text)
+
+
+def calibrate(pw: Any, server: CountingServer, pages: dict[str, str]) -> tuple[CpuCap | None, Any]:
+    try:
+        cap = CpuCap()
+        fraction = cap.calibrate(pw, server.url + pages["plain"])
+    except OSError as exc:  # no writable cgroup v1 cpu controller here
+        return None, {"error": f"no CPU cap: {exc}"}
+    return cap, {"fraction": fraction, "period_us": 10_000, "steps": cap.calibration}
+
+
+def run_all(runs: int, persistence: str = "cookie", capped: bool = True) -> dict[str, Any]:
+    """Every profile's runs, interleaved (mobile run 1, capped run 1, ...)."""
+    from playwright.sync_api import sync_playwright
+
+    server = CountingServer()
+    out: dict[str, Any] = {"mobile": [], "capped": [], "cap": None}
+    cap = None
+    try:
+        pages = write_pages(server, persistence)
+        with sync_playwright() as pw:
+            if capped:
+                cap, out["cap"] = calibrate(pw, server, pages)
+                print(f"cpu cap: {out['cap']}", flush=True)
+            for i in range(runs):
+                out["mobile"].append(one_run(pw, server, pages, "mobile", None))
+                if cap is not None:
+                    out["capped"].append(one_run(pw, server, pages, "capped", cap))
+                print(f"issue-19 run {i + 1}/{runs} done", flush=True)
+    finally:
+        if cap is not None:
+            cap.close()
+        server.stop()
     return out

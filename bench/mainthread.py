@@ -76,17 +76,20 @@ def kind(url: str) -> str:
     return "page"
 
 
-def own_script_ms(loaf: list[Any], start: float, end: float) -> float:
+def own_scripts(loaf: list[Any], start: float, end: float) -> tuple[float, str]:
     """The longest script of ours (the bundle's files, mixpanel.js excepted) that ran in a long
-    animation frame in [start, end): what attributes a long task to us."""
-    longest = 0.0
+    animation frame in [start, end), and its invoker: what ties a long task to us. A script is
+    charged by its entry point: mixpanel.js work our code calls (a batch from the worker
+    applied on the page) counts as ours."""
+    longest, invoker = 0.0, ""
     for frame_start, _duration, scripts in loaf:
         if not start <= frame_start < end:
             continue
-        for url, ms in scripts:
-            if kind(url) == "ours":
-                longest = max(longest, float(ms))
-    return longest
+        for script in scripts:
+            if kind(script[0]) == "ours" and float(script[1]) > longest:
+                longest = float(script[1])
+                invoker = f"{script[2] if len(script) > 2 else ''} ({script[0].rsplit('/', 1)[-1]})"
+    return longest, invoker
 
 
 def task_seconds(cdp: Any) -> float:
@@ -118,6 +121,7 @@ def after_ready(page: Any, cdp: Any) -> dict[str, Any]:
         "burst_own_ms": burst["own"],
         "burst_settled_ms": burst["settled"],
         "burst": blocking(tasks[0], burst["start"], end),
-        "burst_own_script_ms": own_script_ms(tasks[1], burst["start"], end),
+        "burst_own_script_ms": own_scripts(tasks[1], burst["start"], end)[0],
+        "burst_own_script": own_scripts(tasks[1], burst["start"], end)[1],
         "one_call_ms": statistics.median(one),
     }

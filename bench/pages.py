@@ -37,10 +37,11 @@ window.__loaf = [];
 window.__wasmSteps = [];
 try {{
   new PerformanceObserver(function (l) {{ l.getEntries().forEach(function (e) {{
-    window.__lcp = e.startTime; }}); }}).observe({{type: 'largest-contentful-paint', buffered: true}});
+    window.__lcp = e.startTime; }}); }})
+    .observe({{type: 'largest-contentful-paint', buffered: true}});
   new PerformanceObserver(function (l) {{ l.getEntries().forEach(function (e) {{
     window.__loaf.push([e.startTime, e.duration, (e.scripts || []).map(function (s) {{
-      return [s.sourceURL || s.invoker || '', s.duration]; }})]); }}); }})
+      return [s.sourceURL || '', s.duration, s.invoker || '']; }})]); }}); }})
     .observe({{type: 'long-animation-frame', buffered: true}});
 }} catch (e) {{}}
 window.__q = new URLSearchParams(location.search);

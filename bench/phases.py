@@ -9,8 +9,9 @@ Page mode (thread 'main'): the loader records no phases and no firstCall there, 
 derived: the runtime files' fetch from Resource Timing, the wasm's compile + instantiate from
 the benchmark page's WebAssembly wrapper, import + init as the rest up to `timings.ready`.
 
-Both modes: the first call's request leaving the page (Resource Timing of mixpanel.js's
-/mp/track request) and the first event's arrival at the collector.
+Both modes: when the page had the boot modules (Resource Timing), the first call's request
+leaving the page (Resource Timing of mixpanel.js's /mp/track request) and the first event's
+arrival at the collector.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ STEP_NAMES = {"micropython": ("compile + instantiate", "package import + init")}
 COLUMNS = (
     "dcl",
     "load",
+    "boot_modules",
     "boot_start",
     "fetch_end",
     "module_import_ms",
@@ -36,6 +38,12 @@ COLUMNS = (
 def runtime_file(url: str) -> bool:
     path = url.split("?", 1)[0]
     return "/analytics/" in path and not path.endswith("/analytics.js")
+
+
+def boot_modules(resources: list[list[Any]]) -> float | None:
+    """When the page had the boot modules (boot*.mjs, Resource Timing of the page)."""
+    ends = [r[2] for r in resources if "/boot" in r[0].split("?", 1)[0]]
+    return max(ends) if ends else None
 
 
 def first_request(resources: list[list[Any]]) -> float | None:
@@ -86,6 +94,7 @@ def breakdown(facts: dict[str, Any]) -> dict[str, float | None]:
     return {
         "dcl": facts.get("dcl"),
         "load": facts.get("load"),
+        "boot_modules": boot_modules(facts.get("resources") or []),
         **steps,
         "ready": timings.get("ready"),
         "first_call": timings.get("firstCall"),

@@ -34,7 +34,7 @@ class CountingServer:
     def counting(self, base: Any) -> Any:
         record = self.record
 
-        class Counting(base):  # type: ignore[misc, valid-type]
+        class Counting(base):  # type: ignore[misc]
             def end_headers(self) -> None:
                 head = sum(len(h) for h in getattr(self, "_headers_buffer", []))
                 length = 0
