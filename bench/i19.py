@@ -78,6 +78,7 @@ def read_visit(page: Any, server: CountingServer, name: str, visit_id: str) -> d
         facts["first_event"] = server.first_event_ms(facts["origin"], visit_id, timeout=20)
     first = facts.get("first_event")
     facts["bytes"] = server.bytes_between(origin)
+    facts["served_twice"] = server.served_twice(origin)
     facts["bytes_first"] = (
         None if first is None else server.bytes_between(origin, origin + first / 1000)
     )
@@ -101,10 +102,16 @@ def visit(
         throttle(cdp, profile)
     visit_id = uuid.uuid4().hex[:12]
     try:
-        page.goto(f"{url}?visit={visit_id}", wait_until="load", timeout=TIMEOUT_S * 1000)
-        page.wait_for_function(SETTLED, timeout=TIMEOUT_S * 1000, polling=100)
+        page.goto(f"{url}?visit={visit_id}", wait_until="commit", timeout=TIMEOUT_S * 1000)
+        late = None
+        try:
+            page.wait_for_function(SETTLED, timeout=TIMEOUT_S * 1000, polling=100)
+        except Exception:  # noqa: BLE001 - read what there is, and say so
+            late = f"not settled (ready + load + {SETTLE_MS} ms) in {TIMEOUT_S:g} s"
         facts = read_visit(page, server, name, visit_id)
-    except Exception as exc:  # noqa: BLE001 - a page that never settles is a result
+        if late:
+            facts["failed"] = late
+    except Exception as exc:  # noqa: BLE001 - a page that cannot be read is a result
         facts = {"failed": f"{type(exc).__name__}: {str(exc).splitlines()[0]}"}
     return facts, page, cdp
 

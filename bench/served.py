@@ -58,6 +58,13 @@ class CountingServer:
         with self.lock:
             return sum(n for t, p, n in self.sent if since <= t <= end and not p.startswith("/mp/"))
 
+    def served_twice(self, since: float) -> list[str]:
+        """Paths answered more than once since `since` (304s included), the collector's
+        excepted."""
+        with self.lock:
+            paths = [p for t, p, _ in self.sent if t >= since and not p.startswith("/mp/")]
+        return sorted({p for p in paths if paths.count(p) > 1})
+
     def events(self) -> list[dict[str, Any]]:
         records: list[dict[str, Any]] = self.collector.all()
         return records
