@@ -86,11 +86,14 @@ def invokers(f: Figures) -> list[str]:
 # own figures, only for rows this run missed.
 WHY = {
     "start-up, main thread": (
-        "see the entry points listed under the start-up table: in worker mode the long frames "
-        "charged to us run our message handler, which applies the worker's batch on the page "
-        "(mixpanel.init and the first calls run inside it); in page mode the runtime's compile "
-        "and import run there too. Applying one mixpanel.js call per task (yielding between "
-        "them) would split the worker's; not broken down further here"
+        "the entry points listed under the start-up table: the boot's own start on the page "
+        "(boot.mjs evaluated and started from the stub's import, `import.then` in analytics.js, "
+        "and a promise in boot-progress.mjs) and, once ready, the worker's batches applied on "
+        "the page (`Worker.onmessage` in boot-thread.mjs: mixpanel.init and the first calls run "
+        "inside it); in page mode the runtime's compile and import (boot-micropython.mjs) and "
+        "the go-live under the Web Lock (boot.mjs). Splitting the boot's start into smaller "
+        "tasks and applying one mixpanel.js call per task would shorten them; not broken down "
+        "further here"
     ),
     "a function that makes one call": (
         "the stub's synchronous part at 4× CPU (recording the call, queueing it, posting it "
@@ -105,7 +108,8 @@ WHY = {
     "first event, heavy page": (
         "the dev server speaks HTTP/1.1, so Chromium keeps at most 6 connections to it: the "
         "images take them, and the boot modules (a chain of imports, a round trip each) queue "
-        "behind the images (Resource Timing: the page has them only around the load event); "
+        "behind the images (Resource Timing: the page has them seconds after DOMContentLoaded, "
+        "see the phase table); "
         "then the runtime's ~300 KB share the 1.6 Mbit/s link with the rest of the images"
     ),
     "heavy page: LCP": (
