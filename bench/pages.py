@@ -31,6 +31,19 @@ try {{
     l.getEntries().map(function (e) {{ return [e.startTime, e.duration]; }})); }})
     .observe({{type: 'longtask', buffered: true}});
 }} catch (e) {{}}
+// Largest Contentful Paint, and long animation frames with the scripts that ran in them.
+window.__lcp = null;
+window.__loaf = [];
+window.__wasmSteps = [];
+try {{
+  new PerformanceObserver(function (l) {{ l.getEntries().forEach(function (e) {{
+    window.__lcp = e.startTime; }}); }})
+    .observe({{type: 'largest-contentful-paint', buffered: true}});
+  new PerformanceObserver(function (l) {{ l.getEntries().forEach(function (e) {{
+    window.__loaf.push([e.startTime, e.duration, (e.scripts || []).map(function (s) {{
+      return [s.sourceURL || '', s.duration, s.invoker || '']; }})]); }}); }})
+    .observe({{type: 'long-animation-frame', buffered: true}});
+}} catch (e) {{}}
 window.__q = new URLSearchParams(location.search);
 window.__visit = __q.get('visit') || '';
 window.__quiet = __q.has('quiet');
@@ -50,10 +63,14 @@ window.__wasmMemories = [];
     var original = W[name];
     if (!original) return;
     W[name] = function (source, imports) {{
+      var t0 = performance.now();
       try {{
         for (var m in imports || {{}}) for (var k in imports[m]) add(imports[m][k]);
       }} catch (e) {{}}
-      return original.apply(W, arguments).then(seen);
+      return original.apply(W, arguments).then(function (r) {{
+        window.__wasmSteps.push([t0, performance.now()]);
+        return seen(r);
+      }});
     }};
   }});
 }})(WebAssembly);
@@ -116,9 +133,13 @@ def shim(
     runtime: str | None = None,
     snapshot: object = None,
     snippet: str | None = None,
+    thread: str | None = None,
 ) -> str:
-    """Our shim, installed as a script tag, or with the inline snippet text `snippet`."""
+    """Our shim, installed as a script tag, or with the inline snippet text `snippet`;
+    `thread` 'main' forces the in-page runtime (the worker's fallback)."""
     settings: dict[str, object] = {"token": "bench-token", "mixpanelConfig": config}
+    if thread is not None:
+        settings["thread"] = thread
     options: dict[str, object] = {}
     if runtime is not None:
         settings["runtime"] = runtime
@@ -134,7 +155,7 @@ analytics.load(Object.assign({{apiHost: location.origin + '/mp'}}, {json.dumps(s
                {json.dumps(options)});
 if (!__quiet) analytics.track('Bench Start', {{visit: __visit}});
 analytics.ready(function (s) {{ if (s.status === 'ready') __ready(); else window.__failed = s; }});
-window.__track = function (name, props) {{ analytics.track(name, props); }};
+window.__track = function (name, props) {{ return analytics.track(name, props); }};
 </script>"""
     return HEAD.format(name="shim") + script + BODY.format(name="shim")
 

@@ -10,6 +10,16 @@ from bench.browser import floor_ms
 from bench.pages import PAGES
 from bench.visits import GRACE_S, NEXT_VIEW_S
 
+# Since issue 19 every shim page here runs its runtime in a Worker (the default): a loop of
+# analytics.track calls then times their synchronous part only.
+WORKER_NOTE = (
+    "Since issue 19 the shim pages below run their runtime in a Worker (the default), so this "
+    "loop times only the synchronous part of `analytics.track` (the call recorded, queued and "
+    "posted); its work happens later, in the worker and on the page. These rows are no "
+    "per-call cost: the main-thread cost per call is in issue 19's section (CDP profile, "
+    "TaskDuration)"
+)
+ENQUEUE_ONLY = "not comparable: in worker mode the loop times the enqueue only (see issue 19)"
 CHART = "bench/short-visits.svg"  # committed beside the code that draws it
 Stat = dict[str, float] | None
 
@@ -238,7 +248,10 @@ def target_rows(
         value = rounds if rounds is not None else loop
         text = f"Per call ≤ 1.3× direct mixpanel.track ({PAGES[page]})"
         got = f"{rtext(rounds)} interleaved in one page; {rtext(loop)} across pages"
-        rows.append((text, got, check(value, 1.3)))
+        result = check(value, 1.3)
+        if value is not None and value < 0.5:  # no call costs less than mixpanel.track inside it
+            result = ENQUEUE_ONLY
+        rows.append((text, got, result))
     rows += load_delay_rows(s)
     gz = facts["loader_gzip"]
     rows.append(
@@ -338,6 +351,8 @@ def write_report(
             "",
             f"## Per call after ready ({args.calls:,} `track` calls from page JS, broadband)",
             "",
+            f"**{WORKER_NOTE}**",
+            "",
             *percall_lines(s, percall),
             "",
             "Findings and suggested cuts: docs/percall-findings.md.",
@@ -417,7 +432,7 @@ def why_lines(rows: list[tuple[str, str, str]]) -> list[str]:
     """One bullet per missed target: the row, its figures, and what stands in its way."""
     out = []
     for target, measured, result in rows:
-        if result == "met":
+        if result == "met" or result == ENQUEUE_ONLY:
             continue
         label = "Short visit" if target.startswith("… ") else target  # its follow-up rows
         kind = next((k for k in WHY if label.startswith(k)), None)

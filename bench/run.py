@@ -2,6 +2,11 @@
 
     bash scripts/bench.sh [--profile mobile|broadband|both] [--runs 3] [--visit-runs 3]
     bash scripts/bench.sh --quick          (smoke: broadband only, 1 run; writes no BENCHMARKS.md)
+    bash scripts/bench.sh --only-i19 [--i19-runs 3]   (issue 19's sections alone: bench/i19.py)
+
+Issue 19's sections (bench/i19.py, run first, `--i19-runs`, 0 for none): the main thread
+(long tasks at start-up and in a 20-call burst, per-call task time) on the CDP mobile profile,
+and first event / ready / the heavy page on it and under a cgroup CPU cap (bench/cpucap.py).
 
 Pages (bench/pages.py): `plain` (no analytics), `mixpanel` (mixpanel.js called directly from
 JS: the baseline), `default` (our script tag, settings without `runtime`), `snippet` (the same,
@@ -23,9 +28,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
-import platform
-import statistics
 import tempfile
 import time
 import uuid
@@ -48,6 +50,7 @@ from bench.browser import (
 )
 from bench.chart import svg
 from bench.report import CHART, write_report
+from bench.summary import machine, summarise
 
 CALL_LOOP = """(n) => {
   const t0 = performance.now();
@@ -123,63 +126,6 @@ def one_run(
     return out
 
 
-def series(runs: list[dict[str, Any]], *keys: str) -> list[float]:
-    values = []
-    for run in runs:
-        value: Any = run
-        for key in keys:
-            value = value.get(key) if isinstance(value, dict) else None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            values.append(float(value))
-    return values
-
-
-def stat(values: list[float]) -> dict[str, float] | None:
-    if not values:
-        return None
-    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
-
-
-KEYS = ("ready", "first_event", "load", "longest", "bytes", "js_heap_mb", "wasm_mb")
-
-
-def summarise(runs: dict[str, list[dict[str, Any]]]) -> dict[Any, Any]:
-    summary: dict[Any, Any] = {}
-    for profile, profile_runs in runs.items():
-        for page in bench_pages.PAGES:
-            for phase in ("cold", "warm"):
-                for key in KEYS:
-                    summary[(profile, page, phase, key)] = stat(
-                        series(profile_runs, page, phase, key)
-                    )
-                fails = [
-                    r[page][phase].get("failed")
-                    for r in profile_runs
-                    if page in r and r[page][phase].get("failed")
-                ]
-                summary[(profile, page, phase, "fails")] = fails
-                summary[(profile, page, phase, "duplicates")] = max(
-                    (len(r[page][phase]["duplicates"]) for r in profile_runs if page in r),
-                    default=None,
-                )
-            per_call = series(profile_runs, page, "per_call_us")
-            summary[(profile, page, "per_call_us")] = stat(per_call)
-    return summary
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return f"{os.cpu_count()} cores, {cpu}, {mem:.0f} GiB, {platform.platform()}"
-
-
 def parse(argv: list[str] | None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description="startup, short-visit and per-call benchmark")
     ap.add_argument("--profile", default="both", choices=["mobile", "broadband", "both"])
@@ -192,13 +138,17 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--persistence", default="cookie", choices=["cookie", "localStorage"])
     ap.add_argument("--quick", action="store_true", help="smoke: broadband, 1 run, 50 calls")
     ap.add_argument("--no-percall", action="store_true", help="skip the per-call profile")
+    ap.add_argument("--i19-runs", type=int, default=3, help="issue 19 runs (0: none)")
+    ap.add_argument("--only-i19", action="store_true", help="issue 19's sections alone")
     ap.add_argument("--note", default="", help="a line for the report (e.g. a reduced run)")
     ap.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
     ap.add_argument("--from-json", default="", help="re-write the report from a saved run")
     args = ap.parse_args(argv)
     if args.quick:
         args.profile, args.runs, args.calls, args.visit_runs = "broadband", 1, 50, 0
-        args.no_percall = True
+        args.no_percall, args.i19_runs = True, 0
+    if args.only_i19:
+        args.runs, args.visit_runs, args.no_percall = 0, 0, True
     return args
 
 
@@ -240,6 +190,11 @@ def finish(args: argparse.Namespace, raw: dict[str, Any], command: str) -> None:
         command,
         profiles,
     )
+    if raw.get("i19"):
+        from bench.section19 import sections
+
+        new = "\n".join(sections(raw["i19"], len(raw["i19"]["mobile"]))) + "\n"
+        text = (text.split("\n## Startup", 1)[0] + "\n" if args.only_i19 else text) + new
     print(text)
     if not args.quick:
         Path(args.out).write_text(text)
@@ -285,6 +240,13 @@ def main(argv: list[str] | None = None) -> int:
                 RAW.parent.mkdir(exist_ok=True)
                 RAW.write_text(json.dumps(raw, indent=1, default=str))
 
+        if args.i19_runs:
+            from bench.i19 import run_all
+
+            t0 = time.monotonic()
+            raw["i19"] = run_all(args.i19_runs, args.persistence)
+            parts["issue 19"] = (time.monotonic() - t0) / 60
+            save()
         with sync_playwright() as pw:
             for profile in profiles:
                 t0 = time.monotonic()

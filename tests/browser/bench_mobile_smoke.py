@@ -1,4 +1,6 @@
-"""One visit on the mobile profile and one short visit, through the benchmark's own code.
+"""One visit on the mobile profile and one short visit, through the benchmark's own code; one
+default-install visit through issue 19's code (worker bytes counted at the server, the boot's
+phases, the after-ready figures) and its report sections.
 
 Run by tests/browser/test_bench_smoke.py in a subprocess: Playwright's sync API cannot start
 inside the pytest-playwright session's event loop. Exits non-zero when a check fails.
@@ -13,8 +15,11 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from bench import i19
 from bench.browser import ARGS, CHROMIUM, Server, floor_ms
 from bench.run import parse, setup, visit
+from bench.section19 import sections
+from bench.served import CountingServer
 from bench.visits import OUTCOMES, short_visits
 
 
@@ -50,5 +55,27 @@ def main(tmp_path: Path) -> None:
         server.stop()
 
 
+def issue19() -> None:
+    server = CountingServer()
+    try:
+        pages = i19.write_pages(server, "cookie")
+        with sync_playwright() as pw:
+            url = server.url + pages["default"]
+            result = i19.small_run(pw, server, "default", url, "mobile", None)
+    finally:
+        server.stop()
+    cold = result["cold"]
+    assert not cold.get("failed"), cold
+    assert cold["runtime"]["thread"] == "worker", cold["runtime"]
+    assert cold["bytes"] > 200_000  # the worker's runtime files, counted at the server
+    assert cold["first_event"] is not None and cold["bytes_first"] is not None
+    assert cold["phases"]["fetch_end"] is not None and cold["phases"]["ready"] is not None
+    after = result["after"]
+    assert after["burst_task_ms"] > 0 and after["one_call_ms"] >= 0
+    text = "\n".join(sections({"mobile": [{"default": result}], "capped": [], "cap": None}, 1))
+    assert "## Targets (issue 19" in text and "default install (worker) | cold |" in text
+
+
 if __name__ == "__main__":
     main(Path(sys.argv[1]))
+    issue19()
