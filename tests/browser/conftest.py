@@ -166,7 +166,7 @@ class Collector:
     def events(self, name: str | None = None) -> list[dict[str, Any]]:
         return [p for p in self.payloads("track") if name is None or p.get("event") == name]
 
-    def wait(self, predicate: Any, timeout: float = 15.0) -> list[dict[str, Any]]:
+    def wait(self, predicate: Any, timeout: float = 30.0) -> list[dict[str, Any]]:
         """Poll until predicate(all records) is truthy; return the records."""
         deadline = time.monotonic() + timeout
         while True:
@@ -179,7 +179,7 @@ class Collector:
                 )
             time.sleep(0.1)
 
-    def wait_events(self, count: int, name: str | None = None, timeout: float = 15.0) -> list[Any]:
+    def wait_events(self, count: int, name: str | None = None, timeout: float = 30.0) -> list[Any]:
         self.wait(lambda _: len(self.events(name)) >= count, timeout)
         return self.events(name)
 
