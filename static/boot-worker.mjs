@@ -25,6 +25,8 @@ const state = {
   listening: new Set(), props: {}, timeout: 300, page: null,
   effects: [], current: null, unacked: 0, tasks: [], flushing: false, step: null,
   reads: new Set(['identify', 'alias', '__next', '__timer']), // protocol.READS (test_protocol checks)
+  late: new Set(['alias', 'group', 'addSourceMiddleware', 'addDestinationMiddleware', 'addIntegrationMiddleware']), // protocol.LATE_CALLS (test_protocol checks)
+  lateIn: true, lateLoad: null, // MicroPython's late zip: installed yet? how to load it
   files: {}, // url -> {resolve, reject} while the page fetches it for us
   entity: '',
 };
@@ -46,13 +48,31 @@ function flush() {
 // One step at a time, each after every earlier batch was acknowledged.
 // `step`: the call's method (or __next / __timer); those in protocol.READS wait for the acks.
 function schedule(step, task) { task.step = step; state.tasks.push(task); pump(); }
+// A step waits for the acks (READS), or for the late zip (LATE_CALLS), which it then asks for.
+function waits(task) {
+  if (state.unacked && state.reads.has(task.step)) return true;
+  if (state.lateIn || !state.late.has(task.step)) return false;
+  lateNow();
+  return true;
+}
 function pump() {
-  while (state.dispatch && state.tasks.length && !(state.unacked && state.reads.has(state.tasks[0].step))) {
+  while (state.dispatch && state.tasks.length && !waits(state.tasks[0])) {
     const task = state.tasks.shift();
     state.step = task.step;
     try { task(); } catch (err) { effect('log', 'error', P + 'internal error: ' + (err && err.message)); }
     flush();
   }
+}
+
+// The late modules (protocol.LATE_MODULES), once: should they fail, the held calls still run
+// (and say their own error), so nothing is lost and the order holds.
+const LATE_AFTER_MS = 1000; // idle time after ready
+function lateNow() {
+  const load = state.lateLoad;
+  if (!load) return;
+  state.lateLoad = null;
+  load().catch((err) => effect('log', 'error', P + 'the late modules did not load: ' + (err && err.message)))
+    .finally(() => { state.lateIn = true; pump(); });
 }
 
 // -- the host Python calls (integration/bridge/protocol.py HOST), recording effects ------------
@@ -136,6 +156,7 @@ function workerApi(m) {
   const tools = {
     P, phase, load, fetchCounted, realFetch, counted: (_, u, r) => r,
     loadMixpanel: () => Promise.resolve(), // the page loads mixpanel.js
+    lateLater: true, // MicroPython's late zip: after ready (lateNow)
     message: (err) => String(err && err.message ? err.message : err).trim().split('\n').pop(),
   };
   return {api, tools};
@@ -154,11 +175,15 @@ async function boot(m) {
   state.runtimeName = m.runtime;
   state.runtime = api.analytics.micropython || api.analytics.pyodide;
   state.dispatch = dispatch;
+  if (m.runtime === 'micropython' && m.bundle.files.mpyLate) {
+    Object.assign(state, {lateIn: false, lateLoad: () => part.loadLate(api, tools)});
+  }
   entitySnapshot();
   flush(); // start-up's effects (init, mp_lib, a returning visitor's identify) first
   post('ready', {snapshot: !!api.analytics.timings.snapshot});
   pump();
   if (later) setTimeout(later, 1000); // Pyodide's snapshot, kept for the next visit
+  setTimeout(lateNow, LATE_AFTER_MS);
 }
 
 // A test route (tests and the benchmark reach the runtime only through it): write `files`,
