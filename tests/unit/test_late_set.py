@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from integration import surface
 from integration.bridge import protocol
@@ -70,3 +71,14 @@ def test_the_worker_holds_exactly_the_late_calls() -> None:
     worker = (ROOT / "static" / "boot-worker.mjs").read_text(encoding="utf-8")
     line = next(x for x in worker.splitlines() if "protocol.LATE_CALLS" in x and "new Set" in x)
     assert tuple(re.findall(r"'(\w+)'", line)) == protocol.LATE_CALLS
+
+
+def test_the_build_writes_both_zips_and_hands_on_the_py_package(monkeypatch: Any) -> None:
+    from devtools import build, mpy
+
+    monkeypatch.setattr(mpy.MpyPackage, "build_zips", lambda self: (b"early", b"late"))
+    bundle = build.Bundle()
+    body = build.add_package(bundle, ROOT, ROOT / "node_modules")
+    assert body == build.package_zip(ROOT)  # the .py zip: the stdlib trim and snapshot use it
+    assert bundle.out[bundle.files["mpy"]] == b"early"
+    assert bundle.out[bundle.files["mpyLate"]] == b"late"
