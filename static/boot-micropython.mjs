@@ -39,7 +39,7 @@ export async function bootMicroPython(api, host, tools) {
   const zip = load(api, api.url(api.B.files.mpy ? 'mpy' : 'package')).then((b) => b.arrayBuffer());
   zip.catch(() => {}); // awaited below; reported there
   // The late zip (protocol.LATE_MODULES): at once in the page; a worker asks for it after ready.
-  const late = tools.lateLater || !api.B.files.mpyLate ? Promise.resolve(null) : fetchLate(api, load);
+  const late = tools.lateLater || !hasLate(api) ? Promise.resolve(null) : fetchLate(api, load);
   late.catch(() => {});
   const mixpanel = loadMixpanel(api); // meanwhile (awaited with the package below)
   mixpanel.catch(() => {});
@@ -61,7 +61,6 @@ export async function bootMicroPython(api, host, tools) {
   });
 }
 
-
 function install(mp, files) {
   for (const f of files) {
     mp.FS.mkdirTree('/lib/' + f.name.split('/').slice(0, -1).join('/'));
@@ -69,11 +68,13 @@ function install(mp, files) {
   }
 }
 
+// The late zip goes with the early .mpy zip only (the .py package holds every module).
+export const hasLate = (api) => !!(api.B.files.mpy && api.B.files.mpyLate);
 const fetchLate = (api, load) => load(api, api.url('mpyLate')).then((b) => b.arrayBuffer()).then(unzip);
 
 // The late zip into the started runtime (a worker: in idle time after ready, or when a call in
 // protocol.LATE_CALLS comes first). Resolves once its modules can be imported; rejects if not.
 export async function loadLate(api, tools) {
-  if (!api.B.files.mpyLate) return;
+  if (!hasLate(api)) return;
   install(api.analytics.micropython, await fetchLate(api, tools.load));
 }

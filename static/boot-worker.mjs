@@ -175,7 +175,7 @@ async function boot(m) {
   state.runtimeName = m.runtime;
   state.runtime = api.analytics.micropython || api.analytics.pyodide;
   state.dispatch = dispatch;
-  if (m.runtime === 'micropython' && m.bundle.files.mpyLate) {
+  if (m.runtime === 'micropython' && part.hasLate(api)) {
     Object.assign(state, {lateIn: false, lateLoad: () => part.loadLate(api, tools)});
   }
   entitySnapshot();
