@@ -86,6 +86,7 @@ READS: tuple[str, ...] = ("identify", "alias", "__next", "__timer")
 LATE_MODULES: tuple[str, ...] = (
     "integration/middleware_step.py",
     "integration/mixpanel/alias_group.py",
+    "integration/bridge/page.py",  # PyScript pages only (they install the wheel, not the zips)
 )
 # The calls that may import a late module. In a worker, one of these waits at the head of the
 # queue (later calls behind it, in order) until the late zip is in; the worker loads the late

@@ -58,6 +58,7 @@ def test_a_call_that_needs_the_late_set_waits_in_order_and_loses_nothing(
     )
     page.evaluate(
         """() => new Promise((done) => analytics.ready(() => {
+             analytics.identify('u1');
              analytics.track('Before');
              analytics.group('g1', {name: 'Acme'}, {}, () => { window.__grouped = true; });
              analytics.track('After');
