@@ -26,7 +26,7 @@ const state = {
   effects: [], current: null, unacked: 0, tasks: [], flushing: false, step: null,
   reads: new Set(['identify', 'alias', '__next', '__timer']), // protocol.READS (test_protocol checks)
   late: new Set(['alias', 'group', 'addSourceMiddleware', 'addDestinationMiddleware', 'addIntegrationMiddleware']), // protocol.LATE_CALLS (test_protocol checks)
-  lateIn: true, lateLoad: null, // MicroPython's late zip: installed yet? how to load it
+  lateIn: true, lateLoad: null, lateDone: Promise.resolve(), // MicroPython's late zip: in yet? how to load it; loaded
   files: {}, // url -> {resolve, reject} while the page fetches it for us
   entity: '',
 };
@@ -69,10 +69,11 @@ function pump() {
 const LATE_AFTER_MS = 1000; // idle time after ready
 function lateNow() {
   const load = state.lateLoad;
-  if (!load) return;
+  if (!load) return state.lateDone;
   state.lateLoad = null;
-  load().catch((err) => effect('log', 'error', P + 'the late modules did not load: ' + (err && err.message)))
+  state.lateDone = load().catch((err) => effect('log', 'error', P + 'the late modules did not load: ' + (err && err.message)))
     .finally(() => { state.lateIn = true; pump(); });
+  return state.lateDone;
 }
 
 // -- the host Python calls (integration/bridge/protocol.py HOST), recording effects ------------
@@ -234,10 +235,14 @@ const ON = {
   },
   resume(m) { schedule('__next', () => state.dispatch('__next', m.args, '{}')); },
   python(m) {
-    let ok = true;
-    let value;
-    try { value = python(m); } catch (err) { ok = false; value = String(err && err.message ? err.message : err); }
-    post('python', {id: m.id, ok, value});
+    // The test route may import any module: the late zip first (it does not import them).
+    const run = () => {
+      let ok = true;
+      let value;
+      try { value = python(m); } catch (err) { ok = false; value = String(err && err.message ? err.message : err); }
+      post('python', {id: m.id, ok, value});
+    };
+    if (state.lateIn) run(); else lateNow().then(run);
   },
 };
 
