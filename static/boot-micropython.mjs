@@ -38,6 +38,9 @@ export async function bootMicroPython(api, host, tools) {
   const wasm = new URL('micropython.wasm', mjs).href;
   const zip = load(api, api.url(api.B.files.mpy ? 'mpy' : 'package')).then((b) => b.arrayBuffer());
   zip.catch(() => {}); // awaited below; reported there
+  // The late zip (protocol.LATE_MODULES): at once in the page; a worker asks for it after ready.
+  const late = tools.lateLater || !hasLate(api) ? Promise.resolve(null) : fetchLate(api, load);
+  late.catch(() => {});
   const mixpanel = loadMixpanel(api); // meanwhile (awaited with the package below)
   mixpanel.catch(() => {});
   const mod = await phase(api, mjs, () => import(mjs)); // the stub's import, in flight or done
@@ -47,12 +50,9 @@ export async function bootMicroPython(api, host, tools) {
     stdout: (line) => console.log(line),
     stderr: (line) => console.error(P + line),
   }));
-  const [files] = await Promise.all([zip.then(unzip), mixpanel]);
+  const [files, lateFiles] = await Promise.all([zip.then(unzip), late, mixpanel]);
   return phase(api, null, () => {
-    for (const f of files) {
-      mp.FS.mkdirTree('/lib/' + f.name.split('/').slice(0, -1).join('/'));
-      mp.FS.writeFile('/lib/' + f.name, f.bytes);
-    }
+    install(mp, files.concat(lateFiles || []));
     // `from __future__ import annotations` needs a stand-in module; a JS one needs no compiling.
     mp.registerJsModule('__future__', {annotations: true});
     api.analytics.micropython = mp;
@@ -61,3 +61,20 @@ export async function bootMicroPython(api, host, tools) {
   });
 }
 
+function install(mp, files) {
+  for (const f of files) {
+    mp.FS.mkdirTree('/lib/' + f.name.split('/').slice(0, -1).join('/'));
+    mp.FS.writeFile('/lib/' + f.name, f.bytes);
+  }
+}
+
+// The late zip goes with the early .mpy zip only (the .py package holds every module).
+export const hasLate = (api) => !!(api.B.files.mpy && api.B.files.mpyLate);
+const fetchLate = (api, load) => load(api, api.url('mpyLate')).then((b) => b.arrayBuffer()).then(unzip);
+
+// The late zip into the started runtime (a worker: in idle time after ready, or when a call in
+// protocol.LATE_CALLS comes first). Resolves once its modules can be imported; rejects if not.
+export async function loadLate(api, tools) {
+  if (!hasLate(api)) return;
+  install(api.analytics.micropython, await fetchLate(api, tools.load));
+}

@@ -26,6 +26,8 @@ const state = {
   effects: [], current: null, unacked: 0, tasks: [], flushing: false, step: null,
   reads: new Set(['identify', 'alias', '__next', '__timer']), // protocol.READS (test_protocol checks)
   identity: new Set(['identify', 'alias', 'group', 'reset', 'setAnonymousId', 'entity', 'consent']), // protocol.IDENTITY
+  late: new Set(['alias', 'group', 'addSourceMiddleware', 'addDestinationMiddleware', 'addIntegrationMiddleware']), // protocol.LATE_CALLS (test_protocol checks)
+  lateIn: true, lateLoad: null, lateDone: Promise.resolve(), // MicroPython's late zip: in yet? how to load it; loaded
   files: {}, // url -> {resolve, reject} while the page fetches it for us
   entity: '',
 };
@@ -47,14 +49,33 @@ function flush() {
 // One step at a time, each after every earlier batch was acknowledged.
 // `step`: the call's method (or __next / __timer); those in protocol.READS wait for the acks.
 function schedule(step, task) { task.step = step; state.tasks.push(task); pump(); }
+// A step waits for the acks (READS: the batch of the steps before it goes first), or for the
+// late zip (LATE_CALLS), which it then asks for.
+function waits(task) {
+  if ((state.unacked || state.effects.length) && state.reads.has(task.step)) return true;
+  if (state.lateIn || !state.late.has(task.step)) return false;
+  lateNow();
+  return true;
+}
 function pump() {
-  // a reading step waits for the acks: the batch of the steps before it goes first
-  while (state.dispatch && state.tasks.length && !((state.unacked || state.effects.length) && state.reads.has(state.tasks[0].step))) {
+  while (state.dispatch && state.tasks.length && !waits(state.tasks[0])) {
     const task = state.tasks.shift();
     state.step = task.step;
     try { task(); } catch (err) { effect('log', 'error', P + 'internal error: ' + (err && err.message)); }
   }
   flush(); // one batch for the steps of this round (a burst of calls: one message)
+}
+
+// The late modules (protocol.LATE_MODULES), once: should they fail, the held calls still run
+// (and say their own error), so nothing is lost and the order holds.
+const LATE_AFTER_MS = 1000; // idle time after ready
+function lateNow() {
+  const load = state.lateLoad;
+  if (!load) return state.lateDone;
+  state.lateLoad = null;
+  state.lateDone = load().catch((err) => effect('log', 'error', P + 'the late modules did not load: ' + (err && err.message)))
+    .finally(() => { state.lateIn = true; pump(); });
+  return state.lateDone;
 }
 
 // -- the host Python calls (integration/bridge/protocol.py HOST), recording effects ------------
@@ -138,6 +159,7 @@ function workerApi(m) {
   const tools = {
     P, phase, load, fetchCounted, realFetch, counted: (_, u, r) => r,
     loadMixpanel: () => Promise.resolve(), // the page loads mixpanel.js
+    lateLater: true, // MicroPython's late zip: after ready (lateNow)
     message: (err) => String(err && err.message ? err.message : err).trim().split('\n').pop(),
   };
   return {api, tools};
@@ -156,6 +178,9 @@ async function boot(m) {
   state.runtimeName = m.runtime;
   state.runtime = api.analytics.micropython || api.analytics.pyodide;
   state.dispatch = dispatch;
+  if (m.runtime === 'micropython' && part.hasLate(api)) {
+    Object.assign(state, {lateIn: false, lateLoad: () => part.loadLate(api, tools)});
+  }
   entitySnapshot();
   flush(); // start-up's effects (init, mp_lib, a returning visitor's identify) first
   // the modules this worker imported itself, for the QA console's download panel
@@ -163,6 +188,7 @@ async function boot(m) {
   post('ready', {snapshot: !!api.analytics.timings.snapshot, resources});
   pump();
   if (later) setTimeout(later, 1000); // Pyodide's snapshot, kept for the next visit
+  setTimeout(lateNow, LATE_AFTER_MS);
 }
 
 // A test route (tests and the benchmark reach the runtime only through it): write `files`,
@@ -215,10 +241,14 @@ const ON = {
   },
   resume(m) { schedule('__next', () => { state.dispatch('__next', m.args, '{}'); entitySnapshot(); }); },
   python(m) {
-    let ok = true;
-    let value;
-    try { value = python(m); } catch (err) { ok = false; value = String(err && err.message ? err.message : err); }
-    post('python', {id: m.id, ok, value});
+    // The test route may import any module: the late zip first (it does not import them).
+    const run = () => {
+      let ok = true;
+      let value;
+      try { value = python(m); } catch (err) { ok = false; value = String(err && err.message ? err.message : err); }
+      post('python', {id: m.id, ok, value});
+    };
+    if (state.lateIn) run(); else lateNow().then(run);
   },
 };
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from integration.bridge.host import Host
-    from integration.middleware import Context
+    from integration.middleware_step import Context
 
 
 class MiddlewareError(InvalidCall):

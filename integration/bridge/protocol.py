@@ -1,6 +1,6 @@
 """The thread protocol, as data: what crosses between the page's main thread and the runtime.
 
-Read this file to learn the whole seam. Four tables:
+Read this file to learn the whole seam. Four tables (and the late set, LATE_MODULES):
 
 - ``HOST``: the functions Python calls on its host, in whichever thread it runs. In the page
   (``thread: 'main'``) static/boot-wire.mjs ``makeHost`` answers them at once; in a Worker (the
@@ -89,6 +89,27 @@ IDENTITY: tuple[str, ...] = (
     "setAnonymousId",
     "entity",
     "consent",
+)
+
+# The early/late split of the MicroPython package (issue 20). The early zip (bundle key `mpy`)
+# holds every runtime module but these; the late zip (`mpyLate`) holds these. Measured: no
+# function of theirs runs while a page calls load, identify, track and page (the early list
+# is pinned by tests/browser/test_early_set.py, on MicroPython and on Pyodide).
+LATE_MODULES: tuple[str, ...] = (
+    "integration/middleware_step.py",
+    "integration/mixpanel/alias_group.py",
+    "integration/bridge/page.py",  # PyScript pages only (they install the wheel, not the zips)
+)
+# The calls that may import a late module. In a worker, one of these waits at the head of the
+# queue (later calls behind it, in order) until the late zip is in; the worker loads the late
+# zip in idle time after ready anyway. In the page (thread 'main') both zips load at boot.
+# tests/unit/test_protocol.py checks that no other call imports a late module.
+LATE_CALLS: tuple[str, ...] = (
+    "alias",
+    "group",
+    "addSourceMiddleware",
+    "addDestinationMiddleware",
+    "addIntegrationMiddleware",
 )
 
 TO_WORKER: dict[str, tuple[tuple[str, ...], str]] = {

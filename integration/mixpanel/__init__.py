@@ -26,7 +26,7 @@ from __future__ import annotations
 from integration import errors
 from integration.errors import InvalidCall
 from integration.jsvalues import describe, is_number, truthy
-from integration.mixpanel import alias_group, events, settings, traits
+from integration.mixpanel import events, settings, traits
 from integration.mixpanel.calls import Calls, utc_now
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
@@ -109,7 +109,7 @@ class MixpanelDestination:
         self._deliver("alias", _alias, message)
 
     def group(self, message: Any) -> None:
-        self._deliver("group", alias_group.group, message)
+        self._deliver("group", _group, message)
 
     def reset(self) -> None:
         """Beyond the original: mixpanel.js forgets the user (new device id, no super
@@ -156,6 +156,12 @@ class MixpanelDestination:
             self.report.failed(exc.method, exc)
 
 
+def _group(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
+    from integration.mixpanel import alias_group  # late: not on the first event's path
+
+    alias_group.group(message, options, calls)
+
+
 def _alias(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
     """As the original, then beyond it: a missing new id (which the original's guard skips
     silently, as undefined === undefined) is reported; under ``identityMergeApi:
@@ -167,6 +173,8 @@ def _alias(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> No
             "links a visitor's ids at identify and alias would not merge them",
         )
         return
+    from integration.mixpanel import alias_group  # late: not on the first event's path
+
     alias_group.alias(message, options, calls)
     if message.get("userId") is None and message.get("to") is None:
         raise InvalidCall("alias", "user id is missing")
