@@ -73,6 +73,30 @@ LOAD_FACTS = """() => {
 }"""
 
 
+def arrival_in(
+    records: list[dict[str, Any]], visit: str, event: str = "Bench Start"
+) -> float | None:
+    """Server time (s) the visit's `event` arrived among the collector's records, or None."""
+    for record in records:
+        payload = record["payload"]
+        if not isinstance(payload, dict) or payload.get("event") != event:
+            continue
+        if (payload.get("properties") or {}).get("visit") == visit:
+            return float(record["received"])
+    return None
+
+
+def first_event_ms(events: Any, origin_ms: float, visit: str, timeout: float = 30) -> float | None:
+    """Milliseconds from `origin_ms` to the visit's first event at the collector (polled)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        at = arrival_in(events(), visit)
+        if at is not None:
+            return at * 1000 - origin_ms
+        time.sleep(0.05)
+    return None
+
+
 class Server:
     """serve.py on a free port, and its collector read over HTTP."""
 
@@ -97,22 +121,10 @@ class Server:
 
     def arrival(self, visit: str) -> float | None:
         """Server time (s) the visit's 'Bench Start' arrived, or None."""
-        for record in self.events():
-            payload = record["payload"]
-            if payload.get("event") != "Bench Start":
-                continue
-            if (payload.get("properties") or {}).get("visit") == visit:
-                return float(record["received"])
-        return None
+        return arrival_in(self.events(), visit)
 
     def first_event_ms(self, origin_ms: float, visit: str, timeout: float = 30) -> float | None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            at = self.arrival(visit)
-            if at is not None:
-                return at * 1000 - origin_ms
-            time.sleep(0.05)
-        return None
+        return first_event_ms(self.events, origin_ms, visit, timeout)
 
     def clear(self) -> None:
         req = urllib.request.Request(self.url + "/collector/events", method="DELETE")

@@ -13,6 +13,7 @@ import threading
 import time
 from typing import Any
 
+from bench.browser import arrival_in, first_event_ms
 from devtools.server import make_server
 
 
@@ -71,22 +72,10 @@ class CountingServer:
 
     def arrival(self, visit: str, event: str = "Bench Start") -> float | None:
         """Server time (s) the visit's event arrived, or None."""
-        for record in self.events():
-            payload = record["payload"]
-            if not isinstance(payload, dict) or payload.get("event") != event:
-                continue
-            if (payload.get("properties") or {}).get("visit") == visit:
-                return float(record["received"])
-        return None
+        return arrival_in(self.events(), visit, event)
 
     def first_event_ms(self, origin_ms: float, visit: str, timeout: float = 30) -> float | None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            at = self.arrival(visit)
-            if at is not None:
-                return at * 1000 - origin_ms
-            time.sleep(0.05)
-        return None
+        return first_event_ms(self.events, origin_ms, visit, timeout)
 
     def get(self, path: str) -> tuple[int, bytes]:
         import urllib.error
