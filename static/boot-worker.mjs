@@ -29,6 +29,7 @@ const state = {
   late: new Set(['alias', 'group', 'addSourceMiddleware', 'addDestinationMiddleware', 'addIntegrationMiddleware']), // protocol.LATE_CALLS (test_protocol checks)
   lateIn: true, lateLoad: null, lateDone: Promise.resolve(), // MicroPython's late zip: in yet? how to load it; loaded
   files: {}, // url -> {resolve, reject} while the page fetches it for us
+  conts: {}, // a page middleware's continuation -> the call it belongs to
   entity: '',
 };
 
@@ -106,7 +107,15 @@ const host = {
   },
   lower(text) { return String(text).toLowerCase(); },
   // The page runs it; its answer comes back as a 'resume' message (dispatch '__next').
-  middleware(id, argsJson, cont) { effect('middleware', id, argsJson, cont); return '["pending"]'; },
+  middleware(id, argsJson, cont) {
+    // its answer resumes the call whose message this is (messageId: the call's id), so the
+    // mixpanel.js calls that follow keep that id (a resumed step may move on to later calls)
+    let id2 = null;
+    try { id2 = JSON.parse(argsJson)[0].messageId; } catch (err) { /* no message: none */ }
+    state.conts[cont] = typeof id2 === 'string' ? id2 : state.current;
+    effect('middleware', id, argsJson, cont);
+    return '["pending"]';
+  },
   timer(ms, id) { setTimeout(() => schedule('__timer', () => state.dispatch('__timer', JSON.stringify([id]), '{}')), ms); },
   release() { effect('release'); },
   callbackTimeout() { return state.timeout; },
@@ -239,7 +248,15 @@ const ON = {
     state.unacked = Math.max(0, state.unacked - 1);
     pump();
   },
-  resume(m) { schedule('__next', () => { state.dispatch('__next', m.args, '{}'); entitySnapshot(); }); },
+  resume(m) {
+    schedule('__next', () => {
+      const [cont, kind] = JSON.parse(m.args);
+      state.current = state.conts[cont] || null;
+      if (kind !== 'next') delete state.conts[cont]; // 'next' may be followed by its Promise settling
+      try { state.dispatch('__next', m.args, '{}'); } finally { state.current = null; }
+      entitySnapshot();
+    });
+  },
   python(m) {
     // The test route may import any module: the late zip first (it does not import them).
     const run = () => {
