@@ -385,6 +385,11 @@ class TestPage:
         return [c for c in calls if method is None or c["method"] == method]
 
     def lines(self, level: str | None = None) -> list[str]:
+        """The page's console lines so far. One round trip to the page first: the browser sends
+        its events in order, so every line printed before now (a worker's batch prints its lines
+        before its mixpanel.js calls send) has reached this list."""
+        with contextlib.suppress(Exception):  # a page that is navigating or gone: what came
+            self.page.evaluate("0")
         return [text for kind, text in self.console if level is None or kind == level]
 
     def wait_console_quiet(
