@@ -72,7 +72,7 @@ function mixpanelState(api) {
 }
 
 // -- one worker: boot it, answer its file requests, hand over its batches ------------------------
-function spawn(api, tools, runtime, onMessage) {
+function spawn(api, tools, onMessage) {
   const worker = new Worker(api.url('boot-worker'), {type: 'module'});
   const fileFor = async (u) => { // the worker judges the answer (a snapshot may be missing)
     const t = api.analytics.timings;
@@ -154,7 +154,7 @@ class Link {
         if (m.file && api.status() === 'loading') api.settle('failed', 'could not start: ' + m.error); // as in the page
         reject(new Error(m.error));
       };
-      this.worker = spawn(api, this.tools, this.runtime, (m) => { this.heard = performance.now(); this.ON[m.kind](m); });
+      this.worker = spawn(api, this.tools, (m) => { this.heard = performance.now(); this.ON[m.kind](m); });
       this.worker.onerror = (event) => {
         event.preventDefault();
         if (this.live) this.died('the worker stopped: ' + (event.message || 'an error'));

@@ -70,6 +70,17 @@ export function forget(api, args) { for (const m of args.matchAll(CALLBACK_TAG))
 
 export function message(err) { return String(err && err.message ? err.message : err).trim().split('\n').pop(); }
 
+// The test route, in either thread (tests and the benchmark reach the runtime only through it):
+// write `files` beside the package, call module.fn(*args); the answer is the result's str().
+export function runPython(rt, runtime, {files, module, fn, args}) {
+  const home = runtime === 'micropython' ? '/lib/' : '/home/pyodide/';
+  for (const [name, text] of Object.entries(files || {})) rt.FS.writeFile(home + name, text);
+  const mod = rt.pyimport(module);
+  const value = String(mod[fn](...(args || [])));
+  if (runtime === 'pyodide') mod.destroy(); // Pyodide's proxy
+  return value;
+}
+
 // -- host functions Python calls (integration/bridge.py's typed host protocol) ---------------
 // The `cookie` load option ({domain, maxage (ms), secure, sameSite}, as analytics.js) as the
 // attributes of the ajs_* cookies; a bad field: one console line, its default kept.

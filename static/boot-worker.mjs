@@ -11,7 +11,7 @@
  * batch was acknowledged, so each read sees the effects of every earlier call.
  * Must not touch window or document (there are none here).
  */
-const P = '[analytics] ';
+import {P, message, runPython} from './boot-wire.mjs'; // boot-wire touches no page global at load
 const post = (kind, fields, transfer) => self.postMessage(Object.assign({kind}, fields), transfer || []);
 
 // Console lines of the runtime and of its boot go to the page's console, in order.
@@ -169,7 +169,7 @@ function workerApi(m) {
     P, phase, load, fetchCounted, realFetch, counted: (_, u, r) => r,
     loadMixpanel: () => Promise.resolve(), // the page loads mixpanel.js
     lateLater: true, // MicroPython's late zip: after ready (lateNow)
-    message: (err) => String(err && err.message ? err.message : err).trim().split('\n').pop(),
+    message,
   };
   return {api, tools};
 }
@@ -200,23 +200,11 @@ async function boot(m) {
   setTimeout(lateNow, LATE_AFTER_MS);
 }
 
-// A test route (tests and the benchmark reach the runtime only through it): write `files`,
-// then call module.fn(*args); the answer is the result's str().
-function python(m) {
-  const rt = state.runtime;
-  const home = state.runtimeName === 'micropython' ? '/lib/' : '/home/pyodide/';
-  for (const [name, text] of Object.entries(m.files || {})) rt.FS.writeFile(home + name, text);
-  const mod = rt.pyimport(m.module);
-  const value = String(mod[m.fn](...(m.args || [])));
-  if (state.runtimeName === 'pyodide') mod.destroy(); // Pyodide's proxy
-  return value;
-}
-
 // -- messages from the page (integration/bridge/protocol.py TO_WORKER) -------------------------
 const ON = {
   boot(m) {
     // `file`: a bundle file is missing (the page fails as it would); else the page runs us itself
-    boot(m).catch((err) => post('failed', {file: !!(err && err.file), error: String(err && err.message ? err.message : err).trim().split('\n').pop()}));
+    boot(m).catch((err) => post('failed', {file: !!(err && err.file), error: message(err)}));
   },
   file(m) {
     const waiting = state.files[m.url];
@@ -262,7 +250,7 @@ const ON = {
     const run = () => {
       let ok = true;
       let value;
-      try { value = python(m); } catch (err) { ok = false; value = String(err && err.message ? err.message : err); }
+      try { value = runPython(state.runtime, state.runtimeName, m); } catch (err) { ok = false; value = String(err && err.message ? err.message : err); }
       post('python', {id: m.id, ok, value});
     };
     if (state.lateIn) run(); else lateNow().then(run);
@@ -272,7 +260,7 @@ const ON = {
 // Pyodide leaves some rejections unhandled when one of its files is missing: never a page error.
 self.addEventListener('unhandledrejection', (event) => {
   event.preventDefault();
-  const error = String(event.reason && event.reason.message ? event.reason.message : event.reason).trim().split('\n').pop();
+  const error = message(event.reason);
   if (!state.dispatch) post('failed', {file: /load/i.test(error), error});
   else console.error(P + 'internal error: ' + error);
 });

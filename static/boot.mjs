@@ -34,7 +34,7 @@
  * 'shim:delivered' ({callId, method}: a call handed to Python), 'initialize' (settings,
  * options); the analytics.js call events come from Python (host.emit).
  */
-import {P, encode, forget, message, makeHost} from './boot-wire.mjs';
+import {P, encode, forget, message, makeHost, runPython} from './boot-wire.mjs';
 import {domHelpers, register, runMiddleware} from './boot-page.mjs';
 import {fetchCounted, counted, load, ourUrls, phase, realFetch, watchStalls, wrapFetch} from './boot-progress.mjs';
 import {bootWorker, chooseThread, wasmAllowed} from './boot-thread.mjs';
@@ -165,19 +165,8 @@ function pageLink(api, dispatch, runtime) {
     // without consent); the values set before ready were queued calls, applied in order.
     entity: (who) => JSON.parse(dispatch('entity', JSON.stringify([who]), '{}')),
     py: dispatch, // host.timer and middleware Promises call back into Python
-    python: (request) => Promise.resolve().then(() => pagePython(api, runtime, request)),
+    python: (request) => Promise.resolve().then(() => runPython(runtime === 'micropython' ? api.analytics.micropython : api.analytics.pyodide, runtime, request)),
   };
-}
-
-// The test route in the page (boot-worker.mjs has the worker's): write files, call module.fn.
-function pagePython(api, runtime, request) {
-  const rt = runtime === 'micropython' ? api.analytics.micropython : api.analytics.pyodide;
-  const home = runtime === 'micropython' ? '/lib/' : '/home/pyodide/';
-  for (const [name, text] of Object.entries(request.files || {})) rt.FS.writeFile(home + name, text);
-  const mod = rt.pyimport(request.module);
-  const value = String(mod[request.fn](...(request.args || [])));
-  if (runtime === 'pyodide') mod.destroy(); // Pyodide's proxy
-  return value;
 }
 
 function live(api, link) {
