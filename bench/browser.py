@@ -73,6 +73,15 @@ LOAD_FACTS = """() => {
 }"""
 
 
+def http_get(url: str) -> tuple[int, bytes]:
+    """(status, body) of a GET; an HTTP error status with an empty body."""
+    try:
+        with urllib.request.urlopen(url) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, b""
+
+
 def arrival_in(
     records: list[dict[str, Any]], visit: str, event: str = "Bench Start"
 ) -> float | None:
@@ -108,11 +117,7 @@ class Server:
         self.url = self.proc.stdout.readline().split()[-1].rstrip("/")
 
     def get(self, path: str) -> tuple[int, bytes]:
-        try:
-            with urllib.request.urlopen(self.url + path) as resp:
-                return resp.status, resp.read()
-        except urllib.error.HTTPError as exc:
-            return exc.code, b""
+        return http_get(self.url + path)
 
     def events(self) -> list[dict[str, Any]]:
         with urllib.request.urlopen(self.url + "/collector/events") as resp:

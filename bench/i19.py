@@ -17,6 +17,7 @@ page and worker requests.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import time
 import uuid
@@ -116,32 +117,35 @@ def visit(
     return facts, page, cdp
 
 
-def small_run(
-    pw: Any, server: CountingServer, name: str, url: str, profile: str, cap: CpuCap | None
-) -> dict[str, Any]:
+@contextlib.contextmanager
+def fresh_profile(pw: Any, cap: CpuCap | None) -> Any:
+    """A browser context on a new, empty profile (a cold visit's cache), closed after."""
     with tempfile.TemporaryDirectory() as folder:
         context = launch(pw, folder, cap)
         try:
-            cold, page, _ = visit(context, server, url, name, profile)
-            page.close()
-            warm, page, cdp = visit(context, server, url, name, profile)
-            out = {"cold": cold, "warm": warm}
-            if profile == "mobile" and name != "plain" and not warm.get("failed"):
-                out["after"] = after_ready(page, cdp)
+            yield context
         finally:
             context.close()
+
+
+def small_run(
+    pw: Any, server: CountingServer, name: str, url: str, profile: str, cap: CpuCap | None
+) -> dict[str, Any]:
+    with fresh_profile(pw, cap) as context:
+        cold, page, _ = visit(context, server, url, name, profile)
+        page.close()
+        warm, page, cdp = visit(context, server, url, name, profile)
+        out = {"cold": cold, "warm": warm}
+        if profile == "mobile" and name != "plain" and not warm.get("failed"):
+            out["after"] = after_ready(page, cdp)
     return out
 
 
 def heavy_run(
     pw: Any, server: CountingServer, name: str, url: str, profile: str, cap: CpuCap | None
 ) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as folder:
-        context = launch(pw, folder, cap)
-        try:
-            cold, _, _ = visit(context, server, url, name, profile)
-        finally:
-            context.close()
+    with fresh_profile(pw, cap) as context:
+        cold, _, _ = visit(context, server, url, name, profile)
     return {"cold": cold}
 
 

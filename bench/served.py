@@ -13,7 +13,7 @@ import threading
 import time
 from typing import Any
 
-from bench.browser import arrival_in, first_event_ms
+from bench.browser import arrival_in, first_event_ms, http_get
 from devtools.server import make_server
 
 
@@ -78,14 +78,7 @@ class CountingServer:
         return first_event_ms(self.events, origin_ms, visit, timeout)
 
     def get(self, path: str) -> tuple[int, bytes]:
-        import urllib.error
-        import urllib.request
-
-        try:
-            with urllib.request.urlopen(self.url + path) as resp:
-                return resp.status, resp.read()
-        except urllib.error.HTTPError as exc:
-            return exc.code, b""
+        return http_get(self.url + path)
 
     def clear(self) -> None:
         self.collector.clear()

@@ -19,7 +19,7 @@ export function revive(key, value) {
   return value;
 }
 
-// -- JS -> wire JSON (integration/wire.py): dates, functions, cycles... as objects keyed "\0" --
+// -- JS -> wire JSON (integration/bridge/wire.py): dates, functions, cycles... as objects keyed "\0" --
 const tag = (kind, v) => (v === undefined ? {[MARK]: kind} : {[MARK]: kind, v});
 
 function wire(api, v, depth, stack, top) {
@@ -81,7 +81,7 @@ export function runPython(rt, runtime, {files, module, fn, args}) {
   return value;
 }
 
-// -- host functions Python calls (integration/bridge.py's typed host protocol) ---------------
+// -- host functions Python calls (integration/bridge/protocol.py HOST) -----------------------
 // The `cookie` load option ({domain, maxage (ms), secure, sameSite}, as analytics.js) as the
 // attributes of the ajs_* cookies; a bad field: one console line, its default kept.
 export function cookieAttributes(option) {
