@@ -10,10 +10,11 @@
  * A worker that dies after ready is replaced once by a new one, which gets the unapplied calls
  * again in order. Imported by boot.mjs; never throws into the page.
  */
-import {P, encode, forget, message, revive} from './boot-wire.mjs';
+import {P, encode, forget, message, revive, storageSnapshot} from './boot-wire.mjs';
 import {register} from './boot-page.mjs';
 
-const SILENT_MS = 10000; // a call unanswered this long, with nothing heard from the worker: dead
+const SILENT_MS = 10000;
+const SLICE_MS = 4; // applying batches: past this in one task, the next call waits for a new task // a call unanswered this long, with nothing heard from the worker: dead
 // mixpanel.js calls that change nothing Python reads back (get_property / get_distinct_id)
 const KEEPS_STATE = /^(track|people\.|get_group\.|track_links|track_forms|time_event)/;
 
@@ -53,13 +54,14 @@ function emitAsAtCall(api, e, name, args) {
   return undefined;
 }
 
-function baseOf(api) { const u = api.url('boot'); return u.slice(0, u.length - api.B.files.boot.length); }
+// A new task: the page's input and rendering may run in between (scheduler.yield keeps our place).
+export const nextTask = () => (globalThis.scheduler && scheduler.yield ? scheduler.yield() : new Promise((resolve) => {
+  const ch = new MessageChannel();
+  ch.port1.onmessage = () => resolve();
+  ch.port2.postMessage(null);
+}));
 
-function storageSnapshot(api, host) {
-  const out = {};
-  for (const key of Object.values(api.B.storage)) out[key] = JSON.parse(host.storageGet(key));
-  return out;
-}
+function baseOf(api) { const u = api.url('boot'); return u.slice(0, u.length - api.B.files.boot.length); }
 
 const listening = (api) => Object.keys(api.listeners).filter((k) => api.listeners[k].length);
 
@@ -108,10 +110,10 @@ function spawn(api, tools, onMessage) {
   return worker;
 }
 
-function bootMessage(api, host, runtime) {
+function bootMessage(api, runtime) {
   return {
     kind: 'boot', runtime, settings: api.settings, options: {snapshot: api.options.snapshot},
-    bundle: {files: api.B.files, base: baseOf(api)}, storage: storageSnapshot(api, host),
+    bundle: {files: api.B.files, base: baseOf(api)}, storage: storageSnapshot(api),
     listening: listening(api), timeout: api.timeout(), page: api.page()
   };
 }
@@ -160,7 +162,8 @@ class Link {
         if (this.live) this.died('the worker stopped: ' + (event.message || 'an error'));
         else reject(new Error(event.message || 'the worker could not start'));
       };
-      this.worker.postMessage(bootMessage(api, this.host, this.runtime));
+      // its message in a task of its own (the worker is still fetching its module meanwhile)
+      nextTask().then(() => this.worker.postMessage(bootMessage(api, this.runtime)));
     });
   }
 
@@ -169,16 +172,26 @@ class Link {
     const {api} = this;
     this.live = true;
     if (e.method === 'register') return register(api, e);
-    if (!e.args) e.args = encode(api, e.raw); // page callbacks become ids
+    if (!e.args) e.args = encode(api, e.raw); // page callbacks become ids; the arguments as now
     e.posted = performance.now();
     e.heard = heardBy(api.listeners); // its events reach the listeners there were at the call
+    e.listening = listening(api);
+    e.timeout = api.timeout();
     this.flight.push(e);
-    if (!this.dead) this.post(e); // else: posted to the new worker once it is up
+    // posted once the calling code is done (a microtask): the call itself returns at once
+    if (!this.outbox) { this.outbox = []; queueMicrotask(() => this.postOut()); }
+    this.outbox.push(e);
     if (api.debug) console.log(P + e.method, e.args);
   }
 
+  postOut() {
+    const out = this.outbox;
+    this.outbox = null;
+    if (!this.dead) for (const e of out) if (this.flight.includes(e)) this.post(e); // else: to the new worker once it is up
+  }
+
   post(e) {
-    this.worker.postMessage({kind: 'call', id: e.id, method: e.method, args: e.args, meta: e.meta, listening: listening(this.api), timeout: this.api.timeout()});
+    this.worker.postMessage({kind: 'call', id: e.id, method: e.method, args: e.args, meta: e.meta, listening: e.listening, timeout: e.timeout});
   }
 
   // A Promise settled once every one of `entries` was applied (or dropped) on the page.
@@ -226,63 +239,93 @@ class Link {
     }
     if (part.length) this.receive(part);
     this.unacked++;
-    if (this.opened) this.settleInbox();
+    this.pump();
   }
 
   receive(effects) {
     const done = effects[effects.length - 1][0] === 'done' && effects[effects.length - 1];
     const entry = done && this.flight.find((e) => e.id === done[1]);
     if (entry) entry.answered = true;
-    if (!done || entry) this.inbox.push({effects, entry}); // else another tab took it: dropped
+    if (!done || entry) this.inbox.push({effects, entry, at: 0}); // else another tab took it: dropped
   }
 
-  // mixpanel.js is loaded (boot.mjs): batches may be applied, beginning with the start-up's.
-  open() { this.opened = true; this.settleInbox(); }
-
-  settleInbox() {
-    const changed = this.drain();
-    for (; this.unacked > 0; this.unacked--) {
-      this.worker.postMessage({kind: 'ack', state: changed ? mixpanelState(this.api) : null});
-    }
+  // mixpanel.js is fetched (boot.mjs): batches may be applied, beginning with the start-up's.
+  // `run(init)` runs mixpanel.js's script (null: the page's own mixpanel.js is there already).
+  async open(run) {
+    this.opened = true;
+    this.run = run || null;
+    await this.pump();
+    if (this.run) await this.runScript(null, null); // no mixpanel.js call yet: run it now
   }
 
-  drain() {
-    let changed = false;
-    while (this.inbox.length && !this.flight.some((e) => e.carried)) {
-      const b = this.inbox.shift();
-      changed = this.apply(b.effects, b.entry) || changed;
-    }
-    return changed;
-  }
-
-  apply(effects, e) {
-    let changed = false;
-    const {api, host} = this;
-    const method = e ? e.method : 'analytics';
-    for (const fx of effects) {
-      try {
-        const kind = fx[0];
-        if (kind === 'call') {
-          if (fx[1] === 'init' && this.initialised) continue; // a new worker after one died
-          if (fx[1] === 'init') this.initialised = true;
-          api.current = fx[3];
-          try { host.call(fx[1], fx[2]); } finally { api.current = null; }
-          if (!KEEPS_STATE.test(fx[1])) changed = true;
-        } else if (kind === 'invoke') host.invoke(fx[1], fx[2]);
-        else if (kind === 'emit') emitAsAtCall(api, e, fx[1], JSON.parse(fx[2], revive));
-        else if (kind === 'log') host.log(fx[1], fx[2]);
-        else if (kind === 'set') host.storageSet(fx[1], fx[2]);
-        else if (kind === 'remove') host.storageRemove(fx[1]);
-        else if (kind === 'middleware') this.middleware(fx);
-        else if (kind === 'release') host.release();
-        else if (kind === 'entity') this.mirror = JSON.parse(fx[1]);
-        else if (kind === 'done') this.finish(e, fx[2]);
-      } catch (err) {
-        const what = fx[0] === 'invoke' ? 'callback' : fx[0] === 'call' ? 'Mixpanel' : fx[0]; // Python's words
-        console.error(P + method + ': ' + what + ' failed: ' + message(err));
+  // Applies the inbox in order: a call's effects in one task; between calls (and between the
+  // start-up's effects) a new task once this one ran SLICE_MS, so no task of ours holds the page
+  // long. The worker gets its acknowledgements once the inbox is applied (or held).
+  async pump() {
+    if (!this.opened || this.pumping) return;
+    this.pumping = true;
+    try {
+      let since = performance.now();
+      while (this.inbox.length && !this.flight.some((e) => e.carried)) {
+        const b = this.inbox[0];
+        const fx = b.effects[b.at++];
+        if (this.run && fx[0] === 'call') await this.runScript(fx, b.entry);
+        else this.changed = this.apply(fx, b.entry) || this.changed;
+        const whole = b.at >= b.effects.length;
+        if (whole && this.inbox[0] === b) this.inbox.shift();
+        if ((whole || !b.entry) && performance.now() - since > SLICE_MS) {
+          await nextTask();
+          since = performance.now();
+        }
       }
+    } finally { this.pumping = false; }
+    this.acknowledge();
+  }
+
+  acknowledge() {
+    const state = this.changed && this.unacked ? mixpanelState(this.api) : null;
+    for (; this.unacked > 0; this.unacked--) this.worker.postMessage({kind: 'ack', state});
+    if (state) this.changed = false;
+  }
+
+  // mixpanel.js's script runs now. Before Python's init (the start-up's first call), that init
+  // is queued on Mixpanel's snippet stub, so it runs in mixpanel.js's own script task.
+  async runScript(fx, entry) {
+    const run = this.run;
+    this.run = null;
+    const init = fx && fx[1] === 'init' ? JSON.parse(fx[2], revive) : null;
+    await run(init && [init[0], init[1], 'mixpanel']);
+    if (!init) return fx ? (this.changed = this.apply(fx, entry) || this.changed) : undefined;
+    this.initialised = this.changed = true;
+    this.api.emit('shim:mixpanel', [{method: 'init', args: init, callId: fx[3]}]);
+    return undefined;
+  }
+
+  apply(fx, e) { // one effect; -> whether mixpanel.js's state may have changed
+    const {api, host} = this;
+    try {
+      const kind = fx[0];
+      if (kind === 'call') {
+        if (fx[1] === 'init' && this.initialised) return false; // a new worker after one died
+        if (fx[1] === 'init') this.initialised = true;
+        api.current = fx[3];
+        try { host.call(fx[1], fx[2]); } finally { api.current = null; }
+        return !KEEPS_STATE.test(fx[1]);
+      }
+      if (kind === 'invoke') host.invoke(fx[1], fx[2]);
+      else if (kind === 'emit') emitAsAtCall(api, e, fx[1], JSON.parse(fx[2], revive));
+      else if (kind === 'log') host.log(fx[1], fx[2]);
+      else if (kind === 'set') host.storageSet(fx[1], fx[2]);
+      else if (kind === 'remove') host.storageRemove(fx[1]);
+      else if (kind === 'middleware') this.middleware(fx);
+      else if (kind === 'release') host.release();
+      else if (kind === 'entity') this.mirror = JSON.parse(fx[1]);
+      else if (kind === 'done') this.finish(e, fx[2]);
+    } catch (err) {
+      const what = fx[0] === 'invoke' ? 'callback' : fx[0] === 'call' ? 'Mixpanel' : fx[0]; // Python's words
+      console.error(P + (e ? e.method : 'analytics') + ': ' + what + ' failed: ' + message(err));
     }
-    return changed;
+    return false;
   }
 
   // A page middleware: run now; an answer at once goes back as if its Promise had settled so.
@@ -310,11 +353,14 @@ class Link {
   // -- leaving, coming back, dying -------------------------------------------------------------
   carry() {
     const {api} = this;
-    if (!this.flight.length) return;
+    const head = this.inbox[0];
+    const started = head && head.at > 0 && head.entry; // being applied: it is not carried as well
+    if (!this.flight.some((e) => e !== started)) return;
     const plain = (e) => (e.raw ? api.encode(e.raw) : e.args);
     try {
-      localStorage.setItem(api.own, '[' + this.flight.map((e) => JSON.stringify([e.id, e.method, plain(e), e.meta])).join(',') + ']');
-      for (const e of this.flight) e.carried = true;
+      const left = this.flight.filter((e) => e !== started);
+      localStorage.setItem(api.own, '[' + left.map((e) => JSON.stringify([e.id, e.method, plain(e), e.meta])).join(',') + ']');
+      for (const e of left) e.carried = true;
     } catch (err) { /* full or blocked: they stay, to be applied */ }
   }
 
@@ -330,7 +376,7 @@ class Link {
       for (const id of gone) for (const wait of [...this.waits]) wait(id);
     }
     for (const e of this.flight) e.carried = false;
-    this.settleInbox();
+    this.pump();
   }
 
   watchdog() {

@@ -98,17 +98,35 @@ export function cookieAttributes(option) {
   return {set: `${scope}; max-age=${age}; SameSite=${same}` + (secure ? '; Secure' : ''), remove: scope + '; max-age=0'};
 }
 
+function readCookie(jar, name) {
+  for (const part of jar ? jar.split('; ') : []) {
+    const eq = part.indexOf('=');
+    if (part.slice(0, eq) === name) return decodeURIComponent(part.slice(eq + 1));
+  }
+  return null;
+}
+
+// A stored value: the cookie for a cookie key, else (or when no cookie) localStorage's copy,
+// since analytics.js keeps ids there when it cannot set cookies; null when neither has it.
+function stored(cookieKeys, jar, key) {
+  const kept = cookieKeys.has(key) ? readCookie(jar, key) : null;
+  if (kept !== null) return kept;
+  try { return localStorage.getItem(key); } catch (e) { return null; }
+}
+
+// Every storage key's value at once (the worker's start-up snapshot): document.cookie read once.
+export function storageSnapshot(api) {
+  const cookieKeys = new Set(api.B.cookieKeys);
+  const jar = document.cookie;
+  const out = {};
+  for (const key of Object.values(api.B.storage)) out[key] = stored(cookieKeys, jar, key);
+  return out;
+}
+
 // `middleware(id, argsJson, cont)` runs a page middleware (boot-page.mjs's runMiddleware).
 export function makeHost(api, middleware) {
   const cookieKeys = new Set(api.B.cookieKeys);
   const cookie = cookieAttributes(api.options.cookie);
-  const readCookie = (name) => {
-    for (const part of document.cookie ? document.cookie.split('; ') : []) {
-      const eq = part.indexOf('=');
-      if (part.slice(0, eq) === name) return decodeURIComponent(part.slice(eq + 1));
-    }
-    return null;
-  };
   const handles = api.B.handleCalls || {};
   const target = (path, args) => {
     let mp = window.mixpanel;
@@ -141,11 +159,7 @@ export function makeHost(api, middleware) {
     emit(event, argsJson) { api.emit(event, JSON.parse(argsJson, revive)); },
     listens(event) { return !!(api.listeners[event] && api.listeners[event].length); },
     log(level, text) { (console[level] || console.log).call(console, text); },
-    storageGet(key) { // an id analytics.js kept in localStorage (no cookies then) is read too
-      const kept = cookieKeys.has(key) ? readCookie(key) : null;
-      if (kept !== null) return JSON.stringify(kept);
-      try { return JSON.stringify(localStorage.getItem(key)); } catch (e) { return 'null'; }
-    },
+    storageGet(key) { return JSON.stringify(stored(cookieKeys, document.cookie, key)); },
     storageSet(key, value) {
       if (cookieKeys.has(key)) {
         document.cookie = `${key}=${encodeURIComponent(value)}` + cookie.set;

@@ -37,7 +37,7 @@
 import {P, encode, forget, message, makeHost, runPython} from './boot-wire.mjs';
 import {domHelpers, register, runMiddleware} from './boot-page.mjs';
 import {fetchCounted, counted, load, ourUrls, phase, realFetch, watchStalls, wrapFetch} from './boot-progress.mjs';
-import {bootWorker, chooseThread, wasmAllowed} from './boot-thread.mjs';
+import {bootWorker, chooseThread, nextTask, wasmAllowed} from './boot-thread.mjs';
 
 const FIVE_DAYS_MS = 5 * 864e5;
 const TIMED = ['track', 'page', 'screen']; // Mixpanel's /track refuses these when > 5 days old
@@ -104,25 +104,40 @@ export function chooseRuntime(settings, api) {
 }
 
 // -- mixpanel.js ----------------------------------------------------------------------------------
-async function loadMixpanel(api) {
+// The page's own mixpanel.js or Mixpanel's snippet stub: ours is driven by name, window.mixpanel
+// untouched. Else its bytes are fetched (counted as progress) and the script is run on demand.
+function fetchMixpanel(api) {
   const own = window.mixpanel;
-  if (own && (own.__loaded || own.__SV)) { // the page's mixpanel.js or Mixpanel's snippet stub
-    api.named = api.settings._instance = INSTANCE; // driven by name; window.mixpanel untouched
-    return;
+  if (own && (own.__loaded || own.__SV)) {
+    api.named = api.settings._instance = INSTANCE;
+    return Promise.resolve(null);
   }
   const u = api.url('mixpanel');
-  await load(api, u); // the script below is then answered by the HTTP cache
-  // mixpanel.min.js only attaches itself to Mixpanel's snippet stub: an array with __SV.
-  window.mixpanel = Object.assign([], {__SV: 1.2, _i: []});
-  await new Promise((resolve, reject) => {
+  return load(api, u).then(() => (init) => runMixpanel(u, init)); // the script: from the HTTP cache
+}
+
+// mixpanel.min.js only attaches itself to Mixpanel's snippet stub: an array with __SV. An init
+// queued on it (`_i`, as Mixpanel's snippet queues one) runs as the script is evaluated.
+function mixpanelStub() { window.mixpanel = Object.assign([], {__SV: 1.2, _i: []}); return window.mixpanel; }
+
+function runMixpanel(u, init) {
+  if (!Array.isArray(window.mixpanel)) mixpanelStub();
+  if (init) window.mixpanel._i.push(init);
+  return new Promise((resolve, reject) => {
     const el = document.createElement('script');
     el.async = true;
     el.src = u;
     el.onload = resolve;
     el.onerror = () => reject(new Error(`could not load ${u} (blocked or missing)`));
     document.head.appendChild(el);
+  }).then(() => {
+    if (!window.mixpanel || typeof window.mixpanel.init !== 'function') throw new Error('mixpanel.js loaded but did not start');
   });
-  if (!window.mixpanel || typeof window.mixpanel.init !== 'function') throw new Error('mixpanel.js loaded but did not start');
+}
+
+async function loadMixpanel(api) {
+  const run = await fetchMixpanel(api);
+  if (run) { mixpanelStub(); await run(); }
 }
 
 // -- carry-over: calls other tabs left in storage, and this tab's own ------------------------
@@ -225,6 +240,7 @@ export async function start(api) {
   } catch (err) {
     return api.settle('failed', 'could not start: ' + message(err));
   }
+  await nextTask(); // the boot's steps in short tasks: the page's input and rendering go between
   const choice = chooseRuntime(api.settings, api);
   api.dom = domHelpers(api);
   api.later.splice(0).forEach(([m, args]) => api.dom(m, args));
@@ -261,8 +277,11 @@ export async function start(api) {
     // A worker's policy is its own response's, so the page's refusal is asked here: it holds.
     if (thread.mode === 'worker' && !wasmAllowed()) return api.settle('failed', WASM_REFUSED);
     if (thread.mode === 'worker') {
-      const mixpanel = loadMixpanel(api);
+      // Fetched meanwhile; run when the worker's start-up batch inits it (its init then runs
+      // inside mixpanel.js's own script, as under Mixpanel's snippet: no task of ours holds it).
+      const mixpanel = fetchMixpanel(api);
       mixpanel.catch(() => {}); // awaited below
+      await nextTask();
       try {
         link = await bootWorker(api, host, tools, choice.name);
         api.analytics._worker = link;
@@ -271,9 +290,9 @@ export async function start(api) {
         thread = {mode: 'main', reason: 'the worker could not start (' + message(err) + ')'};
         console.info(P + thread.reason + '; the runtime runs in the page');
       }
-      await mixpanel;
+      const run = await mixpanel;
       if (link && api.status() !== 'loading') link.close(); // failed meanwhile: it stays unused
-      else if (link) link.open();
+      else if (link) await link.open(run);
     }
     a.runtime = Object.assign({}, choice, {thread: thread.mode, threadReason: thread.reason});
     if (!link) {

@@ -63,7 +63,7 @@ def test_every_field_of_a_message_is_read_by_its_receiver() -> None:
 
 def test_the_worker_records_exactly_the_effects_the_page_applies() -> None:
     recorded = set(re.findall(r"effect\('(\w+)'", WORKER))
-    applied = set(re.findall(r"kind === '(\w+)'", block(PAGE, "  apply(effects, e) {")))
+    applied = set(re.findall(r"kind === '(\w+)'", block(PAGE, "  apply(fx, e) {")))
     assert recorded == set(protocol.EFFECTS)
     assert applied == set(protocol.EFFECTS)
 
