@@ -4,10 +4,14 @@ caching headers (no browser, no node_modules needed)."""
 from __future__ import annotations
 
 import base64
+import gzip
 import io
 import json
 import os
+import socket
+import struct
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,12 +20,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import brotli
 import pytest
 
 import integration.surface
-from devtools import build, settings_help
 from devtools import server as serve
-from tests.unit.test_build import assert_methods_marked
+from devtools import settings_help
+from devtools.build import mpy
+from devtools.build.rewrite import contract_in
 
 
 @pytest.fixture(scope="module")
@@ -161,19 +167,16 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[st
 def bundle(base: str) -> dict[str, Any]:
     """The contract object the build wrote into the served loader."""
     _, _, body = fetch(base + "/analytics/analytics.js")
-    text = body.decode()
-    return build.contract_in(text, (build.ROOT / "static" / "analytics.js").read_text())
+    return contract_in(body.decode())
 
 
-def test_the_loader_is_served_with_the_bundle_contract(base: str) -> None:
+def test_the_loader_is_served_with_the_bundle_contract(
+    base: str, assert_contract_of_the_surface: Any
+) -> None:
     contract = bundle(base)
-    surface = integration.surface.as_json()
     assert contract["root"] == "" and contract["settings"] is None
-    assert_methods_marked(contract["methods"], surface["methods"])
-    assert contract["stubMethods"] == surface["stubMethods"]
-    assert contract["handleCalls"] == surface["handleCalls"] == {"get_group": 2}
-    assert contract["storage"] == surface["storage"]
-    assert contract["cookieKeys"] == surface["cookieKeys"]
+    assert_contract_of_the_surface(contract)
+    assert contract["handleCalls"] == {"get_group": 2}
     assert contract["files"]["package"].startswith("integration.")
     assert contract["files"]["surface"].startswith("surface.")
 
@@ -191,10 +194,6 @@ def test_hashed_files_are_immutable_and_stable_names_revalidate(base: str) -> No
 
 
 def test_bundle_files_are_sent_as_their_brotli_twin_else_gzip_else_plain(base: str) -> None:
-    import gzip
-
-    import brotli
-
     url = base + "/analytics/analytics.js"
     _, plain_headers, plain = fetch(url)
     assert "Content-Encoding" not in plain_headers
@@ -272,14 +271,10 @@ def test_the_console_and_its_scripts_are_served(base: str) -> None:
         assert fetch(base + path)[0] == 200, path
 
 
-def test_a_source_edit_is_built_before_the_next_request(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from devtools import build, server
-
+def test_a_source_edit_is_built_before_the_next_request(tmp_path: Path) -> None:
     root = make_tree(tmp_path)
-    monkeypatch.setattr(build, "CACHE", tmp_path / ".cache")
-    assets = server.Assets(tmp_path / "dist", node=tmp_path / "no-node-modules")
+    assets = serve.Assets(tmp_path / "dist", node=tmp_path / "no-node-modules")
+    assets.options.cache = tmp_path / ".cache"
     assets.options.root = root
     assets.options.wheel = False
     first = assets.get("/analytics/snippet.js", set())
@@ -300,10 +295,6 @@ def test_decode_data_repairs_mixpanels_cesu8_emoji() -> None:
 def test_a_client_leaving_mid_download_prints_no_traceback(
     base: str, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    import socket
-    import struct
-    import time
-
     host, port = base.rsplit("/", 1)[-1].split(":")
     for _ in range(3):
         sock = socket.create_connection((host, int(port)))
@@ -318,16 +309,12 @@ def test_a_client_leaving_mid_download_prints_no_traceback(
 
 
 def test_no_mpy_without_an_mpy_cross_of_the_bundled_micropython(tmp_path: Path) -> None:
-    from devtools import mpy
-
     assert mpy.mpy_cross("1.99.0") is None  # another .mpy format: not used
     root = make_tree(tmp_path)
     assert mpy.MpyPackage(root, "1.99.0", tmp_path / "cache").build_zip() is None
 
 
 def test_a_module_mpy_cross_cannot_compile_means_no_mpy(tmp_path: Path) -> None:
-    from devtools import mpy
-
     (tmp_path / "integration").mkdir()
     (tmp_path / "integration" / "__init__.py").write_text("x = 1\n")
     (tmp_path / "integration" / "broken.py").write_text("def f(:\n")
