@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools import chromium
-from tests.browser.boot_pages import CachedPage, html
-from tests.browser.conftest import serving
+from devtools.harness import CachedPage, html, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST = "analytics.identify('u1', {email: 'a@example.com'}); analytics.track('First');"

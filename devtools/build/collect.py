@@ -145,4 +145,3 @@ def served_settings(path: Path, entry: dict[str, Any]) -> bytes:
         return body
     data["integrations"]["Mixpanel"] = entry
     return json.dumps(data, indent=1).encode()
-

@@ -27,7 +27,6 @@ from devtools.build.bundle import stamped_zip
 from integration.bridge.protocol import LATE_MODULES
 
 
-
 def mpy_cross(micropython_version: str) -> tuple[str, str] | None:
     """(path of the mpy-cross binary, its version) if it matches MicroPython's release."""
     try:
