@@ -28,6 +28,7 @@ from devtools import server as serve
 from devtools import settings_help
 from devtools.build import mpy
 from devtools.build.rewrite import contract_in
+from devtools.harness import Collector
 
 
 @pytest.fixture(scope="module")
@@ -54,19 +55,6 @@ def post(url: str, body: str) -> tuple[int, bytes]:
             return err.code, err.read()
 
 
-def events(base: str) -> list[dict[str, object]]:
-    with urllib.request.urlopen(base + "/collector/events") as resp:
-        result: list[dict[str, object]] = json.load(resp)
-        return result
-
-
-def clear(base: str) -> None:
-    with urllib.request.urlopen(
-        urllib.request.Request(base + "/collector/events", method="DELETE")
-    ):
-        pass
-
-
 def form(payload: object, b64: bool = True) -> str:
     text = json.dumps(payload)
     data = base64.b64encode(text.encode()).decode() if b64 else text
@@ -84,37 +72,37 @@ def test_decode_data_rejects_garbage() -> None:
 
 
 def test_single_base64_event_is_recorded_and_answered_with_1(base: str) -> None:
-    clear(base)
+    Collector(base).clear()
     status, body = post(base + "/mp/track/?ip=1&_=1", form({"event": "E", "properties": {"x": 1}}))
     assert (status, body) == (200, b"1")
-    [record] = events(base)
+    [record] = Collector(base).all()
     assert record["endpoint"] == "track" and record["batch"] is False
     assert record["payload"] == {"event": "E", "properties": {"x": 1}}
 
 
 def test_batched_json_array_is_split_and_answered_verbosely(base: str) -> None:
-    clear(base)
+    Collector(base).clear()
     status, body = post(
         base + "/mp/engage/?verbose=1", form([{"$set": {"a": 1}}, {"$add": {"b": 1}}], b64=False)
     )
     assert status == 200 and json.loads(body) == {"status": 1, "error": None}
-    assert [r["payload"] for r in events(base)] == [{"$set": {"a": 1}}, {"$add": {"b": 1}}]
-    assert all(r["batch"] for r in events(base))
+    assert [r["payload"] for r in Collector(base).all()] == [{"$set": {"a": 1}}, {"$add": {"b": 1}}]
+    assert all(r["batch"] for r in Collector(base).all())
 
 
 def test_get_with_data_in_the_query_is_recorded(base: str) -> None:
-    clear(base)
+    Collector(base).clear()
     data = urllib.parse.quote(base64.b64encode(b'{"event":"G"}').decode())
     with urllib.request.urlopen(f"{base}/mp/track/?data={data}") as resp:
         assert resp.read() == b"1"
-    assert events(base)[0]["payload"] == {"event": "G"}
+    assert Collector(base).all()[0]["payload"] == {"event": "G"}
 
 
 def test_malformed_payload_gets_400_and_is_not_recorded(base: str) -> None:
-    clear(base)
+    Collector(base).clear()
     status, _ = post(base + "/mp/track/", "data=%25%25%25")
     assert status == 400
-    assert events(base) == []
+    assert Collector(base).all() == []
 
 
 def test_flags_request_is_answered_harmlessly(base: str) -> None:
@@ -123,10 +111,10 @@ def test_flags_request_is_answered_harmlessly(base: str) -> None:
 
 
 def test_session_replay_chunks_are_accepted_and_not_recorded(base: str) -> None:
-    clear(base)
+    Collector(base).clear()
     status, body = post(base + "/mp/record/?format=gzip&seq=0", "\x1f\x8b binary chunk")
     assert status == 200 and json.loads(body)["status"] == "OK"
-    assert events(base) == []
+    assert Collector(base).all() == []
 
 
 @pytest.mark.parametrize(
@@ -164,7 +152,7 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[st
             return err.code, dict(err.headers), err.read()
 
 
-def bundle(base: str) -> dict[str, Any]:
+def served_contract(base: str) -> dict[str, Any]:
     """The contract object the build wrote into the served loader."""
     _, _, body = fetch(base + "/analytics/analytics.js")
     return contract_in(body.decode())
@@ -173,7 +161,7 @@ def bundle(base: str) -> dict[str, Any]:
 def test_the_loader_is_served_with_the_bundle_contract(
     base: str, assert_contract_of_the_surface: Any
 ) -> None:
-    contract = bundle(base)
+    contract = served_contract(base)
     assert contract["root"] == "" and contract["settings"] is None
     assert_contract_of_the_surface(contract)
     assert contract["handleCalls"] == {"get_group": 2}
@@ -182,7 +170,7 @@ def test_the_loader_is_served_with_the_bundle_contract(
 
 
 def test_hashed_files_are_immutable_and_stable_names_revalidate(base: str) -> None:
-    files = bundle(base)["files"]
+    files = served_contract(base)["files"]
     _, headers, body = fetch(base + "/analytics/" + files["surface"])
     assert (
         "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
