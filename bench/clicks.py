@@ -21,8 +21,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser.conftest import Collector, engine_page, publish, serving  # noqa: E402
-from tests.engines import ENGINES, launch, versions  # noqa: E402
+from devtools.engines import ENGINES, launch, versions  # noqa: E402
+from devtools.harness import Collector, engine_page, publish, serving  # noqa: E402
 
 SETUPS = {  # mixpanelConfig per column
     "batch_requests false": {"batch_requests": False},

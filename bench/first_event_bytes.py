@@ -3,7 +3,7 @@ install calls load, identify, track and page; when the first event reaches the c
 files the server was asked for (the page's and its worker's, /collector/served) are summed with
 MANIFEST.json's sizes under brotli (sentBrotli) and under gzip (sent).
 
-    .venv/bin/python -m bench.first_event_bytes [--runtime micropython|pyodide] [--runs N]
+    .venv/bin/python -m bench.first_event_bytes [--runtime micropython|pyodide]
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from devtools import chromium
-from tests.browser.boot_pages import CachedPage, html
-from tests.browser.conftest import serving
+from devtools.harness import CachedPage, html, serving
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST = "analytics.identify('u1', {email: 'a@example.com'}); analytics.track('First');"

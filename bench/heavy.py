@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 import struct
 import zlib
-from pathlib import Path
 
 from bench import pages as bench_pages
 
@@ -113,7 +112,3 @@ def write_extra(
             (folder / f"{name}-heavy.html").write_text(heavy(html, name))
             out[f"{name}/heavy"] = f"/bench/i19/{name}-heavy.html"
     return out
-
-
-def heavy_bytes() -> int:
-    return sum(p.stat().st_size for p in Path(IMG).glob("below-*.png"))

@@ -2,7 +2,7 @@
 mapping -> host.call -> mixpanel.track, on both runtimes, with the direct baseline's persistence.
 
 Measured in the page (broadband, warm tab, nothing edited in the product), per call:
-- `total`: analytics.track from page JS, end to end (the CALL_LOOP of bench/run.py);
+- `total`: analytics.track from page JS, end to end (the CALL_LOOP of bench/startup.py);
 - `in_mixpanel`: time inside mixpanel.js's methods as our host calls them (each method of
   window.mixpanel wrapped with performance.now(); nested calls counted once), and which methods;
 - `direct_same_props`: mixpanel.track called directly in the same page with the page's
@@ -25,7 +25,7 @@ from collections import defaultdict
 from typing import Any
 
 from bench.browser import ARGS, CHROMIUM, Server
-from bench.run import CALL_LOOP, visit
+from bench.startup import CALL_LOOP, visit
 
 # Python's own profile of the dispatch loop: tottime grouped by module (and the top functions).
 PY_PROFILE = r"""

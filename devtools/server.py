@@ -1,6 +1,6 @@
 """The development server (`python serve.py`) and its Mixpanel-compatible collector.
 
-Serves, from one origin: index.html (the QA console) and qa/, the bundle (devtools/build.py's
+Serves, from one origin: index.html (the QA console) and qa/, the bundle (devtools/build/'s
 dist/) at /analytics/ (built when stale, at start-up and when a request for it comes), examples/
 at /examples/, the benchmark's pages at /bench/, and PyScript's core at /vendor/pyscript/ for
 the console's Python panel and the examples. Under /mp/ it hosts a collector: whatever

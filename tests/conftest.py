@@ -19,6 +19,6 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     run leaves the browser tests out."""
     if "not browser" in (config.getoption("markexpr", "") or ""):
         return []
-    from tests.engines import versions
+    from devtools.engines import versions
 
     return ["engines: " + "; ".join(f"{k}: {v}" for k, v in versions().items())]

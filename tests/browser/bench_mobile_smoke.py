@@ -17,9 +17,10 @@ from playwright.sync_api import sync_playwright
 
 from bench import i19
 from bench.browser import ARGS, CHROMIUM, Server, floor_ms
-from bench.run import parse, setup, visit
+from bench.run import parse, setup
 from bench.section19 import sections
 from bench.served import CountingServer
+from bench.startup import visit
 from bench.visits import OUTCOMES, short_visits
 
 

@@ -6,8 +6,9 @@ README's tag); the inline snippet finds it there by its default SRC.
 Pyodide's cold boot costs seconds per new page, so the tests share one page per (module, runtime)
 and navigate it again (the renderer reuses the compiled wasm). Each test page is served on the
 same origin through Playwright routing, so no test page file needs to exist; test_engines.py's
-pages (every engine, tests/engines.py) are published on the server instead (`engine_page`,
-`publish`: serve.py --test-pages), as WebDriver has no routing. Every request any
+pages (every engine, devtools/engines.py) are published on the server instead (`engine_page`,
+`publish`: serve.py --test-pages), as WebDriver has no routing. The server, its collector and
+the page template are devtools/harness.py's (the benchmark uses them too). Every request any
 page makes is recorded; a test fails if one leaves the server's origin.
 
 Runtimes (issue 10 section 1). A module opts in with ``pytestmark = pytest.mark.runtimes(*BOTH)``:
@@ -51,10 +52,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -62,12 +59,20 @@ from typing import Any
 import pytest
 
 from devtools import chromium
+from devtools.harness import (
+    DEFAULT_SETTINGS,
+    LOADER_URL,
+    PAGE,
+    CachedPage,
+    Collector,
+    serving,
+    wait_quiet,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = chromium.EXECUTABLE
 ARGS = chromium.ARGS
 BOOT_TIMEOUT_MS = 90_000
-LOADER_URL = "/analytics/analytics.js"  # the bundle's loader, as the README's tag names it
 BLANK_URL = "/qa/blank.html"
 MICROPYTHON, PYODIDE = "micropython", "pyodide"
 BOTH = (MICROPYTHON, PYODIDE)
@@ -111,23 +116,6 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ARGS}
 
 
-@contextlib.contextmanager
-def serving(*args: str) -> Iterator[str]:
-    """serve.py with these arguments (`--port 0`: a free port) for the block; its base URL."""
-    proc = subprocess.Popen(
-        [sys.executable, "serve.py", *args], cwd=ROOT, stdout=subprocess.PIPE, text=True
-    )
-    assert proc.stdout is not None
-    try:
-        line = proc.stdout.readline()
-        assert line.startswith("Serving on http://127.0.0.1:"), line
-        yield line.split()[-1].rstrip("/")
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        proc.stdout.close()
-
-
 @pytest.fixture(scope="session")
 def server_url() -> Any:
     with serving("--port", "0", "--test-pages") as base:  # /t/: the cross-engine test pages
@@ -136,78 +124,11 @@ def server_url() -> Any:
 
 @pytest.fixture
 def cached(browser: Any, server_url: str, collector: Any) -> Any:
-    """A page in a fresh context of its own whose HTTP cache it keeps (tests/browser/boot_pages)."""
-    from tests.browser.boot_pages import CachedPage  # here: boot_pages imports this module
-
+    """A page in a fresh context of its own whose HTTP cache it keeps (devtools/harness.py)."""
     collector.clear()
     page = CachedPage(browser, server_url)
     yield page
     page.close()
-
-
-class Collector:
-    """What serve.py's collector received, read over HTTP."""
-
-    def __init__(self, base: str) -> None:
-        self.base = base
-
-    def all(self) -> list[dict[str, Any]]:
-        with urllib.request.urlopen(self.base + "/collector/events") as resp:
-            records: list[dict[str, Any]] = json.load(resp)
-            return records
-
-    def clear(self) -> None:
-        req = urllib.request.Request(self.base + "/collector/events", method="DELETE")
-        urllib.request.urlopen(req).close()
-
-    def payloads(self, endpoint: str) -> list[dict[str, Any]]:
-        return [r["payload"] for r in self.all() if r["endpoint"] == endpoint]
-
-    def events(self, name: str | None = None) -> list[dict[str, Any]]:
-        return [p for p in self.payloads("track") if name is None or p.get("event") == name]
-
-    def wait(self, predicate: Any, timeout: float = 30.0) -> list[dict[str, Any]]:
-        """Poll until predicate(all records) is truthy; return the records."""
-        deadline = time.monotonic() + timeout
-        while True:
-            records = self.all()
-            if predicate(records):
-                return records
-            if time.monotonic() > deadline:
-                raise AssertionError(
-                    f"collector never matched; it has: {json.dumps(records)[:3000]}"
-                )
-            time.sleep(0.1)
-
-    def wait_events(self, count: int, name: str | None = None, timeout: float = 30.0) -> list[Any]:
-        self.wait(lambda _: len(self.events(name)) >= count, timeout)
-        return self.events(name)
-
-    def wait_quiet(
-        self, predicate: Any = None, quiet: float = 0.5, timeout: float = 15.0
-    ) -> list[dict[str, Any]]:
-        """Poll until predicate(records) holds (when given) and nothing new arrived for `quiet`
-        seconds; return the records."""
-        records: list[dict[str, Any]] = wait_quiet(
-            self.all, predicate, quiet, timeout, "the collector"
-        )
-        return records
-
-
-def wait_quiet(read: Any, predicate: Any, quiet: float, timeout: float, what: str) -> Any:
-    """Poll read() until predicate(value) holds (when given) and the value stayed the same for
-    `quiet` seconds; fails after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    last, since = read(), time.monotonic()
-    while True:
-        time.sleep(0.05)
-        value, now = read(), time.monotonic()
-        if value != last:
-            last, since = value, now
-        elif now - since >= quiet and (predicate is None or predicate(value)):
-            return value
-        if now > deadline:
-            raise AssertionError(f"{what} never went quiet; it has: {json.dumps(value)[:3000]}")
 
 
 @pytest.fixture(scope="session")
@@ -218,71 +139,6 @@ def collector(server_url: str) -> Collector:
 SNIPPET = (
     (ROOT / "static" / "snippet.js").read_text().replace("/analytics/analytics.js", LOADER_URL)
 )
-
-# runtime: Pyodide for the existing files (the default is now MicroPython; test_micropython.py
-# covers it, and the new boot tests pick theirs).
-DEFAULT_SETTINGS = {
-    "token": "test-token",
-    "mixpanelConfig": {"batch_requests": False},
-    "runtime": "pyodide",
-}
-
-PAGE = """<!doctype html>
-<html><head><meta charset="utf-8"><link rel="icon" href="data:,">
-<title>{title}</title>{head}
-<script>
-window.__log = [];
-window.addEventListener('load', function () {{ window.__loadAt = performance.now(); }});
-</script>
-{loader}
-<script>
-analytics.on('shim:mixpanel', function (c) {{ window.__log.push(c); }});
-analytics.ready(function (s) {{ window.__readyAt = performance.now(); window.__status = s; }});
-{before_load}
-analytics.load(Object.assign({base}, {settings}), {load_options});
-{script}
-</script>
-</head><body><h1>{title}</h1>{body}</body></html>
-"""
-
-
-# -- pages for every engine (tests/engines.py): published on the server, no routing ----------
-
-ENGINE_SETTINGS = {"token": "test-token", "mixpanelConfig": {"batch_requests": False}}
-
-
-def engine_page(
-    name: str,
-    settings: dict[str, Any] | None = None,
-    *,
-    script: str = "",
-    body: str = "",
-    head: str = "",
-    load_options: dict[str, Any] | None = None,
-) -> str:
-    """A cross-engine test page: the template above, carrying tests/engines.py's CONSOLE;
-    the README's install (no runtime: auto) unless `settings` say otherwise."""
-    from tests.engines import CONSOLE  # here: tests/engines.py imports nothing of tests/
-
-    return PAGE.format(
-        title=name,
-        head=CONSOLE + head,
-        loader=f'<script src="{LOADER_URL}"></script>',
-        before_load="",
-        base="{apiHost: location.origin + '/mp'}",
-        settings=json.dumps({**ENGINE_SETTINGS, **(settings or {})}),
-        load_options=json.dumps(load_options or {}),
-        script=script,
-        body=body,
-    )
-
-
-def publish(base: str, name: str, html: str) -> str:
-    """Serve `html` at /t/<name>.html (serve.py --test-pages); its URL."""
-    url = f"{base}/t/{name}.html"
-    req = urllib.request.Request(url, data=html.encode(), method="PUT")
-    urllib.request.urlopen(req).close()
-    return url
 
 
 def chainable(call: str) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from tests.browser.boot_pages import CachedPage, html
+from devtools.harness import CachedPage, html
 from tests.browser.conftest import held, run_python
 
 MICRO = {"runtime": "micropython"}

@@ -1,5 +1,5 @@
 """What reaches the wire, on every engine a visitor uses: Chromium, Firefox ESR and WebKitGTK
-(Safari's engine) through tests/engines.py's adapter (issue 17).
+(Safari's engine) through devtools/engines.py's adapter (issue 17).
 
 This module is the cross-engine subset, and the one place that says what runs where:
 
@@ -15,7 +15,7 @@ This module is the cross-engine subset, and the one place that says what runs wh
   screenshots, which WebDriver classic does not offer.
 
 Pages come from the real server (serve.py --test-pages), never through Playwright routing, and
-carry their console capture (tests/engines.py's CONSOLE). After each test the page must show no
+carry their console capture (devtools/engines.py's CONSOLE). After each test the page must show no
 uncaught error and no request that left 127.0.0.1. On Firefox and WebKit that request check is
 the page's Resource Timing list (what its document fetched); Chromium's other modules also check
 Playwright's full request log; requests a browser makes outside a page are not covered here.
@@ -29,8 +29,9 @@ from typing import Any
 import pytest
 
 from bench import clicks
-from tests.browser.conftest import BLANK_URL, BOOT_TIMEOUT_MS, engine_page, publish
-from tests.engines import ENGINES, launch
+from devtools.engines import ENGINES, launch
+from devtools.harness import engine_page, publish
+from tests.browser.conftest import BLANK_URL, BOOT_TIMEOUT_MS
 
 CARRY = "ajs_pending_calls"
 READY = "window.__status"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.browser.boot_pages import MOBILE, CachedPage, html
+from devtools.harness import CachedPage, html
+from tests.browser.boot_pages import MOBILE
 
 
 def test_pyodide_on_the_mobile_profile_gets_ready_and_delivers(

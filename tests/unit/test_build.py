@@ -1,19 +1,23 @@
-"""devtools/build.py: the bundle's layout, manifest, write-key builds and wheel (no browser,
+"""devtools/build/: the bundle's layout, manifest, write-key builds and wheel (no browser,
 no node_modules: the runtime files are left out, everything else is built)."""
 
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import json
 import zipfile
 from pathlib import Path
 from typing import Any
 
+import brotli
 import pytest
 
 import integration.surface
 from devtools import build, inventory, settings_help
+from devtools.build import cli, rewrite
+from devtools.build.manifest import runtime_paths, write
 
 SEGMENT_SETTINGS = {
     "integrations": {
@@ -35,11 +39,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any
     settings.write_text(json.dumps(SEGMENT_SETTINGS))
     opts = options(tmp, write_keys=[("WRITE_KEY_1", settings)])
     return opts.out, build.build(opts)
-
-
-def contract_of(loader: bytes) -> dict[str, Any]:
-    text = loader.decode()
-    return build.contract_in(text, (build.ROOT / "static" / "analytics.js").read_text())
 
 
 def test_every_file_is_in_the_manifest_with_its_size_and_gzip_size(built: Any) -> None:
@@ -67,22 +66,21 @@ def test_only_the_loader_snippet_and_write_key_files_have_stable_names(built: An
     ]
 
 
-def test_the_loader_carries_the_contract_and_its_files_exist(built: Any) -> None:
+def test_the_loader_carries_the_contract_and_its_files_exist(
+    built: Any, assert_contract_of_the_surface: Any
+) -> None:
     out, manifest = built
-    contract = contract_of((out / "analytics.js").read_bytes())
-    surface = integration.surface.as_json()
+    contract = rewrite.contract_in((out / "analytics.js").read_text())
     assert (
         contract["version"] == "0.1.0" and contract["root"] == "" and contract["settings"] is None
     )
-    for key in ("stubMethods", "handleCalls", "storage", "cookieKeys"):
-        assert contract[key] == surface[key], key
-    assert_methods_marked(contract["methods"], surface["methods"])
+    assert_contract_of_the_surface(contract)
     assert contract["files"] == manifest["files"]
     for path in contract["files"].values():
         assert (out / path).is_file(), path
     assert "?" not in json.dumps(contract["files"])  # versions in paths, never query strings
     console_surface = json.loads((out / contract["files"]["surface"]).read_text())
-    assert console_surface == settings_help.with_help(surface)
+    assert console_surface == settings_help.with_help(integration.surface.as_json())
 
 
 def test_the_package_zip_holds_the_integration_modules(built: Any) -> None:
@@ -102,10 +100,6 @@ def test_the_script_tag_names_the_stable_loader_with_its_sri_hash(built: Any) ->
 
 
 def test_text_files_have_gzip_and_brotli_twins(built: Any) -> None:
-    import gzip
-
-    import brotli
-
     out, _ = built
     for name in ("analytics.js", "snippet.js"):
         assert gzip.decompress((out / (name + ".gz")).read_bytes()) == (out / name).read_bytes()
@@ -135,7 +129,7 @@ def test_the_bytes_per_runtime_are_given_under_brotli_and_gzip(built: Any) -> No
     _, manifest = built
     sent = {e["path"]: (e["sentBrotli"], e["sent"]) for e in manifest["entries"]}
     for runtime in ("micropython", "pyodide"):
-        paths = build.runtime_paths(manifest["files"], runtime)
+        paths = runtime_paths(manifest["files"], runtime)
         brotli = manifest["visitor"]["brotli"][runtime]
         assert brotli == sum(sent[p][0] for p in paths if p in sent)
         assert manifest["visitor"]["gzip"][runtime] == sum(sent[p][1] for p in paths if p in sent)
@@ -147,7 +141,7 @@ def test_the_bytes_per_runtime_are_given_under_brotli_and_gzip(built: Any) -> No
 def test_a_write_key_build_bakes_the_projects_mixpanel_settings_in(built: Any) -> None:
     out, manifest = built
     stub = out / "segment" / "analytics.js" / "v1" / "WRITE_KEY_1" / "analytics.min.js"
-    contract = contract_of(stub.read_bytes())
+    contract = rewrite.contract_in(stub.read_text())
     assert contract["settings"] == SEGMENT_SETTINGS["integrations"]["Mixpanel"]
     assert contract["root"] == "../../../../" and contract["files"] == manifest["files"]
     settings = out / "segment" / "v1" / "projects" / "WRITE_KEY_1" / "settings"
@@ -162,7 +156,7 @@ def test_settings_without_a_mixpanel_entry_fail_the_build_clearly(
     settings = tmp_path / "no-mixpanel.json"
     settings.write_text(json.dumps({"integrations": {"Google Analytics": {}}}))
     argv = ["--out", str(tmp_path / "dist"), "--no-snapshot"]
-    code = build.main([*argv, "--write-key", "KEY2", "--settings", str(settings)])
+    code = cli.main([*argv, "--write-key", "KEY2", "--settings", str(settings)])
     assert code == 1
     err = capsys.readouterr().err
     assert "KEY2" in err and "no integrations.Mixpanel entry" in err
@@ -204,18 +198,9 @@ def test_files_of_an_older_build_are_removed(tmp_path: Path) -> None:
     assert package.is_file()
     (tmp_path / "dist" / "keep-me.txt").write_text("not ours")
     bundle = build.Bundle(files={}, out={"analytics.js": b"x" * 300, "snippet.js": b"y"})
-    build.write(bundle, opts, "other")
+    write(bundle, opts, "other")
     assert not package.exists()
     assert (tmp_path / "dist" / "keep-me.txt").exists()  # only files a build wrote are removed
-
-
-def assert_methods_marked(methods: dict[str, int], surface_methods: dict[str, Any]) -> None:
-    """The stub's method map: the surface's names only, each 2 when the call takes a callback
-    (the stub runs those once), else 1."""
-    assert list(methods) == list(surface_methods)
-    with_callback = {m for m, args in surface_methods.items() if "callback" in args}
-    assert {m for m, v in methods.items() if v == 2} == with_callback
-    assert methods["track"] == 2 and methods["addSourceMiddleware"] == 1
 
 
 def test_each_boot_module_is_hashed_and_named_by_its_stem(tmp_path: Path) -> None:
@@ -224,14 +209,14 @@ def test_each_boot_module_is_hashed_and_named_by_its_stem(tmp_path: Path) -> Non
     (static / "boot.mjs").write_text("export const boot = 1;\n")
     (static / "boot-pyodide.mjs").write_text("export const pyodide = 1;\n")
     bundle = build.Bundle()
-    build.add_boot(bundle, tmp_path)
+    rewrite.add_boot(bundle, tmp_path)
     assert set(bundle.files) == {"boot", "boot-pyodide"}
     for stem, name in bundle.files.items():
         assert build.is_hashed(name) and name.startswith(stem + ".") and name.endswith(".mjs")
         assert bundle.out[name] == (static / f"{stem}.mjs").read_bytes()
     (static / "boot.mjs").write_text("export const boot = 2;\n")
     again = build.Bundle()
-    build.add_boot(again, tmp_path)
+    rewrite.add_boot(again, tmp_path)
     assert again.files["boot"] != bundle.files["boot"]  # new content, new name
     assert again.files["boot-pyodide"] == bundle.files["boot-pyodide"]
 
@@ -244,13 +229,13 @@ def test_a_relative_import_between_boot_modules_names_the_hashed_file(tmp_path: 
     (static / "boot-b.mjs").write_text("export const b = 1;\n")
     (static / "boot-pyodide.mjs").write_text("export const pyodide = 1;\n")
     bundle = build.Bundle()
-    build.add_boot(bundle, tmp_path)
+    rewrite.add_boot(bundle, tmp_path)
     boot = bundle.out[bundle.files["boot"]].decode()
     assert f"from './{bundle.files['boot-a']}'" in boot and "boot-a.mjs" not in boot
     assert f"from './{bundle.files['boot-b']}'" in bundle.out[bundle.files["boot-a"]].decode()
     (static / "boot-b.mjs").write_text("export const b = 2;\n")
     again = build.Bundle()
-    build.add_boot(again, tmp_path)
+    rewrite.add_boot(again, tmp_path)
     # a changed import changes every importer's name, so a cached boot.mjs never meets a new part
     assert all(again.files[k] != bundle.files[k] for k in ("boot", "boot-a", "boot-b"))
     assert again.files["boot-pyodide"] == bundle.files["boot-pyodide"]
@@ -262,7 +247,7 @@ def test_an_import_cycle_between_boot_modules_stops_the_build(tmp_path: Path) ->
     (static / "boot.mjs").write_text("import {a} from './boot-a.mjs';\n")
     (static / "boot-a.mjs").write_text("import {b} from './boot.mjs';\n")
     with pytest.raises(SystemExit, match="cycle"):
-        build.add_boot(build.Bundle(), tmp_path)
+        rewrite.add_boot(build.Bundle(), tmp_path)
 
 
 # Issue 18, item 10: a pasted config's secrets are never written into a build.

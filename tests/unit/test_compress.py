@@ -1,4 +1,5 @@
-"""devtools/compress.py: the .gz and .br twins, the brotli cache, and a build without brotli."""
+"""devtools/build/compress.py: the .gz and .br twins, the brotli cache, and a build without
+brotli."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from typing import Any
 import brotli
 import pytest
 
-from devtools import build, compress
+from devtools import build
+from devtools.build import compress
 
 TEXT = b"analytics.track('Signed Up', {plan: 'pro'});\n" * 200
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -93,11 +95,6 @@ def test_a_file_no_configuration_loads_is_noted(tmp_path: Path) -> None:
 
 
 def test_the_descriptive_modules_are_imported_by_no_runtime_and_shipped_in_none() -> None:
-    import subprocess
-    import sys
-
-    from devtools import inventory
-
     probe = (
         "import sys, integration, integration.bridge, integration.bridge.page;"
         "print(sorted(m for m in sys.modules if m.startswith('integration.bridge.')))"

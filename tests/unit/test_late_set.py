@@ -10,6 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from devtools.build import mpy
+from devtools.build.bundle import CACHE, Bundle
+from devtools.build.collect import package_zip
+from devtools.build.compiled import add_package
 from integration import surface
 from integration.bridge import protocol
 
@@ -74,11 +78,9 @@ def test_the_worker_holds_exactly_the_late_calls() -> None:
 
 
 def test_the_build_writes_both_zips_and_hands_on_the_py_package(monkeypatch: Any) -> None:
-    from devtools import build, mpy
-
     monkeypatch.setattr(mpy.MpyPackage, "build_zips", lambda self: (b"early", b"late"))
-    bundle = build.Bundle()
-    body = build.add_package(bundle, ROOT, ROOT / "node_modules")
-    assert body == build.package_zip(ROOT)  # the .py zip: the stdlib trim and snapshot use it
+    bundle = Bundle()
+    body = add_package(bundle, ROOT, ROOT / "node_modules", CACHE)
+    assert body == package_zip(ROOT)  # the .py zip: the stdlib trim and snapshot use it
     assert bundle.out[bundle.files["mpy"]] == b"early"
     assert bundle.out[bundle.files["mpyLate"]] == b"late"

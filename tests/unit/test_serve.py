@@ -4,10 +4,14 @@ caching headers (no browser, no node_modules needed)."""
 from __future__ import annotations
 
 import base64
+import gzip
 import io
 import json
 import os
+import socket
+import struct
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,12 +20,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import brotli
 import pytest
 
 import integration.surface
-from devtools import build, settings_help
 from devtools import server as serve
-from tests.unit.test_build import assert_methods_marked
+from devtools import settings_help
+from devtools.build import mpy
+from devtools.build.rewrite import contract_in
+from devtools.harness import Collector
 
 
 @pytest.fixture(scope="module")
@@ -48,19 +55,6 @@ def post(url: str, body: str) -> tuple[int, bytes]:
             return err.code, err.read()
 
 
-def events(base: str) -> list[dict[str, object]]:
-    with urllib.request.urlopen(base + "/collector/events") as resp:
-        result: list[dict[str, object]] = json.load(resp)
-        return result
-
-
-def clear(base: str) -> None:
-    with urllib.request.urlopen(
-        urllib.request.Request(base + "/collector/events", method="DELETE")
-    ):
-        pass
-
-
 def form(payload: object, b64: bool = True) -> str:
     text = json.dumps(payload)
     data = base64.b64encode(text.encode()).decode() if b64 else text
@@ -78,37 +72,37 @@ def test_decode_data_rejects_garbage() -> None:
 
 
 def test_single_base64_event_is_recorded_and_answered_with_1(base: str) -> None:
-    clear(base)
+    Collector(base).clear()
     status, body = post(base + "/mp/track/?ip=1&_=1", form({"event": "E", "properties": {"x": 1}}))
     assert (status, body) == (200, b"1")
-    [record] = events(base)
+    [record] = Collector(base).all()
     assert record["endpoint"] == "track" and record["batch"] is False
     assert record["payload"] == {"event": "E", "properties": {"x": 1}}
 
 
 def test_batched_json_array_is_split_and_answered_verbosely(base: str) -> None:
-    clear(base)
+    Collector(base).clear()
     status, body = post(
         base + "/mp/engage/?verbose=1", form([{"$set": {"a": 1}}, {"$add": {"b": 1}}], b64=False)
     )
     assert status == 200 and json.loads(body) == {"status": 1, "error": None}
-    assert [r["payload"] for r in events(base)] == [{"$set": {"a": 1}}, {"$add": {"b": 1}}]
-    assert all(r["batch"] for r in events(base))
+    assert [r["payload"] for r in Collector(base).all()] == [{"$set": {"a": 1}}, {"$add": {"b": 1}}]
+    assert all(r["batch"] for r in Collector(base).all())
 
 
 def test_get_with_data_in_the_query_is_recorded(base: str) -> None:
-    clear(base)
+    Collector(base).clear()
     data = urllib.parse.quote(base64.b64encode(b'{"event":"G"}').decode())
     with urllib.request.urlopen(f"{base}/mp/track/?data={data}") as resp:
         assert resp.read() == b"1"
-    assert events(base)[0]["payload"] == {"event": "G"}
+    assert Collector(base).all()[0]["payload"] == {"event": "G"}
 
 
 def test_malformed_payload_gets_400_and_is_not_recorded(base: str) -> None:
-    clear(base)
+    Collector(base).clear()
     status, _ = post(base + "/mp/track/", "data=%25%25%25")
     assert status == 400
-    assert events(base) == []
+    assert Collector(base).all() == []
 
 
 def test_flags_request_is_answered_harmlessly(base: str) -> None:
@@ -117,10 +111,10 @@ def test_flags_request_is_answered_harmlessly(base: str) -> None:
 
 
 def test_session_replay_chunks_are_accepted_and_not_recorded(base: str) -> None:
-    clear(base)
+    Collector(base).clear()
     status, body = post(base + "/mp/record/?format=gzip&seq=0", "\x1f\x8b binary chunk")
     assert status == 200 and json.loads(body)["status"] == "OK"
-    assert events(base) == []
+    assert Collector(base).all() == []
 
 
 @pytest.mark.parametrize(
@@ -158,28 +152,25 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[st
             return err.code, dict(err.headers), err.read()
 
 
-def bundle(base: str) -> dict[str, Any]:
+def served_contract(base: str) -> dict[str, Any]:
     """The contract object the build wrote into the served loader."""
     _, _, body = fetch(base + "/analytics/analytics.js")
-    text = body.decode()
-    return build.contract_in(text, (build.ROOT / "static" / "analytics.js").read_text())
+    return contract_in(body.decode())
 
 
-def test_the_loader_is_served_with_the_bundle_contract(base: str) -> None:
-    contract = bundle(base)
-    surface = integration.surface.as_json()
+def test_the_loader_is_served_with_the_bundle_contract(
+    base: str, assert_contract_of_the_surface: Any
+) -> None:
+    contract = served_contract(base)
     assert contract["root"] == "" and contract["settings"] is None
-    assert_methods_marked(contract["methods"], surface["methods"])
-    assert contract["stubMethods"] == surface["stubMethods"]
-    assert contract["handleCalls"] == surface["handleCalls"] == {"get_group": 2}
-    assert contract["storage"] == surface["storage"]
-    assert contract["cookieKeys"] == surface["cookieKeys"]
+    assert_contract_of_the_surface(contract)
+    assert contract["handleCalls"] == {"get_group": 2}
     assert contract["files"]["package"].startswith("integration.")
     assert contract["files"]["surface"].startswith("surface.")
 
 
 def test_hashed_files_are_immutable_and_stable_names_revalidate(base: str) -> None:
-    files = bundle(base)["files"]
+    files = served_contract(base)["files"]
     _, headers, body = fetch(base + "/analytics/" + files["surface"])
     assert (
         "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
@@ -191,10 +182,6 @@ def test_hashed_files_are_immutable_and_stable_names_revalidate(base: str) -> No
 
 
 def test_bundle_files_are_sent_as_their_brotli_twin_else_gzip_else_plain(base: str) -> None:
-    import gzip
-
-    import brotli
-
     url = base + "/analytics/analytics.js"
     _, plain_headers, plain = fetch(url)
     assert "Content-Encoding" not in plain_headers
@@ -272,14 +259,10 @@ def test_the_console_and_its_scripts_are_served(base: str) -> None:
         assert fetch(base + path)[0] == 200, path
 
 
-def test_a_source_edit_is_built_before_the_next_request(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from devtools import build, server
-
+def test_a_source_edit_is_built_before_the_next_request(tmp_path: Path) -> None:
     root = make_tree(tmp_path)
-    monkeypatch.setattr(build, "CACHE", tmp_path / ".cache")
-    assets = server.Assets(tmp_path / "dist", node=tmp_path / "no-node-modules")
+    assets = serve.Assets(tmp_path / "dist", node=tmp_path / "no-node-modules")
+    assets.options.cache = tmp_path / ".cache"
     assets.options.root = root
     assets.options.wheel = False
     first = assets.get("/analytics/snippet.js", set())
@@ -300,10 +283,6 @@ def test_decode_data_repairs_mixpanels_cesu8_emoji() -> None:
 def test_a_client_leaving_mid_download_prints_no_traceback(
     base: str, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    import socket
-    import struct
-    import time
-
     host, port = base.rsplit("/", 1)[-1].split(":")
     for _ in range(3):
         sock = socket.create_connection((host, int(port)))
@@ -318,16 +297,12 @@ def test_a_client_leaving_mid_download_prints_no_traceback(
 
 
 def test_no_mpy_without_an_mpy_cross_of_the_bundled_micropython(tmp_path: Path) -> None:
-    from devtools import mpy
-
     assert mpy.mpy_cross("1.99.0") is None  # another .mpy format: not used
     root = make_tree(tmp_path)
     assert mpy.MpyPackage(root, "1.99.0", tmp_path / "cache").build_zip() is None
 
 
 def test_a_module_mpy_cross_cannot_compile_means_no_mpy(tmp_path: Path) -> None:
-    from devtools import mpy
-
     (tmp_path / "integration").mkdir()
     (tmp_path / "integration" / "__init__.py").write_text("x = 1\n")
     (tmp_path / "integration" / "broken.py").write_text("def f(:\n")

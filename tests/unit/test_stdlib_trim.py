@@ -1,4 +1,4 @@
-"""The trimmed Pyodide stdlib (devtools/stdlib.py): every standard-library module the package
+"""The trimmed Pyodide stdlib (devtools/build/stdlib.py): every standard-library module the package
 imports, on any code path, is in it. The real trim runs Pyodide in Node, so that test is in the
 browser layer; the logic it relies on is checked here on fixtures."""
 
@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from devtools import build, stdlib
+from devtools.build import stdlib
+from devtools.build.bundle import CACHE
+from devtools.build.collect import package_zip
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,10 +52,10 @@ def test_trim_keeps_only_the_listed_entries_and_fails_on_a_missing_one() -> None
 @pytest.mark.browser  # runs Pyodide in Node: needs node_modules (excluded by -m "not browser")
 def test_every_stdlib_module_the_package_imports_is_in_the_trimmed_zip() -> None:
     node = ROOT / "node_modules"
-    package = build.package_zip(ROOT)
-    trimmed = stdlib.make(node / "pyodide", package, ROOT / "integration", build.CACHE / "stdlib")
+    package = package_zip(ROOT)
+    trimmed = stdlib.make(node / "pyodide", package, ROOT / "integration", CACHE / "stdlib")
     modules = stdlib.module_names(stdlib.listed_files(trimmed))
-    facts = stdlib.cached_path(node / "pyodide", package, build.CACHE / "stdlib")
+    facts = stdlib.cached_path(node / "pyodide", package, CACHE / "stdlib")
     builtin = set(json.loads(facts.with_suffix(".json").read_text())["builtins"])
     assert {"sys", "_json"} <= builtin  # compiled into Pyodide: no file to keep
     wanted = stdlib.package_stdlib_imports(ROOT / "integration")

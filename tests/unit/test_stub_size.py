@@ -33,7 +33,7 @@ def bundle() -> dict[str, object]:
     return {
         "version": "0.1.0",
         "root": "",
-        "methods": dict.fromkeys(contract["methods"], 2),  # names only: see devtools/build.py
+        "methods": dict.fromkeys(contract["methods"], 2),  # names only: devtools/build/rewrite.py
         **{key: contract[key] for key in ("stubMethods", "handleCalls", "storage", "cookieKeys")},
         "files": {
             "boot": f"boot.{h8()}.mjs",

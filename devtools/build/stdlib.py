@@ -27,7 +27,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-STAMP = (2020, 1, 1, 0, 0, 0)
+from devtools.build.bundle import STAMP
+
 ZIP_PREFIX = "/lib/python314.zip/"  # where Pyodide mounts python_stdlib.zip
 
 # One run: `exercise` returns the problems it met (an empty list when all went well) and the

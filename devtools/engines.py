@@ -108,7 +108,7 @@ class Chromium:
             browser = self._playwright.chromium.launch(
                 executable_path=chromium.EXECUTABLE, args=chromium.ARGS
             )
-        self._browser = browser if self._playwright else None
+        self._browser: Any = browser if self._playwright else None
         self._context = browser.new_context()
         self._page = self._context.new_page()
         self.version = browser.version

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import io
 import subprocess
 import threading
 import zipfile
@@ -24,9 +23,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from devtools import inventory
+from devtools.build.bundle import stamped_zip
 from integration.bridge.protocol import LATE_MODULES
-
-STAMP = (2020, 1, 1, 0, 0, 0)
 
 
 def mpy_cross(micropython_version: str) -> tuple[str, str] | None:
@@ -68,12 +66,11 @@ class MpyPackage:
             compiled = list(pool.map(self._compile, files))
         if any(body is None for body in compiled):
             return None
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:
-            for path, body in zip(files, compiled, strict=True):
-                name = path.relative_to(self.root).with_suffix(".mpy").as_posix()
-                zf.writestr(zipfile.ZipInfo(name, STAMP), body or b"")
-        return buf.getvalue()
+        names = [p.relative_to(self.root).with_suffix(".mpy").as_posix() for p in files]
+        return stamped_zip(
+            [(name, body or b"") for name, body in zip(names, compiled, strict=True)],
+            zipfile.ZIP_STORED,
+        )
 
     def _compile(self, path: Path) -> bytes | None:
         assert self.tool is not None
