@@ -10,7 +10,7 @@ pages (every engine, tests/engines.py) are published on the server instead (`eng
 `publish`: serve.py --test-pages), as WebDriver has no routing. Every request any
 page makes is recorded; a test fails if one leaves the server's origin.
 
-Runtimes (issue 10 section 1). A module opts in with ``pytestmark = pytest.mark.runtimes(*BOTH)``:
+Runtimes. A module opts in with ``pytestmark = pytest.mark.runtimes(*BOTH)``:
 each of its tests that uses ``tp`` (or ``runtime``) then runs once per runtime, its pages built
 with ``settings.runtime`` set to it (a test's own ``settings`` still win). The parameter is
 module-scoped, so a module runs all its MicroPython tests, then all its Pyodide ones, each group
@@ -136,7 +136,8 @@ def server_url() -> Any:
 
 @pytest.fixture
 def cached(browser: Any, server_url: str, collector: Any) -> Any:
-    """A page in a fresh context of its own whose HTTP cache it keeps (tests/browser/boot_pages)."""
+    """A page in a fresh context of its own whose HTTP cache it keeps
+    (tests/browser/boot_pages.py)."""
     from tests.browser.boot_pages import CachedPage  # here: boot_pages imports this module
 
     collector.clear()
