@@ -23,7 +23,7 @@ from devtools import chromium  # noqa: E402
 CHROMIUM = chromium.EXECUTABLE
 ARGS = [*chromium.ARGS, "--enable-precise-memory-info"]
 
-# Lighthouse's mobile defaults (the profile): 150 ms RTT, 1.6 Mbit/s down, 750 kbit/s up,
+# Lighthouse's mobile defaults (the mobile profile): 150 ms RTT, 1.6 Mbit/s down, 750 kbit/s up,
 # CPU 4x slower. Broadband is loopback, unthrottled.
 MOBILE_NETWORK = {
     "offline": False,

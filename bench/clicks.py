@@ -1,4 +1,4 @@
-"""trackLink / trackForm on every engine: how many clicks reach the collector (issue 17).
+"""trackLink / trackForm on every engine: how many clicks reach the collector.
 
 Per engine and mixpanel.js set-up: clicks made after ready, each on a fresh load of the link
 page, the link going to a same-origin page without analytics. An event counts when the

@@ -1,4 +1,4 @@
-"""Bytes before the first event, counted at the server (issue 20): a cold visit to the default
+"""Bytes before the first event, counted at the server: a cold visit to the default
 install calls load, identify, track and page; when the first event reaches the collector, the
 files the server was asked for (the page's and its worker's, /collector/served) are summed with
 MANIFEST.json's sizes under brotli (sentBrotli) and under gzip (sent).

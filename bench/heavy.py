@@ -1,6 +1,6 @@
-"""Issue 19's pages: the in-page fallback (`thread: 'main'`) beside the default install (worker),
-and the heavy page: a hero image above the fold (the page's Largest Contentful Paint) and about
-620 KB of images below the text, for every install.
+"""The pages of the main-thread sections: the in-page fallback (`thread: 'main'`) beside the
+default install (worker), and the heavy page: a hero image above the fold (the page's Largest
+Contentful Paint) and about 620 KB of images below the text, for every install.
 
 The images are generated here (grey noise PNGs, deterministic, incompressible, no network) into
 bench/pages/img/, so each one weighs what its pixels weigh.

@@ -1,4 +1,5 @@
-"""Issue 19's figures: the main thread and the first event, worker against in-page runtime.
+"""The main-thread sections' figures: the main thread and the first event, worker against
+in-page runtime.
 
 Two profiles, both with Lighthouse's mobile network through CDP (150 ms RTT, 1.6 Mbit/s):
 - `mobile`: CPU 4× through CDP (Emulation.setCPUThrottlingRate). It slows the page's main
@@ -225,7 +226,7 @@ def run_all(runs: int, persistence: str = "cookie", capped: bool = True) -> dict
                 out["mobile"].append(one_run(pw, server, pages, "mobile", None))
                 if cap is not None:
                     out["capped"].append(one_run(pw, server, pages, "capped", cap))
-                print(f"issue-19 run {i + 1}/{runs} done", flush=True)
+                print(f"main-thread run {i + 1}/{runs} done", flush=True)
     finally:
         if cap is not None:
             cap.close()

@@ -10,16 +10,18 @@ from bench.browser import floor_ms
 from bench.pages import PAGES
 from bench.visits import GRACE_S, NEXT_VIEW_S
 
-# Since issue 19 every shim page here runs its runtime in a Worker (the default): a loop of
+# Every shim page here runs its runtime in a Worker (the default install): a loop of
 # analytics.track calls then times their synchronous part only.
 WORKER_NOTE = (
-    "Since issue 19 the shim pages below run their runtime in a Worker (the default), so this "
+    "The shim pages below run their runtime in a Worker (the default install), so this "
     "loop times only the synchronous part of `analytics.track` (the call recorded, queued and "
     "posted); its work happens later, in the worker and on the page. These rows are no "
-    "per-call cost: the main-thread cost per call is in issue 19's section (CDP profile, "
-    "TaskDuration)"
+    "per-call cost: the main-thread cost per call is in the section on the main thread (CDP "
+    "profile, TaskDuration)"
 )
-ENQUEUE_ONLY = "not comparable: in worker mode the loop times the enqueue only (see issue 19)"
+ENQUEUE_ONLY = (
+    "not comparable: in worker mode the loop times the enqueue only (see the main-thread section)"
+)
 CHART = "bench/short-visits.svg"  # committed beside the code that draws it
 Stat = dict[str, float] | None
 
@@ -364,7 +366,7 @@ def write_report(
         "not), worst run. *not ready* counts runs whose `ready` did not settle 'ready' (the "
         "bytes and floor of those are what arrived until then).",
         "",
-        "## Targets (issue 10; medians of this run)",
+        "## Targets: start-up and per call (medians of this run)",
         "",
         "| target | measured | result |",
         "| --- | --- | --- |",

@@ -1,5 +1,5 @@
-"""Issue 19's sections of BENCHMARKS.md: main thread, first event on both CPU profiles, the
-heavy page, the boot's phases, and the issue's targets with what stands in the way."""
+"""The main-thread and first-event sections of BENCHMARKS.md: main thread, first event on both
+CPU profiles, the heavy page, the boot's phases, and their targets with what stands in the way."""
 
 from __future__ import annotations
 

@@ -2,11 +2,12 @@
 
     bash scripts/bench.sh [--profile mobile|broadband|both] [--runs 3] [--visit-runs 3]
     bash scripts/bench.sh --quick          (smoke: broadband only, 1 run; writes no BENCHMARKS.md)
-    bash scripts/bench.sh --only-i19 [--i19-runs 3]   (issue 19's sections alone: bench/i19.py)
+    bash scripts/bench.sh --only-i19 [--i19-runs 3]   (the main-thread sections alone: bench/i19.py)
 
-Issue 19's sections (bench/i19.py, run first, `--i19-runs`, 0 for none): the main thread
-(long tasks at start-up and in a 20-call burst, per-call task time) on the CDP mobile profile,
-and first event / ready / the heavy page on it and under a cgroup CPU cap (bench/cpucap.py).
+The main-thread and first-event sections (bench/i19.py, run first, `--i19-runs`, 0 for none):
+the main thread (long tasks at start-up and in a 20-call burst, per-call task time) on the CDP
+mobile profile, and first event / ready / the heavy page on it and under a cgroup CPU cap
+(bench/cpucap.py).
 
 Pages (bench/pages.py): `plain` (no analytics), `mixpanel` (mixpanel.js called directly from
 JS: the baseline), `default` (our script tag, settings without `runtime`), `snippet` (the same,
@@ -56,8 +57,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     ap.add_argument("--persistence", default="cookie", choices=["cookie", "localStorage"])
     ap.add_argument("--quick", action="store_true", help="smoke: broadband, 1 run, 50 calls")
     ap.add_argument("--no-percall", action="store_true", help="skip the per-call profile")
-    ap.add_argument("--i19-runs", type=int, default=3, help="issue 19 runs (0: none)")
-    ap.add_argument("--only-i19", action="store_true", help="issue 19's sections alone")
+    ap.add_argument("--i19-runs", type=int, default=3, help="main-thread section runs (0: none)")
+    ap.add_argument("--only-i19", action="store_true", help="the main-thread sections alone")
     ap.add_argument("--note", default="", help="a line for the report (e.g. a reduced run)")
     ap.add_argument("--out", default=str(ROOT / "BENCHMARKS.md"))
     ap.add_argument("--from-json", default="", help="re-write the report from a saved run")
@@ -163,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
 
             t0 = time.monotonic()
             raw["i19"] = run_all(args.i19_runs, args.persistence)
-            parts["issue 19"] = (time.monotonic() - t0) / 60
+            parts["main thread"] = (time.monotonic() - t0) / 60
             save()
         with sync_playwright() as pw:
             for profile in profiles:

@@ -1,4 +1,5 @@
-"""The text of issue 19's sections in BENCHMARKS.md (tables: bench/report19.py)."""
+"""The text of the main-thread and first-event sections in BENCHMARKS.md (tables:
+bench/report19.py)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ INTRO = [
     "thread, the worker included, and the browser's own network and compositor work) runs in a "
     "cgroup v1 `cpu` quota with a 10 ms period, calibrated at the start of the run so a "
     "CPU-bound loop in a page runs about 4× slower than uncapped. First-event and ready figures "
-    "are reported on both; the issue's first-event targets are judged on this one.",
+    "are reported on both; the first-event targets below are judged on this one.",
     "Long tasks: PerformanceObserver `longtask` (buffered) from navigation until "
     "max(ready, load event) + 1 s; blocking time = Σ(long task − 50 ms). *Longest script of "
     "ours*: the longest script from the bundle's files (mixpanel.js excepted) in a "
@@ -150,7 +151,7 @@ def sections(i19: dict[str, Any], runs: int) -> list[str]:
     w, h = HERO
     lines = [
         "",
-        f"## Issue 19: the main thread and the first event ({runs} runs, medians, min–max)",
+        f"## The main thread and the first event ({runs} runs, medians, min–max)",
         "",
         *INTRO,
         cap_line(i19.get("cap")),
@@ -198,7 +199,7 @@ def sections(i19: dict[str, Any], runs: int) -> list[str]:
         "",
         *phase_rows(c, "capped"),
         "",
-        "## Targets (issue 19; medians of this run)",
+        "## Targets: the main thread and the first event (medians of this run)",
         "",
         "[CDP] = CDP profile, [cgroup cap] = cgroup-capped profile.",
         "",
@@ -206,7 +207,7 @@ def sections(i19: dict[str, Any], runs: int) -> list[str]:
         "| --- | --- | --- |",
         *(f"| {a} | {b} | {r} |" for a, b, r in rows),
         "",
-        "### What stands in the way (issue 19)",
+        "### What stands in the way of those targets",
         "",
         *why(rows, m, c),
     ]

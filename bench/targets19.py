@@ -1,5 +1,5 @@
-"""Issue 19's targets, judged on this run's medians, and a missed first-event row read from its
-phase breakdown."""
+"""The main-thread and first-event targets, judged on this run's medians, and a missed
+first-event row read from its phase breakdown."""
 
 from __future__ import annotations
 

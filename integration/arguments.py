@@ -222,7 +222,8 @@ def track(args: Sequence[Any], kwargs: Json) -> TrackArgs:
 
 
 def page(args: Sequence[Any], kwargs: Json) -> PageArgs:
-    """page([category], [name], [properties], [options], [callback]), spec 4.3 steps 1-4."""
+    """page([category], [name], [properties], [options], [callback]) as analytics.js reads it:
+    a function is the callback, an object the properties, and a lone string the name."""
     return _page_like("page", args, kwargs)
 
 

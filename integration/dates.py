@@ -1,4 +1,5 @@
-"""Dates the way Segment's facade and helpers treat them (spec 4.6, 5 step 3, 11.2).
+"""Dates the way Segment's facade and helpers treat them: ISO-looking strings in a message,
+the ``created`` trait, and dates sent as ISO strings.
 
 - `parse_iso` / `is_iso` / `iso_strings_to_dates`: the facade turns every string that starts
   with ``YYYY-MM-DD`` and matches the ISO-ish pattern into a date, at any depth. A time written

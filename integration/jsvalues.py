@@ -4,7 +4,7 @@ the one number test and the one nested-value walker every module uses.
 - `is_number`: a JSON number (``typeof x === "number"``): an int or float, never a bool.
 - `deep_map` / `leaves`: THE walk over nested dicts and lists (iterative, so any depth; shared
   and cyclic references kept as such): a copy with every leaf mapped, or each leaf with its path.
-- `loose_key` / `loose_get`: obj-case lookup (spec 11.1): keys compared with every character
+- `loose_key` / `loose_get`: obj-case lookup (Segment's helper): keys compared with every character
   outside ``[A-Za-z0-9.]`` removed and lower-cased; the first matching key in order wins.
 - `truthy`, `js_string`, `strict_equal`, `parse_float`, `js_keys`, `js_lower`: the bits of JS
   truthiness, ``String(x)``, ``===``, ``parseFloat``, ``for…in`` key order and

@@ -3,8 +3,9 @@
 One function per call type returns a plain dict with the wire names (``type``, ``userId``,
 ``anonymousId``, ``traits``/``properties``, ``context``, ``integrations``, ``messageId``,
 ``timestamp`` as an aware UTC datetime). Caller values are deep-copied and their ISO-looking
-strings become datetimes (spec 4.6), so the destination may change what it gets. Also here:
-page property defaults (4.3 steps 5-6) and the integrations gate (4.7). Must not read storage,
+strings become datetimes (as Segment's facade does), so the destination may change what it
+gets. Also here: page property defaults (caller values win) and the integrations gate
+(`{Mixpanel: false}`, or `{All: false}` without `Mixpanel: true`). Must not read storage,
 the clock or the page itself: everything call-specific arrives in a ``Stamp``.
 """
 
@@ -102,7 +103,8 @@ def page_properties(
     page_context: Json,
     defaults: bool = True,
 ) -> Json:
-    """Spec 4.3 steps 5-6: caller values win; a truthy name/category is written in."""
+    """Page properties as analytics.js fills them: caller values win over the page defaults; a
+    truthy name/category is written in."""
     props = dict(properties)
     if name:
         props["name"] = name
@@ -184,6 +186,6 @@ def timestamp(kind: str, value: Any, default_ms: float) -> datetime:
 
 
 def _convert(value: Json) -> Json:
-    """A deep copy (cycles kept) with every ISO-looking string as a datetime (spec 4.6)."""
+    """A deep copy (cycles kept) with every ISO-looking string as a datetime (the facade's rule)."""
     converted: Json = iso_strings_to_dates(value)
     return converted

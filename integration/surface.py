@@ -66,8 +66,8 @@ RUNTIME_FILES: dict[str, tuple[str, ...]] = {
 
 # The settings table: rows of (name, kind, default). Kinds: bool, string, list, json (an
 # object), select:<a|b> (one of the strings; an empty choice stands for null), number. Segment's
-# declared options first (spec section 2), then ours (beyond the original). Each row's one-line
-# help for the QA console is in devtools/settings_help.py: the runtime never reads it.
+# declared options first, then ours (beyond the original). Each row's one-line help
+# for the QA console is in devtools/settings_help.py: the runtime never reads it.
 SEGMENT_SETTINGS: tuple[tuple[str, str, Any], ...] = (
     ("token", "string", ""),
     ("people", "bool", False),
@@ -99,8 +99,8 @@ OWN_SETTINGS: tuple[tuple[str, str, Any], ...] = (
     ("runtime", "select:|auto|micropython|pyodide", None),
     ("thread", "select:|worker|main", None),
 )  # fmt: skip
-# Peers' options, under RudderStack's Mixpanel setting names (issues 12, 18); defaults change
-# nothing. RudderStack's own names first; cookieDomain, cookieExpiration, crossSiteCookie and
+# Peers' options, under RudderStack's Mixpanel setting names; defaults change nothing.
+# RudderStack's own names first; cookieDomain, cookieExpiration, crossSiteCookie and
 # groupTraitsMethod are this project's names (RudderStack's schema and SDK have none of them).
 PEER_SETTINGS: tuple[tuple[str, str, Any], ...] = (
     ("setOnceProperties", "list", []),
@@ -131,10 +131,10 @@ SEGMENT_ONLY_SETTINGS = ("increments", "apiKey")
 # secret). Never passed to mixpanel.js, never logged (one warning names the key, not the value),
 # stripped from write-key builds.
 SECRET_SETTINGS = ("apiSecret", "secret", "serviceAccountSecret", "gdprApiToken")
-# RudderStack's Mixpanel destination definition (rudderlabs/rudder-integrations-config,
-# src/configurations/destinations/mp/db-config.json: config.includeKeys, destConfig.defaultConfig
-# and destConfig.web, then schema.json's properties), every key once, in that order. Read
-# 2026-12-07 at d1195826d9e1b7161d8e8107f8fe43de8f2e7307.
+# RudderStack's Mixpanel destination definition (in RudderStack's integrations-config
+# repository: its config's includeKeys, destConfig.defaultConfig and destConfig.web, then its
+# schema's properties), every key once, in that order. Read 2026-12-07 at commit
+# d1195826d9e1b7161d8e8107f8fe43de8f2e7307.
 RUDDERSTACK_KEYS = (
     "token", "groupKeySettings", "dataResidency", "people", "setAllTraitsByDefault",
     "superProperties", "setOnceProperties", "peopleProperties", "eventIncrements",

@@ -127,7 +127,7 @@ export function bootWorker(api, host, tools, runtime) {
 class Link {
   constructor(api, host, tools, runtime) {
     Object.assign(this, {api, host, tools, runtime, flight: [], inbox: [], unacked: 0, waits: new Set(), mirror: {}, asks: {}, asked: 0, heard: 0});
-    // a page middleware's later answer (boot-page.mjs runMiddleware calls api.py)
+    // a page middleware's later answer (boot-page.mjs runMiddleware calls the api's py method)
     this.py = (method, args) => { if (method === '__next') this.worker.postMessage({kind: 'resume', args}); };
     this.ON = { // the worker's messages once booted (need, broken, phase and log: spawn)
       ready: () => {},
@@ -332,7 +332,7 @@ class Link {
   middleware(fx) {
     const answer = JSON.parse(this.host.middleware(fx[1], fx[2], fx[3])); // wire JSON, kept as is
     const [state, payload, error] = answer;
-    const kind = {next: 'now-next', drop: 'drop', threw: 'rejected'}[state]; // 'pending': later, by api.py
+    const kind = {next: 'now-next', drop: 'drop', threw: 'rejected'}[state]; // 'pending': later, by the api's py method
     const args = JSON.stringify([fx[3], kind, payload === undefined ? null : payload, error || null]);
     if (kind) this.worker.postMessage({kind: 'resume', args});
   }

@@ -211,7 +211,8 @@ def listed_files(trimmed: bytes) -> list[str]:
 
 
 def module_names(files: list[str]) -> set[str]:
-    """Module names of zip entries: `json/__init__.py` is json, `json/decoder.py` json.decoder."""
+    """Module names of zip entries: a package's `__init__.py` is the package (json), any other
+    module its dotted path (json.decoder)."""
     names = set()
     for file in files:
         if not file.endswith(".py"):

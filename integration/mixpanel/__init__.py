@@ -3,9 +3,9 @@
 Package map:
 - `settings`  Segment's settings → validated options → ``mixpanel.init`` config
 - `peer_checks` the checks of the settings peers offer (and the loader's), for `settings`
-- `traits`    identify mapping (spec section 5)
-- `alias_group` alias and group mapping (spec sections 8, 9)
-- `events`    track / page mapping (spec sections 6, 7)
+- `traits`    identify mapping
+- `alias_group` alias and group mapping
+- `events`    track / page mapping
 - `calls`     the only code that calls the mixpanel.js object; sanitizes payloads and
               reports each problem with one console.warn per call
 
@@ -86,7 +86,8 @@ class MixpanelDestination:
 
     def returning_visitor(self, user_id: Any) -> None:
         """A page load with a stored user id: ``mixpanel.identify(userId)`` only, so People
-        updates queued in mixpanel.js go out; no traits (issue 12: cached traits are stale)."""
+        updates queued in mixpanel.js go out; no traits: cached traits are stale and would
+        overwrite newer People values."""
         if self.enabled and truthy(user_id):
             self.calls.send("identify", user_id)
 

@@ -1,4 +1,4 @@
-"""alias and group: Segment messages → mixpanel.js calls (spec sections 8 and 9).
+"""alias and group: Segment messages → mixpanel.js calls.
 
 alias skips when mixpanel.js already knows the new id (its distinct id or people distinct
 id, compared with JavaScript ``===``), else calls ``alias(to, from)`` with ``from`` None when
@@ -24,11 +24,11 @@ if TYPE_CHECKING:
 
 
 def alias(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
-    """Skip when mixpanel.js already knows the new id (spec 8), else ``alias(to, from)``."""
+    """Skip when mixpanel.js already knows the new id, else ``alias(to, from)``."""
     to = message.get("userId") if truthy(message.get("userId")) else message.get("to")
     previous = message.get("previousId")
     previous = previous if truthy(previous) else message.get("from")
-    if to is None:  # beyond the original (issue 12): no new id, nothing sent, whatever is stored
+    if to is None:  # beyond the original: no new id, nothing sent, whatever is stored
         return
     if strict_equal(calls.read("get_distinct_id"), to):
         return
@@ -42,7 +42,7 @@ def alias(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> Non
 
 
 def group_keys(options: dict[str, Any]) -> list[str]:
-    """groupIdentifierTraits, then RudderStack's groupKeySettings, each key once (issue 18)."""
+    """groupIdentifierTraits, then RudderStack's groupKeySettings, each key once."""
     keys: list[str] = []
     for key in options["groupIdentifierTraits"] + options["groupKeySettings"]:
         if key not in keys:
@@ -51,7 +51,7 @@ def group_keys(options: dict[str, Any]) -> list[str]:
 
 
 def group(message: dict[str, Any], options: dict[str, Any], calls: Calls) -> None:
-    """Each configured name is a group key; the value is always the group id (spec 9)."""
+    """Each configured name is a group key; the value is always the group id (as the original)."""
     group_id, keys = message.get("groupId"), group_keys(options)
     traits = traits_of(message, "group")
     if not (truthy(group_id) and truthy(message.get("userId")) and keys):

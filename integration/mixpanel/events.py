@@ -1,4 +1,4 @@
-"""track and page: Segment event messages → mixpanel.js calls (spec 6, 7, 11.3, 11.5).
+"""track and page: Segment event messages → mixpanel.js calls.
 
 Order matters and follows the original: revenue and the super-property pick come from the
 RAW properties; then sourceName, reserved-key removal (case-sensitive), dates → ISO strings,
@@ -100,8 +100,8 @@ def track(message: dict[str, Any], options: dict[str, Any], calls: Calls, dom: A
 
 
 def page_event(message: dict[str, Any], options: dict[str, Any], kind: str = "Page") -> str | None:
-    """The one event name a page (or screen) call becomes, or None (spec 7: first rule wins).
-    Beyond it (issue 18, as RudderStack): useUserDefinedPageEventName (for screens,
+    """The one event name a page (or screen) call becomes, or None (the first rule that matches
+    wins, as in the original). Beyond it (as RudderStack): useUserDefinedPageEventName (for screens,
     useUserDefinedScreenEventName) on, the template names it, whatever the other rules say."""
     category, name = message.get("category"), message.get("name")
     if options[f"useUserDefined{kind}EventName"]:  # RudderStack's switch: when on, it wins
@@ -177,7 +177,7 @@ def track_event(
 
 
 def prepared(raw: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-    """Spec 6 steps 3-6 on a copy: source name, reserved keys, dates, inversion."""
+    """The original's track steps, on a copy: source name, reserved keys, dates, inversion."""
     props = dict(raw)
     if options["sourceName"]:
         props["segment_source_name"] = options["sourceName"]
@@ -190,7 +190,8 @@ def prepared(raw: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
 
 
 def invert_object_lists(props: dict[str, Any]) -> None:
-    """Spec 11.3, in place, top level only: lists of objects become one list per key."""
+    """In place, top level only: lists of objects become one list per key (``products`` of
+    ``{sku}`` objects → ``products_skus``)."""
     for name in js_keys(props):
         value = props[name]
         inverted = inverted_list(name, value) if isinstance(value, list) else {}
@@ -219,7 +220,7 @@ def _appended(existing: Any, items: list[Any]) -> list[Any]:
 
 
 def revenue_of(event: str, props: dict[str, Any]) -> Any:
-    """Spec 11.5: ``revenue`` (loosely), else ``total`` on order-completed events."""
+    """``revenue`` (loosely), else ``total`` on order-completed events."""
     value = loose_get(props, "revenue")
     if not truthy(value) and event and order_completed(event):
         value = loose_get(props, "total")
@@ -272,7 +273,7 @@ def extras(message: dict[str, Any]) -> dict[str, Any]:
     context = message.get("context")
     page = context.get("page") if isinstance(context, dict) else None
     if isinstance(page, dict) and isinstance(page.get("url"), str) and page["url"]:
-        # The call's own page (issue 12 §1.6): mixpanel.js would take location.href when it
+        # The call's own page: mixpanel.js would take location.href when it
         # sends, which for a queued, carried or snippet-buffered call is another page.
         found["$current_url"] = page["url"]
     campaign = context.get("campaign") if isinstance(context, dict) else None

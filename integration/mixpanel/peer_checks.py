@@ -1,4 +1,4 @@
-"""The checks of the settings peers offer (RudderStack's names, issues 12 and 18) and the
+"""The checks of the settings peers offer (RudderStack's names and export shape) and the
 loader's; the list settings (names or rows) are settings.py's `_names`.
 
 Each check takes the value as given (never null: settings.py gives null the default) and

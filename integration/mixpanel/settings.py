@@ -4,18 +4,19 @@
 own keys (`dataResidency`, `apiHost`, `mixpanelConfig`, `runtime`, …), reports every problem on
 the console and returns a complete options dict: defaults copied (never shared), wrong types
 replaced by the default, increment lists lower-cased. `init_config` builds the second argument of
-``mixpanel.init`` from those options (spec section 3). Beyond Segment, `PEER_DEFAULTS` holds the
-options peers offer, under RudderStack's names (issue 12), each checked by its `PEER_CHECKS`
-entry (peer_checks.py, which also checks the loader's `_bundle`: where the bundle's mixpanel
-folder is, for the replay recorder); here, a peer setting's null is its default.
+``mixpanel.init`` from those options (Segment's names renamed to mixpanel.js's). Beyond Segment,
+`PEER_DEFAULTS` holds the options peers offer, under RudderStack's names, each checked by its
+`PEER_CHECKS` entry (peer_checks.py, which also checks the loader's `_bundle`: where the
+bundle's mixpanel folder is, for the replay recorder); here, a peer setting's null is its
+default.
 
-A RudderStack user's exported config (issue 18) works as it is: a `{"web": x}` value is read as
+A RudderStack user's exported config works as it is: a `{"web": x}` value is read as
 `x`, every list setting takes names or RudderStack's `{property}` / `{groupKey}` / `{eventName}`
 rows (a malformed entry is skipped with one line naming it), keys that belong to RudderStack's
 SDK, dashboard or cloud mode are listed in one ``console.info`` line, and secrets are left out
 with one warning naming the key (never its value).
 
-Deliberate difference from the original (issue text wins over reproducing a crash): a
+Deliberate difference from the original (a clear console line beats reproducing a crash): a
 wrongly typed setting is reported with what it expects and the default is used. The
 original splits a string ``eventIncrements`` into characters and fails to initialise on
 ``null``. Must not import js/pyodide and must not call mixpanel.js.
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
 DEFAULTS: dict[str, Any] = {row[0]: row[2] for row in surface.SEGMENT_SETTINGS}
 OWN_DEFAULTS: dict[str, Any] = {row[0]: row[2] for row in surface.OWN_SETTINGS}
 KINDS: dict[str, str] = {row[0]: row[1] for row in surface.SETTINGS}
-# Peers' options, under RudderStack's Mixpanel setting names (issue 12); defaults change nothing.
+# Peers' options, under RudderStack's Mixpanel setting names; defaults change nothing.
 PEER_DEFAULTS: dict[str, Any] = {row[0]: row[2] for row in surface.PEER_SETTINGS}
 LOADER_DEFAULTS: dict[str, Any] = dict.fromkeys(surface.LOADER_SETTINGS)
 # Stored by Segment but never read in the browser: accepted silently, never passed on.

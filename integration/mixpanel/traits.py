@@ -1,9 +1,9 @@
-"""identify: Segment identify messages → mixpanel.js calls (spec section 5).
+"""identify: Segment identify messages → mixpanel.js calls.
 
 Follows the original integration step by step, including its quirks: the special traits
 are found loosely (``first_name`` counts as ``firstName``) but the original key is removed
 only under its exact camelCase spelling; array traits are unioned, for super properties
-by hand in JavaScript key order (11.4); the picking lists are exact and case-sensitive.
+by hand in JavaScript key order; the picking lists are exact and case-sensitive.
 Not replicated: picking through JavaScript's ``in`` (names like ``toString`` pick nothing).
 
 Must not import js/pyodide and must not touch mixpanel.js except through `Calls`.
@@ -150,7 +150,8 @@ def special_trait(alias: str, traits: dict[str, Any], user_id: Any) -> Any:
 
 
 def mapped_traits(traits: dict[str, Any], user_id: Any) -> dict[str, Any]:
-    """Traits + ``id``, special traits renamed (spec 5 step 3-5), dates as ISO strings."""
+    """Traits + ``id``, special traits renamed (``$email``...; ``createdAt`` dropped when
+    ``$created`` is set), dates as ISO strings."""
     result = dict(traits)
     if truthy(user_id):
         result["id"] = user_id
@@ -166,7 +167,7 @@ def mapped_traits(traits: dict[str, Any], user_id: Any) -> dict[str, Any]:
 
 
 def union_strings(old: list[Any], new: list[Any]) -> list[str]:
-    """Spec 11.4: merged through a JS object, so strings, deduplicated, in JS key order."""
+    """As the original: merged through a JS object, so strings, deduplicated, in JS key order."""
     seen: list[str] = []  # a list, not a dict: MicroPython's dicts do not keep insertion order
     for item in old + new:
         text = js_string(item)
@@ -252,7 +253,7 @@ def _send_all(
     options: dict[str, Any],
     calls: Calls,
 ) -> None:
-    """setAllTraitsByDefault on: every call is sent, even with ``{}`` (spec 5 step 7)."""
+    """setAllTraitsByDefault on: every call is sent, even with ``{}`` (as the original)."""
     calls.send("register", traits, label="identify → register")
     if options["people"]:
         calls.send("people.set", to_set, label="identify → people.set")

@@ -1,6 +1,6 @@
 """One visit on the mobile profile and one short visit, through the benchmark's own code; one
-default-install visit through issue 19's code (worker bytes counted at the server, the boot's
-phases, the after-ready figures) and its report sections.
+default-install visit through the main-thread sections' code (worker bytes counted at the
+server, the boot's phases, the after-ready figures) and its report sections.
 
 Run by tests/browser/test_bench_smoke.py in a subprocess: Playwright's sync API cannot start
 inside the pytest-playwright session's event loop. Exits non-zero when a check fails.
@@ -74,7 +74,7 @@ def issue19() -> None:
     after = result["after"]
     assert after["burst_task_ms"] > 0 and after["one_call_ms"] >= 0
     text = "\n".join(sections({"mobile": [{"default": result}], "capped": [], "cap": None}, 1))
-    assert "## Targets (issue 19" in text and "default install (worker) | cold |" in text
+    assert "## Targets: the main thread" in text and "default install (worker) | cold |" in text
 
 
 if __name__ == "__main__":

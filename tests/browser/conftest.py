@@ -11,7 +11,7 @@ pages (every engine, devtools/engines.py) are published on the server instead (`
 the page template are devtools/harness.py's (the benchmark uses them too). Every request any
 page makes is recorded; a test fails if one leaves the server's origin.
 
-Runtimes (issue 10 section 1). A module opts in with ``pytestmark = pytest.mark.runtimes(*BOTH)``:
+Runtimes. A module opts in with ``pytestmark = pytest.mark.runtimes(*BOTH)``:
 each of its tests that uses ``tp`` (or ``runtime``) then runs once per runtime, its pages built
 with ``settings.runtime`` set to it (a test's own ``settings`` still win). The parameter is
 module-scoped, so a module runs all its MicroPython tests, then all its Pyodide ones, each group

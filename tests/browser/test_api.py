@@ -160,7 +160,7 @@ def test_calls_queued_when_the_page_navigates_away_are_sent_by_the_next_page(
     [second] = collector.events("Second Page")
     assert early["properties"]["n"] == 1
     assert early["properties"]["time"] < second["properties"]["time"]
-    # the page where it was called (issue 12 §1.6), not the one that sent it
+    # the page where it was called, not the one that sent it
     assert early["properties"]["$current_url"].endswith("/t/carry-first.html")
     assert second["properties"]["$current_url"].endswith("/t/carry-next.html")
     carried = "() => Object.keys(localStorage).find(k => k.startsWith('ajs_pending_calls'))"

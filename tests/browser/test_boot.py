@@ -1,4 +1,4 @@
-"""The loader's boot (issue 10 §2-3, issue 13): runtime 'auto', readiness by progress, and calls
+"""The loader's boot: runtime 'auto', readiness by progress, and calls
 kept across a hidden or killed tab, each sent by exactly one tab. Asserts what reaches the
 collector and mixpanel.js."""
 

@@ -1,4 +1,4 @@
-"""Issue 12's page-JS items on the wire, on both runtimes: user()/group() entities, listener
+"""analytics.js's page-JS calls on the wire, on both runtimes: user()/group() entities, listener
 arguments, chainable and awaitable returns, setAnonymousId/debug/timeout/pageview, the cookie
 load option, trackLink/trackForm, the named mixpanel.js instance beside a page's own Mixpanel,
 and the bundle's mixpanel folder handed to Python (_bundle)."""
@@ -297,7 +297,7 @@ def test_track_link_tracks_then_navigates_and_new_tabs_are_not_delayed(
     names = [c["args"][0] for c in tp.mixpanel_calls("track")]
     assert names == ["Tab", "Many m1", "Many m2"]
     assert tp.mixpanel_calls("track")[2]["args"][1]["which"] == "m2"
-    # trackLink's events go by beacon, past the batch queue (issue 17)
+    # trackLink's events go by beacon, past the batch queue (the page leaves right after)
     # (mixpanel.min.js adds a minified copy of `transport` to the object it was given)
     options = [c["args"][2] for c in tp.mixpanel_calls("track")]
     assert [(o["transport"], o["send_immediately"]) for o in options] == [("sendBeacon", True)] * 3
@@ -334,7 +334,8 @@ BIND_GO = """document.addEventListener('DOMContentLoaded', function () {
 
 
 def _links_under_get(tp: Any, name: str, timeout_ms: int) -> Any:
-    """The link page under api_method GET, with analytics.timeout(timeout_ms); landed.html built."""
+    """The link page under api_method GET, with analytics.timeout(timeout_ms); the landing
+    page built."""
     tp.build("landed", script="")
     return tp.open(
         name,

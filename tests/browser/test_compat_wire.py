@@ -1,4 +1,4 @@
-"""Issue 12's compatibility items on the wire, on both runtimes: what the real mixpanel.js sent
+"""The drop-in compatibility items on the wire, on both runtimes: what the real mixpanel.js sent
 (decoded at the collector), what reached it (the loader's shim:mixpanel log) and the console.
 
 The unit tests pin the same items at the recording fake (test_mapping_fixes, test_peer_settings,
@@ -303,7 +303,7 @@ def test_user_defined_page_and_screen_event_names_come_from_the_templates(
         **CONSOLIDATED_OFF,
         "useUserDefinedPageEventName": True,
         "userDefinedPageEventTemplate": "{{ name }} read in {{ category }}",
-        "useUserDefinedScreenEventName": True,  # issue 18: screens have their own switch
+        "useUserDefinedScreenEventName": True,  # screens have their own switch (RudderStack's)
         "userDefinedScreenEventTemplate": "Screen {{ name }}",
     }
     page = tp.open("templates", settings=settings)

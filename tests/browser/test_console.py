@@ -7,7 +7,7 @@ boot).
 
 The console reads the integration's surface (methods, settings table, runtime files) as JSON from
 the bundle. The page is given SURFACE, made here as the build makes it (the surface with its help
-texts, devtools/settings_help.with_help(integration.surface.as_json())): when the
+texts, devtools.settings_help.with_help(integration.surface.as_json())): when the
 surface's settings table is still empty, rows derived from the integration's settings defaults
 stand in, and one row only this fixture has shows that a new setting gets its row by itself.
 """
@@ -672,7 +672,7 @@ def test_presets_for_screen_pageview_and_the_peer_settings_apply_what_they_need(
     expect(e.locator(".c-mp")).not_to_contain_text("set_once")
 
     # useUserDefinedPageEventName: page names from the template, screens from theirs (each
-    # switch wins over consolidatedPageCalls, issue 18).
+    # switch wins over consolidatedPageCalls, as in RudderStack).
     apply_needs(page, "page-template")
     assert url_settings(page)["useUserDefinedScreenEventName"] is True
     run_preset(page, "page-template")

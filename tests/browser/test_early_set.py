@@ -1,4 +1,4 @@
-"""Only what the first call needs, before the first call (issue 20): after a page's load,
+"""Only what the first call needs, before the first call: after a page's load,
 identify, track and page, the runtime has imported exactly the early set (every runtime
 module but protocol.LATE_MODULES), on MicroPython in the worker and on Pyodide without the
 snapshot; and a call that needs the late set, made before it is in, waits in order."""

@@ -1,5 +1,5 @@
 """What reaches the wire, on every engine a visitor uses: Chromium, Firefox ESR and WebKitGTK
-(Safari's engine) through devtools/engines.py's adapter (issue 17).
+(Safari's engine) through devtools/engines.py's adapter.
 
 This module is the cross-engine subset, and the one place that says what runs where:
 
@@ -72,7 +72,7 @@ class Site:
         return publish(self.base, name, html)
 
     def open(self, name: str, *, fresh: bool = True, ready: bool = True, **parts: Any) -> Any:
-        """Publish the page (tests/browser/conftest's engine_page), go there (storage and
+        """Publish the page (tests/browser/conftest.py's engine_page), go there (storage and
         cookies emptied first when `fresh`), and wait for ready; the status."""
         self.goto(self.publish(name, engine_page(name, **parts)), fresh)
         return self.engine.wait_for(READY, BOOT_S) if ready else None

@@ -1,4 +1,4 @@
-"""Failure modes (issue 7, parts 2-4): missing runtime files, the loader included twice, a failing
+"""Failure modes: missing runtime files, the loader included twice, a failing
 collector, navigation right after a call, a strict Content-Security-Policy, the bounded queue
 before ready, and the consent switch. Each test asserts what reaches mixpanel.js / the collector.
 """

@@ -1,4 +1,4 @@
-"""Hostile input from page JS (issue 7, part 1): every case reaches the collector sanitized or is
+"""Hostile input from page JS: every case reaches the collector sanitized or is
 dropped with a console line naming the call; nothing throws into the page; the next call works.
 
 One page load runs the whole case table twice: once while the runtime is still booting (the calls

@@ -1,4 +1,4 @@
-"""runtime 'pyodide' on the mobile profile (issue 10): a boot that keeps making progress is never
+"""runtime 'pyodide' on the mobile profile: a boot that keeps making progress is never
 declared failed, however long the download; its track reaches the collector. About a minute."""
 
 from __future__ import annotations

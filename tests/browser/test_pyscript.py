@@ -1,4 +1,4 @@
-"""PyScript pages: one Python runtime (issue 11 §3).
+"""PyScript pages: one Python runtime, the page's own.
 
 The examples (served by the dev server) install the package from the bundle's wheel with
 PyScript's `files`, run PyScript's core from /vendor/pyscript/ with the bundle's own interpreter,

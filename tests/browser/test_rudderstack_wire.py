@@ -1,4 +1,4 @@
-"""Issue 18 on the wire, on both runtimes: a full Mixpanel config in RudderStack's export shape,
+"""On the wire, on both runtimes: a full Mixpanel config in RudderStack's export shape,
 loaded as it is, drives the real mixpanel.js; checked at the init options it got and at the
 collector (decoded payloads). tests/unit/test_rudderstack_export.py pins each item.
 """

@@ -1,6 +1,6 @@
-"""Segment's snippet, unchanged but for its host (issue 11 §2; issue 12 §2 load(writeKey)).
+"""Segment's snippet, unchanged but for its host, and load(writeKey).
 
-The snippet here is our own text reproducing the contract the issue lists (4.x and 5.x shapes):
+The snippet here is our own text reproducing the contract of Segment's snippet (4.x and 5.x shapes):
 `window.analytics` is an array with `invoked`, `_writeKey`, `SNIPPET_VERSION` and `methods`;
 each stub pushes `[method, ...args]` (5.x appends its buffered page context to track, screen,
 alias, group, page and identify); `load(key, options)` inserts an async script

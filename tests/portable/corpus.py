@@ -8,7 +8,7 @@ non-string keys, non-finite numbers) are left out and counted. Inputs are writte
 bridge's wire format (functions as callback tags). Each session is then replayed on CPython by
 tests/portable/runner.py for the expected results.
 
-    python -m tests.portable.corpus [out.json]     writes {"sessions", "expected", "skipped"}
+    python -m tests.portable.corpus [FILE]     writes {"sessions", "expected", "skipped"}
 """
 
 from __future__ import annotations

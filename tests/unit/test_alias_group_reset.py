@@ -1,4 +1,4 @@
-"""alias (spec 8), group (spec 9), reset (beyond), and robustness against any JSON-like input."""
+"""alias, group, reset (beyond the original), and robustness against any JSON-like input."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ def test_alias_is_skipped_when_mixpanel_already_knows_the_id(
 
 
 def test_alias_without_an_id_sends_nothing_when_there_is_no_people_distinct_id() -> None:
-    # The original stops here only because undefined === undefined; issue 12 overrides that
+    # The original stops here only because undefined === undefined; this project drops that
     # quirk: without a new id nothing is sent and mixpanel.js is not even asked.
     dest, mixpanel, _ = build()
     dest.alias({})

@@ -109,7 +109,7 @@ def test_default_destination_is_the_mixpanel_integration():
 
 
 def test_returning_visitor_is_identified_first_with_the_stored_id_only():
-    # Issue 12 overrides the old "identify from cached traits": the destination gets the id.
+    # Not the original's "identify from cached traits" (stale): the destination gets the id.
     storage = MemoryStorage({USER_ID: '"u9"', USER_TRAITS: '{"plan": "pro"}'})
     analytics, dest, _ = make(storage)
     assert dest.received == [("returning_visitor", "u9")]
@@ -508,7 +508,7 @@ def test_withdrawing_consent_deletes_the_identity_cookies():
     analytics.identify("u1", {"plan": "pro"})
     assert USER_ID in storage.data
     analytics.consent(False)
-    assert storage.data == {CONSENT: "0"}  # issue 12 item 9: only the decision is kept
+    assert storage.data == {CONSENT: "0"}  # only the decision is kept
     assert dest.received[-1] == ("consent", False)
     analytics.track("Still This Page")
     assert dest.last()["userId"] == "u1" and storage.data == {CONSENT: "0"}

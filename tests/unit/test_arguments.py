@@ -1,4 +1,5 @@
-"""Every analytics.js call form, per method, with the shape it resolves to (spec 4.1-4.5)."""
+"""Every analytics.js call form, per method, with the shape analytics.js resolves
+it to."""
 
 from __future__ import annotations
 

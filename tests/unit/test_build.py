@@ -250,7 +250,7 @@ def test_an_import_cycle_between_boot_modules_stops_the_build(tmp_path: Path) ->
         rewrite.add_boot(build.Bundle(), tmp_path)
 
 
-# Issue 18, item 10: a pasted config's secrets are never written into a build.
+# A pasted config's secrets are never written into a build.
 def test_a_write_key_build_leaves_secrets_out_and_says_so(tmp_path: Path) -> None:
     secret = "do-not-leak-18"
     mixpanel = {

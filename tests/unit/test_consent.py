@@ -1,4 +1,4 @@
-"""Consent is Python's (issue 12 item 9): the visitor's decision is stored first-party under
+"""Consent is Python's: the visitor's decision is stored first-party under
 surface.STORAGE["consent"] ("1" / "0") and wins over the ``consent`` setting on every later
 page; the setting is only the default for visitors who have not decided."""
 

@@ -1,6 +1,6 @@
-"""Issue 12 §1.6 (needed by the Segment snippet takeover, issue 11 §2): an event's
-$current_url is the page of the call (its meta page / context.page.url), not the page that
-happens to be open when mixpanel.js sends it."""
+"""An event's $current_url is the page of the call (its meta page / context.page.url), not the
+page that happens to be open when mixpanel.js sends it (a queued, carried or snippet-buffered
+call is sent from another page)."""
 
 from __future__ import annotations
 

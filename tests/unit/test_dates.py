@@ -1,4 +1,4 @@
-"""Dates as Segment's facade and helpers treat them (spec 4.6, 5, 11.2)."""
+"""Dates as Segment's facade and helpers treat them."""
 
 from __future__ import annotations
 

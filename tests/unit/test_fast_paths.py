@@ -1,4 +1,4 @@
-"""The per-call fast paths (issue 10 §4) answer exactly what the full walks answer."""
+"""The per-call fast paths answer exactly what the full walks answer."""
 
 from __future__ import annotations
 

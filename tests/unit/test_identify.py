@@ -1,4 +1,4 @@
-"""identify → mixpanel.js (spec section 5, edge cases of section 15)."""
+"""identify → mixpanel.js, with the original's edge cases."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Stored identity with analytics.js's rules (spec 4.1, 4.5, 4.8), behind the storage protocol."""
+"""Stored identity with analytics.js's rules (user and group traits merged or replaced, reset),
+behind the storage protocol."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 12, page-JS API items whose behaviour is Python's: listener arguments and the one
+"""Page-JS API items whose behaviour is Python's: listener arguments and the one
 listener system (Python's emit forwarded to the page), user()/group() entities from page JS,
 user().logout(), the named mixpanel.js instance and the replay bundle's lib_base_path."""
 

@@ -1,7 +1,7 @@
-"""Issue 12, section 1: behaviours that were wrong, each pinned at what reaches mixpanel.js.
+"""Behaviours that were wrong, each pinned at what reaches mixpanel.js.
 
 Every test drives the real destination (or the facade in front of it) against the recording
-fake; where the issue overrides the spec, the test says so.
+fake; where the fix departs from the original integration, the test says so.
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def test_an_explicit_identify_still_runs_the_whole_mapping() -> None:
 
 
 def test_alias_without_a_new_id_sends_nothing_even_with_a_people_distinct_id() -> None:
-    # Overrides the spec's alias quirk (section 8): nothing is sent, whatever mixpanel.js holds.
+    # Departs from the original's alias quirk: nothing is sent, whatever mixpanel.js holds.
     dest, mixpanel, console = build(mixpanel=RecordingMixpanel(**{"$people_distinct_id": "p1"}))
     dest.alias({"previousId": "old"})
     assert mixpanel.without_getters() == []

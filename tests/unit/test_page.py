@@ -1,4 +1,4 @@
-"""page → one mixpanel.js event at most (spec section 7)."""
+"""page → one mixpanel.js event at most (the first naming rule that matches)."""
 
 from __future__ import annotations
 

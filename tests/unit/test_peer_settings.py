@@ -1,4 +1,4 @@
-"""Issue 12, section 3: the Mixpanel options peers offer, under RudderStack's names.
+"""The Mixpanel options peers offer, under RudderStack's names.
 
 Each setting is checked at what reaches mixpanel.js (the recording fake) or the init config;
 bad input is one console line naming the setting, and the default is used.
@@ -70,7 +70,7 @@ def test_set_once_properties_go_to_people_set_once_and_not_to_people_set() -> No
     calls = dict(mixpanel.without_getters())
     assert calls["people.set"] == ({"seats": 3, "id": "u1"},)
     assert calls["people.set_once"] == ({"plan": "pro", "$email": "a@b.co"},)
-    assert calls["register"] == ({"seats": 3, "id": "u1"},)  # issue 18: not registered either
+    assert calls["register"] == ({"seats": 3, "id": "u1"},)  # nor registered (as RudderStack)
 
 
 def test_set_once_properties_on_the_picked_path_and_nothing_when_none_present() -> None:
@@ -129,7 +129,7 @@ TEMPLATE = {**OFF, "useUserDefinedPageEventName": True}
             "N - C",
         ),
         ({**TEMPLATE, "userDefinedPageEventTemplate": "{{ name }}"}, "C", "", None),
-        # issue 18: the switch on, the template wins (as in RudderStack)
+        # the switch on, the template wins (as in RudderStack)
         ({**TEMPLATE, "consolidatedPageCalls": True}, "Docs", "Index", "Viewed Docs Index Page"),
         ({**TEMPLATE, "trackAllPages": True}, "Docs", "Index", "Viewed Docs Index Page"),
         ({**OFF, "trackAllPages": True}, "Docs", "Index", "Loaded a Page"),

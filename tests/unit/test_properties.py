@@ -1,5 +1,5 @@
 """Property tests of the whole Python mapping (Analytics facade + MixpanelDestination) against the
-recording fake, with the invariants the hostile browser test checks on the wire (issue 7):
+recording fake, with the invariants the hostile browser test checks on the wire:
 
 - no call raises, whatever the arguments (the facade is not strict);
 - every payload handed to mixpanel.js survives ``wire.encode`` (the JSON the loader revives);

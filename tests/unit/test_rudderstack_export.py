@@ -1,9 +1,9 @@
-"""Issue 18: a RudderStack user's exported Mixpanel config works as it is.
+"""A RudderStack user's exported Mixpanel config works as it is.
 
 `EXPORTED` is written here in the shape RudderStack's JS SDK receives a web device-mode
 destination's config (flat; lists of {property} / {groupKey} / {eventName} rows; a few
 per-platform {"web": x} values; the dashboard's defaults and empty rows), with values of our
-own. One test (or group) per item of the issue, checked at the recording fake or the init
+own. One test (or group) per behaviour, checked at the recording fake or the init
 config, and on the console.
 """
 

@@ -1,4 +1,4 @@
-"""Issue 12, section 2: screen(), setAnonymousId() and pageview() in the Python core."""
+"""screen(), setAnonymousId() and pageview() in the Python core."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def test_screen_properties_are_the_given_ones_with_name_and_category() -> None:
         "category": "App",
         "time": T0 / 1000,
         "$insert_id": "m-1",
-        "$current_url": PAGE["url"],  # the call's own page (issue 12 §1.6)
+        "$current_url": PAGE["url"],  # the call's own page
     }
 
 

@@ -1,4 +1,4 @@
-"""Settings → validated options → mixpanel.init (spec sections 2 and 3, plus ours)."""
+"""Settings → validated options → mixpanel.init (Segment's options, plus ours)."""
 
 from __future__ import annotations
 

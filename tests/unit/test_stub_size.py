@@ -1,5 +1,5 @@
 """The synchronous loader a page includes (static/analytics.js, with the bundle object the build
-puts in) stays within 4096 bytes gzipped (issue 10; the goal is 2 KB). The build minifies it
+puts in) stays within 4096 bytes gzipped (the goal is 2 KB). The build minifies it
 with terser (node_modules): tests/browser/test_stub_size.py measures that output against the
 4096 B limit; here, without node_modules, the readable source is held to a looser bound so it
 cannot grow unnoticed."""

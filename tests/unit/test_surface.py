@@ -148,7 +148,7 @@ def test_the_surface_is_json_and_round_trips() -> None:
 
 
 def test_the_readme_table_of_rudderstack_settings_is_made_from_the_surface() -> None:
-    """Issue 18: README.md holds exactly the table devtools.settings_table makes from this
+    """README.md holds exactly the table devtools.settings_table makes from this
     module (run `python -m devtools.settings_table` after changing a setting)."""
     readme = settings_table.README.read_text()
     assert settings_table.block(readme) == settings_table.table()

@@ -1,4 +1,5 @@
-"""track → mixpanel.js (spec section 6, 11.3, 11.5, and the beyond extras)."""
+"""track → mixpanel.js: the original's steps (object lists inverted, revenue charged), and the
+beyond extras."""
 
 from __future__ import annotations
 
@@ -337,7 +338,7 @@ def test_the_callers_message_is_not_mutated() -> None:
     assert repr(message) == before
 
 
-# -- trackLink / trackForm: the page leaves right after the call (issue 17) ---------------------
+# -- trackLink / trackForm: the page leaves right after the call -------------------------------
 
 BEACON = {"transport": "sendBeacon", "send_immediately": True}
 
