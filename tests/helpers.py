@@ -7,9 +7,12 @@ A test file that wants other defaults binds them once, e.g.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+
+import pytest
 
 from integration.analytics import Analytics
 from integration.identity import MemoryStorage
@@ -82,3 +85,17 @@ def counter(prefix: str) -> Callable[[], str]:
     """An id maker: prefix-1, prefix-2, ..."""
     count = iter(range(1, 1000))
     return lambda: f"{prefix}-{next(count)}"
+
+
+def wait_output_quiet(
+    capfd: pytest.CaptureFixture[str], quiet: float = 0.5, timeout: float = 10.0
+) -> str:
+    """What reached stderr until nothing more came for `quiet` seconds (at most `timeout`)."""
+    err, deadline = "", time.monotonic() + timeout
+    since = time.monotonic()
+    while time.monotonic() - since < quiet and time.monotonic() < deadline:
+        time.sleep(0.05)
+        more = capfd.readouterr().err
+        if more:
+            err, since = err + more, time.monotonic()
+    return err

@@ -11,7 +11,7 @@ import urllib.request
 from collections import Counter
 from typing import Any
 
-from tests.browser.conftest import DEFAULT_SETTINGS, PAGE
+from tests.browser.template import DEFAULT_SETTINGS, PAGE
 
 # Lighthouse's mobile defaults: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up, CPU 4x slower.
 MOBILE = {"offline": False, "latency": 150, "downloadThroughput": 200000, "uploadThroughput": 93750}
@@ -21,7 +21,7 @@ def html(settings: dict[str, Any], script: str = "", load_options: Any = None) -
     """A test page (conftest's template) with the contract's loader tag; runtime None: unset."""
     merged = {**DEFAULT_SETTINGS, **settings}
     if merged.get("runtime") is None:
-        merged.pop("runtime")
+        merged.pop("runtime", None)
     return PAGE.format(
         title="boot",
         head="",

@@ -15,14 +15,17 @@ each of its tests that uses ``tp`` (or ``runtime``) then runs once per runtime, 
 with ``settings.runtime`` set to it (a test's own ``settings`` still win). The parameter is
 module-scoped, so a module runs all its MicroPython tests, then all its Pyodide ones, each group
 on its own shared page. ``DEFAULT`` is the README's install: no ``runtime`` in the settings (auto,
-so MicroPython) and no load options. A module that does not opt in keeps runtime 'pyodide'
-(DEFAULT_SETTINGS); a test that parametrizes ``runtime`` itself keeps its own values.
+so MicroPython, in the worker) and no load options: the product's default, and the runtime of
+a test that names none (DEFAULT_SETTINGS sets none). A test that checks something only Pyodide
+has says why with ``@pytest.mark.pyodide_only("reason")`` (pyproject.toml's markers) and runs
+on 'pyodide' only; a test that parametrizes ``runtime`` itself keeps its own values.
 
 Nothing waits a fixed time to see that nothing more arrives: ``collector.wait_quiet()`` and
-``tp.wait_console_quiet()`` poll until nothing new came for a short window (bounded).
+``tp.wait_console_quiet()`` poll until nothing new came for a short window (bounded), and
+``wait_until()`` polls a condition up to a deadline.
 
-Browser tests that run on one runtime only, and why (``@pytest.mark.runtimes(<one>)``, or a
-module that does not opt in):
+Browser tests that run on one runtime only, and why (``pyodide_only``,
+``@pytest.mark.runtimes(<one>)``, or a module whose pages set their own runtime):
 
 - test_foundation: the three snapshot tests (restore, without, a failing snapshot): the memory
   snapshot is Pyodide's. The demo-page test: the QA console at / boots with its own settings
@@ -51,6 +54,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
 import subprocess
 import sys
 import time
@@ -62,6 +66,8 @@ from typing import Any
 import pytest
 
 from devtools import chromium
+from tests.browser.boot_pages import CachedPage
+from tests.browser.template import DEFAULT_SETTINGS, PAGE
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = chromium.EXECUTABLE
@@ -89,15 +95,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     own = [m for m in metafunc.definition.iter_markers("parametrize") if "runtime" in m.args[0]]
     marker = metafunc.definition.get_closest_marker("runtimes")
-    if own or marker is None:
+    if metafunc.definition.get_closest_marker("pyodide_only") is not None:
+        names = [PYODIDE]
+    elif own or marker is None:
         return
-    metafunc.parametrize("runtime", list(marker.args), indirect=True, scope="module")
+    else:
+        names = list(marker.args)
+    metafunc.parametrize("runtime", names, indirect=True, scope="module")
 
 
 @pytest.fixture(scope="module")
 def runtime(request: pytest.FixtureRequest) -> str:
-    """The runtime the test's pages ask for: its `runtimes` marker's, else 'pyodide'."""
-    return str(getattr(request, "param", PYODIDE))
+    """The runtime the test's pages ask for: its `runtimes` (or `pyodide_only`) marker's, else
+    the product's default (DEFAULT: no runtime set, so MicroPython, in the worker)."""
+    return str(getattr(request, "param", DEFAULT))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -137,8 +148,6 @@ def server_url() -> Any:
 @pytest.fixture
 def cached(browser: Any, server_url: str, collector: Any) -> Any:
     """A page in a fresh context of its own whose HTTP cache it keeps (tests/browser/boot_pages)."""
-    from tests.browser.boot_pages import CachedPage  # here: boot_pages imports this module
-
     collector.clear()
     page = CachedPage(browser, server_url)
     yield page
@@ -179,6 +188,10 @@ class Collector:
                 )
             time.sleep(0.1)
 
+    def engage(self, op: str) -> list[dict[str, Any]]:
+        """The /engage payloads (People updates) holding the operation `op` ($set, $add, ...)."""
+        return [p for p in self.payloads("engage") if op in p]
+
     def wait_events(self, count: int, name: str | None = None, timeout: float = 30.0) -> list[Any]:
         self.wait(lambda _: len(self.events(name)) >= count, timeout)
         return self.events(name)
@@ -210,6 +223,32 @@ def wait_quiet(read: Any, predicate: Any, quiet: float, timeout: float, what: st
             raise AssertionError(f"{what} never went quiet; it has: {json.dumps(value)[:3000]}")
 
 
+def wait_until(check: Any, timeout: float, what: str, page: Any = None) -> Any:
+    """Poll check() until it returns something truthy (returned); fails after `timeout` seconds.
+    With a Playwright `page`, each pause lets it deliver the page's events meanwhile."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s")
+        if page is None:
+            time.sleep(0.05)
+        else:
+            page.wait_for_timeout(20)
+    return value
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def cookie(page: Any, name: str) -> dict[str, Any] | None:
+    """The page's cookie called `name`, or None."""
+    return next((c for c in page.context.cookies() if c["name"] == name), None)
+
+
 @pytest.fixture(scope="session")
 def collector(server_url: str) -> Collector:
     return Collector(server_url)
@@ -218,33 +257,6 @@ def collector(server_url: str) -> Collector:
 SNIPPET = (
     (ROOT / "static" / "snippet.js").read_text().replace("/analytics/analytics.js", LOADER_URL)
 )
-
-# runtime: Pyodide for the existing files (the default is now MicroPython; test_micropython.py
-# covers it, and the new boot tests pick theirs).
-DEFAULT_SETTINGS = {
-    "token": "test-token",
-    "mixpanelConfig": {"batch_requests": False},
-    "runtime": "pyodide",
-}
-
-PAGE = """<!doctype html>
-<html><head><meta charset="utf-8"><link rel="icon" href="data:,">
-<title>{title}</title>{head}
-<script>
-window.__log = [];
-window.addEventListener('load', function () {{ window.__loadAt = performance.now(); }});
-</script>
-{loader}
-<script>
-analytics.on('shim:mixpanel', function (c) {{ window.__log.push(c); }});
-analytics.ready(function (s) {{ window.__readyAt = performance.now(); window.__status = s; }});
-{before_load}
-analytics.load(Object.assign({base}, {settings}), {load_options});
-{script}
-</script>
-</head><body><h1>{title}</h1>{body}</body></html>
-"""
-
 
 # -- pages for every engine (tests/engines.py): published on the server, no routing ----------
 
@@ -293,7 +305,7 @@ def chainable(call: str) -> str:
 class TestPage:
     """One shared Playwright page; `open()` navigates it to a freshly built test page."""
 
-    def __init__(self, page: Any, base: str, runtime: str = PYODIDE) -> None:
+    def __init__(self, page: Any, base: str, runtime: str = DEFAULT) -> None:
         self.page = page
         self.base = base
         self.runtime = runtime  # what build() asks for; DEFAULT: nothing, as the README's tag
@@ -492,8 +504,9 @@ def pages(browser: Any, server_url: str) -> Iterator[Pages]:
 
 @pytest.fixture(scope="module")
 def shared(pages: Pages) -> TestPage:
-    """The module's page for runtime 'pyodide' (the one `tp` is where a module does not opt in)."""
-    return pages.get(PYODIDE)
+    """The module's page for the default runtime (the one `tp` is where a module does not opt
+    in)."""
+    return pages.get(DEFAULT)
 
 
 @pytest.fixture

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.browser.boot_pages import MOBILE, CachedPage, html
 
 
+@pytest.mark.pyodide_only("Pyodide's cold boot on the mobile profile (MicroPython's: test_boot.py)")
 def test_pyodide_on_the_mobile_profile_gets_ready_and_delivers(
     cached: CachedPage, collector: Any
 ) -> None:
