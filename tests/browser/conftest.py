@@ -27,7 +27,7 @@ Nothing waits a fixed time to see that nothing more arrives: ``collector.wait_qu
 Browser tests that run on one runtime only, and why (``pyodide_only``,
 ``@pytest.mark.runtimes(<one>)``, or a module whose pages set their own runtime):
 
-- test_foundation: the three snapshot tests (restore, without, a failing snapshot): the memory
+- test_end_to_end_smoke: the three snapshot tests (restore, without, a failing snapshot): the memory
   snapshot is Pyodide's. The demo-page test: the QA console at / boots with its own settings
   (the loader's default), and test_console covers its runtime switch.
 - test_failures: the missing-file cases name Pyodide's files (pyodide-*/, its stdlib zip);

@@ -1,9 +1,10 @@
 """Issue 12's compatibility items on the wire, on both runtimes: what the real mixpanel.js sent
 (decoded at the collector), what reached it (the loader's shim:mixpanel log) and the console.
 
-The unit tests pin the same items at the recording fake (test_mapping_fixes, test_peer_settings,
-test_consent, test_screen); here each is proved against mixpanel.js itself. Where a test shows
-that nothing arrived, a marker event sent after it proves the page was sending.
+The unit tests pin the same items at the recording fake (test_mapping_edge_cases,
+test_peer_settings, test_consent, test_screen); here each is proved against mixpanel.js itself.
+Where a test shows that nothing arrived, a marker event sent after it proves the page was
+sending.
 """
 
 from __future__ import annotations
