@@ -81,6 +81,10 @@ class Collector:
                 )
             time.sleep(0.1)
 
+    def engage(self, op: str) -> list[dict[str, Any]]:
+        """The /engage payloads (People updates) holding the operation `op` ($set, $add, ...)."""
+        return [p for p in self.payloads("engage") if op in p]
+
     def wait_events(self, count: int, name: str | None = None, timeout: float = 30.0) -> list[Any]:
         self.wait(lambda _: len(self.events(name)) >= count, timeout)
         return self.events(name)
@@ -114,10 +118,11 @@ def wait_quiet(read: Any, predicate: Any, quiet: float, timeout: float, what: st
 
 # runtime: Pyodide for the existing files (the default is now MicroPython; test_micropython.py
 # covers it, and the new boot tests pick theirs).
+# No runtime: the product's default (MicroPython, in the worker). A test's settings, or its
+# `runtimes` / `pyodide_only` marker, pick another.
 DEFAULT_SETTINGS = {
     "token": "test-token",
     "mixpanelConfig": {"batch_requests": False},
-    "runtime": "pyodide",
 }
 
 PAGE = """<!doctype html>
@@ -144,7 +149,7 @@ def html(settings: dict[str, Any], script: str = "", load_options: Any = None) -
     whose runtime None leaves it unset."""
     merged = {**DEFAULT_SETTINGS, **settings}
     if merged.get("runtime") is None:
-        merged.pop("runtime")
+        merged.pop("runtime", None)
     return PAGE.format(
         title="boot",
         head="",

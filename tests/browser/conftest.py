@@ -16,16 +16,19 @@ each of its tests that uses ``tp`` (or ``runtime``) then runs once per runtime, 
 with ``settings.runtime`` set to it (a test's own ``settings`` still win). The parameter is
 module-scoped, so a module runs all its MicroPython tests, then all its Pyodide ones, each group
 on its own shared page. ``DEFAULT`` is the README's install: no ``runtime`` in the settings (auto,
-so MicroPython) and no load options. A module that does not opt in keeps runtime 'pyodide'
-(DEFAULT_SETTINGS); a test that parametrizes ``runtime`` itself keeps its own values.
+so MicroPython, in the worker) and no load options: the product's default, and the runtime of
+a test that names none (DEFAULT_SETTINGS sets none). A test that checks something only Pyodide
+has says why with ``@pytest.mark.pyodide_only("reason")`` (pyproject.toml's markers) and runs
+on 'pyodide' only; a test that parametrizes ``runtime`` itself keeps its own values.
 
 Nothing waits a fixed time to see that nothing more arrives: ``collector.wait_quiet()`` and
-``tp.wait_console_quiet()`` poll until nothing new came for a short window (bounded).
+``tp.wait_console_quiet()`` poll until nothing new came for a short window (bounded), and
+``wait_until()`` polls a condition up to a deadline.
 
-Browser tests that run on one runtime only, and why (``@pytest.mark.runtimes(<one>)``, or a
-module that does not opt in):
+Browser tests that run on one runtime only, and why (``pyodide_only``,
+``@pytest.mark.runtimes(<one>)``, or a module whose pages set their own runtime):
 
-- test_foundation: the three snapshot tests (restore, without, a failing snapshot): the memory
+- test_end_to_end_smoke: the three snapshot tests (restore, without, a failing snapshot): the memory
   snapshot is Pyodide's. The demo-page test: the QA console at / boots with its own settings
   (the loader's default), and test_console covers its runtime switch.
 - test_failures: the missing-file cases name Pyodide's files (pyodide-*/, its stdlib zip);
@@ -52,6 +55,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -94,15 +99,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     own = [m for m in metafunc.definition.iter_markers("parametrize") if "runtime" in m.args[0]]
     marker = metafunc.definition.get_closest_marker("runtimes")
-    if own or marker is None:
+    if metafunc.definition.get_closest_marker("pyodide_only") is not None:
+        names = [PYODIDE]
+    elif own or marker is None:
         return
-    metafunc.parametrize("runtime", list(marker.args), indirect=True, scope="module")
+    else:
+        names = list(marker.args)
+    metafunc.parametrize("runtime", names, indirect=True, scope="module")
 
 
 @pytest.fixture(scope="module")
 def runtime(request: pytest.FixtureRequest) -> str:
-    """The runtime the test's pages ask for: its `runtimes` marker's, else 'pyodide'."""
-    return str(getattr(request, "param", PYODIDE))
+    """The runtime the test's pages ask for: its `runtimes` (or `pyodide_only`) marker's, else
+    the product's default (DEFAULT: no runtime set, so MicroPython, in the worker)."""
+    return str(getattr(request, "param", DEFAULT))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -131,6 +141,32 @@ def cached(browser: Any, server_url: str, collector: Any) -> Any:
     page.close()
 
 
+def wait_until(check: Any, timeout: float, what: str, page: Any = None) -> Any:
+    """Poll check() until it returns something truthy (returned); fails after `timeout` seconds.
+    With a Playwright `page`, each pause lets it deliver the page's events meanwhile."""
+    deadline = time.monotonic() + timeout
+    while not (value := check()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s")
+        if page is None:
+            time.sleep(0.05)
+        else:
+            page.wait_for_timeout(20)
+    return value
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def cookie(page: Any, name: str) -> dict[str, Any] | None:
+    """The page's cookie called `name`, or None."""
+    return next((c for c in page.context.cookies() if c["name"] == name), None)
+
+
 @pytest.fixture(scope="session")
 def collector(server_url: str) -> Collector:
     return Collector(server_url)
@@ -149,7 +185,7 @@ def chainable(call: str) -> str:
 class TestPage:
     """One shared Playwright page; `open()` navigates it to a freshly built test page."""
 
-    def __init__(self, page: Any, base: str, runtime: str = PYODIDE) -> None:
+    def __init__(self, page: Any, base: str, runtime: str = DEFAULT) -> None:
         self.page = page
         self.base = base
         self.runtime = runtime  # what build() asks for; DEFAULT: nothing, as the README's tag
@@ -348,8 +384,9 @@ def pages(browser: Any, server_url: str) -> Iterator[Pages]:
 
 @pytest.fixture(scope="module")
 def shared(pages: Pages) -> TestPage:
-    """The module's page for runtime 'pyodide' (the one `tp` is where a module does not opt in)."""
-    return pages.get(PYODIDE)
+    """The module's page for the default runtime (the one `tp` is where a module does not opt
+    in)."""
+    return pages.get(DEFAULT)
 
 
 @pytest.fixture

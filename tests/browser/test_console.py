@@ -25,6 +25,7 @@ from playwright.sync_api import expect
 
 from devtools import settings_help
 from integration import surface
+from tests.browser.conftest import wait_quiet
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
@@ -112,11 +113,6 @@ def apply_needs(page: Any, preset: str) -> None:
         notice.get_by_role("button", name=re.compile("Apply these settings")).click()
     wait_ready(page)
     expect(page.locator("#preset")).to_have_value(preset)
-
-
-def engage(collector: Any, op: str) -> list[dict[str, Any]]:
-    """The /engage payloads (People updates) carrying `op` ($set, $set_once, …)."""
-    return [p for p in collector.payloads("engage") if op in p]
 
 
 def logged_mixpanel(page: Any, method: str) -> list[list[Any]]:
@@ -273,10 +269,8 @@ def test_the_runtime_panel_shows_the_loaders_choice(qa: Any, tp: Any) -> None:
     expect(page.locator("#runtime-choice")).to_have_value("auto")
 
 
-def test_each_call_from_the_forms_shows_its_mixpanel_calls_and_collector_payloads(
-    qa: Any, tp: Any, collector: Any
-) -> None:
-    page = qa
+def _the_identity_calls_show_in_the_log_and_the_panel(page: Any) -> None:
+    """alias then identify: their mixpanel.js calls, payloads and the identity panel."""
     anonymous_distinct = page.locator("#id-distinct").text_content()
     expect(page.locator("#id-user")).to_have_text("—")
 
@@ -299,6 +293,27 @@ def test_each_call_from_the_forms_shows_its_mixpanel_calls_and_collector_payload
     expect(page.locator("#id-distinct")).to_have_text(anonymous_distinct or "")
     expect(page.locator("#id-super")).to_contain_text('"plan": "pro"')
 
+
+def _reset_forgets_the_visitor(page: Any) -> None:
+    """reset clears the identity panel; the identify after it is the new visitor."""
+    device_before = page.locator("#id-device").text_content()
+    send(page, "reset")
+    e = page.locator("#log .entry[data-method=reset]").first
+    expect(e.locator(".c-mp")).to_contain_text("mixpanel.reset()")
+    expect(page.locator("#id-user")).to_have_text("—")
+    expect(page.locator("#id-distinct")).not_to_have_text("qa-user")
+    expect(page.locator("#id-device")).not_to_have_text(device_before or "")
+    expect(page.locator("#id-super")).not_to_contain_text('"plan"')
+    send(page, "identify", userId="after-reset", traits="")
+    expect(page.locator("#id-distinct")).to_have_text("after-reset")
+    expect(page.locator("#id-user")).to_have_text("after-reset")
+
+
+def test_each_call_from_the_forms_shows_its_mixpanel_calls_and_collector_payloads(
+    qa: Any, tp: Any, collector: Any
+) -> None:
+    page = qa
+    _the_identity_calls_show_in_the_log_and_the_panel(page)
     send(page, "track", event="Logged In", properties={"source": "form"})
     e = entry(page, "track", '"Logged In"')
     expect(e.locator(".c-mp")).to_contain_text('mixpanel.people.increment("Logged In")')
@@ -322,17 +337,7 @@ def test_each_call_from_the_forms_shows_its_mixpanel_calls_and_collector_payload
     expect(e.locator(".c-col")).to_contain_text("POST /mp/groups")
     expect(e.locator(".c-col")).to_contain_text('"$group_key": "company"')
 
-    device_before = page.locator("#id-device").text_content()
-    send(page, "reset")
-    e = page.locator("#log .entry[data-method=reset]").first
-    expect(e.locator(".c-mp")).to_contain_text("mixpanel.reset()")
-    expect(page.locator("#id-user")).to_have_text("—")
-    expect(page.locator("#id-distinct")).not_to_have_text("qa-user")
-    expect(page.locator("#id-device")).not_to_have_text(device_before or "")
-    expect(page.locator("#id-super")).not_to_contain_text('"plan"')
-    send(page, "identify", userId="after-reset", traits="")
-    expect(page.locator("#id-distinct")).to_have_text("after-reset")
-    expect(page.locator("#id-user")).to_have_text("after-reset")
+    _reset_forgets_the_visitor(page)
 
 
 def test_inline_validation_blocks_bad_input(qa: Any, tp: Any) -> None:
@@ -369,8 +374,8 @@ def test_a_hostile_trait_is_shown_as_text_and_runs_nothing(
     expect(e.locator(".c-col")).to_contain_text(f'"$name": "{XSS}"')
     expect(entry(page, "track", XSS).locator(".c-col")).to_contain_text('"html": "<b>bold</b>"')
     expect(page.locator("#id-traits")).to_contain_text(XSS)
-    page.wait_for_timeout(300)  # an onerror handler would have run by now
-    assert page.evaluate("() => document.querySelectorAll('img, b').length") == 0
+    count = "() => document.querySelectorAll('img, b').length"  # an onerror handler would add one
+    assert wait_quiet(lambda: page.evaluate(count), None, 0.3, 10, "the page's img/b count") == 0
     assert tp.dialogs == []
 
 
@@ -430,10 +435,8 @@ def test_log_filters_copies_and_clears(qa: Any, tp: Any, server_url: str) -> Non
     expect(page.locator("#log .entry")).to_have_count(1)
 
 
-def test_middleware_plugin_and_identity_presets_reach_the_collector(
-    qa: Any, tp: Any, collector: Any
-) -> None:
-    page = qa
+def _the_middleware_and_plugin_presets_reach_the_collector(page: Any, collector: Any) -> None:
+    """Source and destination middleware, an enrichment plugin, and one turned off."""
     # A source middleware that adds a property to every call: the track after it has it.
     run_preset(page, "mw-property")
     [event] = collector.wait_events(1, "Middleware Demo")
@@ -479,6 +482,9 @@ def test_middleware_plugin_and_identity_presets_reach_the_collector(
     assert "qa_middleware" not in event["properties"]
     assert event["properties"]["qa_plugin"] == "QA Enrichment"
 
+
+def _the_identity_presets_change_the_stored_identity(page: Any, collector: Any) -> None:
+    """user() and group() setters, logout and setAnonymousId."""
     # user().id(...) / traits(...) change the stored user; the identify after them sends them.
     run_preset(page, "user-traits")
     expect(page.locator("#id-traits")).to_contain_text('"plan": "qa"')
@@ -490,7 +496,7 @@ def test_middleware_plugin_and_identity_presets_reach_the_collector(
     collector.wait(
         lambda _: any(
             p["$set"].get("plan") == "qa" and p["$set"].get("seats") == 3
-            for p in engage(collector, "$set")
+            for p in collector.engage("$set")
         )
     )
     assert [a[0] for a in logged_mixpanel(page, "identify")][-1] == "qa-traits-user"
@@ -512,6 +518,9 @@ def test_middleware_plugin_and_identity_presets_reach_the_collector(
     assert "anon-qa-1" in cookies["ajs_anonymous_id"]
     expect(entry(page, "setAnonymousId", '"anon-qa-1"').locator(".c-mp")).to_contain_text("none")
 
+
+def _the_track_link_and_screen_forms_reach_the_collector(page: Any, collector: Any) -> None:
+    """The trackLink demo and the hand-written screen / setAnonymousId / pageview forms."""
     # The trackLink demo link: a click tracks, then stays on this page (a same-page anchor).
     expect(page.locator("#qa-link-code")).to_contain_text("analytics.trackLink(link")
     run_preset(page, "track-link")
@@ -544,6 +553,17 @@ def test_middleware_plugin_and_identity_presets_reach_the_collector(
     expect(entry(page, "screen", '"Form"').locator(".c-col")).to_contain_text(
         "Viewed Onboarding Form Screen"
     )
+
+
+def test_middleware_plugin_and_identity_presets_reach_the_collector(
+    qa: Any, tp: Any, collector: Any
+) -> None:
+    page = qa
+    _the_middleware_and_plugin_presets_reach_the_collector(page, collector)
+
+    _the_identity_presets_change_the_stored_identity(page, collector)
+
+    _the_track_link_and_screen_forms_reach_the_collector(page, collector)
 
     # A page's own middleware that answers later (a Promise): the mixpanel.js call it lets
     # through still shows under its call (the loader reports it without the call's id; the log
@@ -598,10 +618,8 @@ def test_screenshots_at_1280_and_375_in_light_and_dark(qa: Any, tp: Any) -> None
         page.set_viewport_size(size)
 
 
-def test_presets_for_screen_pageview_and_the_peer_settings_apply_what_they_need(
-    qa: Any, tp: Any, collector: Any
-) -> None:
-    page = qa
+def _screen_and_pageview_presets_apply_their_settings(page: Any, collector: Any) -> None:
+    """screen() and pageview(url) with consolidated page calls."""
     # screen() with consolidated page calls: "Loaded a Screen", name and category, no URL.
     apply_needs(page, "screen")
     assert "consolidatedPageCalls" not in url_settings(page)  # back to its default, true
@@ -620,18 +638,21 @@ def test_presets_for_screen_pageview_and_the_peer_settings_apply_what_they_need(
     assert event["properties"]["path"] == "/pricing"
     expect(entry(page, "pageview", '"/pricing"').locator(".c-col")).to_contain_text("Loaded a Page")
 
+
+def _set_once_and_merge_presets_apply_their_settings(page: Any, collector: Any) -> None:
+    """setOnceProperties and identityMergeApi 'simplified'."""
     # setOnceProperties: the listed trait goes with people.set_once, not people.set.
     apply_needs(page, "set-once")
     assert url_settings(page)["setOnceProperties"] == ["signupSource"]
     run_preset(page, "set-once")
-    collector.wait(lambda _: engage(collector, "$set_once") and engage(collector, "$set"))
+    collector.wait(lambda _: collector.engage("$set_once") and collector.engage("$set"))
     collector.wait_quiet()
     # (mixpanel.js sends a $set_once of its own: $initial_referrer.)
-    [once] = [p for p in engage(collector, "$set_once") if "signupSource" in p["$set_once"]]
+    [once] = [p for p in collector.engage("$set_once") if "signupSource" in p["$set_once"]]
     assert once["$set_once"] == {"signupSource": "qa console"}
     assert once["$distinct_id"] == "qa-once-user"
-    assert all("signupSource" not in p["$set"] for p in engage(collector, "$set"))
-    assert any(p["$set"].get("plan") == "pro" for p in engage(collector, "$set"))
+    assert all("signupSource" not in p["$set"] for p in collector.engage("$set"))
+    assert any(p["$set"].get("plan") == "pro" for p in collector.engage("$set"))
     assert logged_mixpanel(page, "people.set_once") == [[{"signupSource": "qa console"}]]
     e = entry(page, "identify", '"qa-once-user"')
     expect(e.locator(".c-mp")).to_contain_text(
@@ -647,6 +668,15 @@ def test_presets_for_screen_pageview_and_the_peer_settings_apply_what_they_need(
     collector.wait_quiet()
     assert collector.events("$create_alias") == []
     assert logged_mixpanel(page, "alias") == []
+
+
+def test_presets_for_screen_pageview_and_the_peer_settings_apply_what_they_need(
+    qa: Any, tp: Any, collector: Any
+) -> None:
+    page = qa
+    _screen_and_pageview_presets_apply_their_settings(page, collector)
+
+    _set_once_and_merge_presets_apply_their_settings(page, collector)
 
     # eventFilteringOption blacklistedEvents: "Filtered" is kept from mixpanel.js.
     apply_needs(page, "blacklist")

@@ -30,13 +30,6 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 RUNTIMES = ["micropython", "pyodide"]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def wait_listening(port: int, proc: subprocess.Popen[Any], what: str) -> None:
     for _ in range(200):
         if proc.poll() is not None:
@@ -95,7 +88,7 @@ def nginx_site(tmp: Path, bundle: Path, collector: str, brotli: bool) -> tuple[P
         shutil.copyfile(
             ROOT / "deploy" / "nginx-brotli.conf", tmp / "snippets" / "analytics-brotli.conf"
         )
-    port = free_port()
+    port = conftest.free_port()
     module = BROTLI_MODULE if brotli else ""
     main = NGINX_MAIN.format(load_module=module, tmp=tmp, port=port, collector=collector)
     (tmp / "nginx.conf").write_text(main)
@@ -128,7 +121,7 @@ def nginx_gzip_base(server_url: str, tmp_path_factory: pytest.TempPathFactory) -
 def plain_base(server_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     www = tmp_path_factory.mktemp("plain")
     shutil.copytree(bundle_dir(server_url), www / "assets" / "analytics")
-    port = free_port()
+    port = conftest.free_port()
     cmd = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
     proc = subprocess.Popen(
         [*cmd, "--directory", str(www)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL

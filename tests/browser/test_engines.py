@@ -127,6 +127,7 @@ def test_start_up_and_every_call_reach_the_wire(site: Any, collector: Any) -> No
     assert any(p["$distinct_id"] == "u1" and p["$set"]["$email"] == "ann@example.com" for p in sets)
 
 
+@pytest.mark.pyodide_only("start-up and one call on Pyodide, per engine")
 def test_pyodide_starts_and_delivers(site: Any, collector: Any) -> None:
     status = site.open(
         "pyodide",

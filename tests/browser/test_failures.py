@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import BOTH, DEFAULT, PYODIDE, chainable
+from tests.browser.conftest import BOTH, DEFAULT, chainable, wait_until
 
 pytestmark = pytest.mark.runtimes(*BOTH)
 
@@ -28,7 +28,7 @@ def _analytics_errors(tp: Any) -> list[str]:
     return [line for line in tp.lines("error") if line.startswith("[analytics]")]
 
 
-@pytest.mark.runtimes(PYODIDE)  # Pyodide's files (MicroPython's: test_micropython.py)
+@pytest.mark.pyodide_only("Pyodide's files (MicroPython's: test_micropython.py)")
 @pytest.mark.parametrize(
     ("pattern", "how"),
     [
@@ -59,7 +59,7 @@ def test_missing_runtime_file_settles_failed_with_one_error_and_the_page_runs_on
     assert collector.events() == []
 
 
-@pytest.mark.runtimes(PYODIDE)  # Pyodide's wasm (MicroPython's: test_boot.py)
+@pytest.mark.pyodide_only("Pyodide's wasm (MicroPython's: test_boot.py)")
 def test_a_runtime_file_that_never_answers_fails_the_boot_long_before_the_timeout(
     tp: Any, collector: Any
 ) -> None:
@@ -93,10 +93,8 @@ def test_a_boot_that_finishes_after_the_ready_timeout_stays_failed(tp: Any, coll
     assert tp.wait_ready()["status"] == "failed"
     assert any("not ready after 1 ms" in line for line in _analytics_errors(tp))
     # the runtime itself still loads in the background; it must not go live now
-    deadline = time.monotonic() + 90
-    while not any("finished loading after the boot had failed" in x for x in tp.lines("info")):
-        assert time.monotonic() < deadline, tp.lines()
-        page.wait_for_timeout(100)
+    late = "finished loading after the boot had failed"
+    wait_until(lambda: any(late in x for x in tp.lines("info")), 90, f"no {late!r} line", page)
     page.evaluate("() => analytics.track('After Timeout')")
     collector.wait_quiet(quiet=1.0)  # nothing more arrives
     assert page.evaluate("() => analytics.status") == "failed"
@@ -146,9 +144,7 @@ def test_collector_answering_500_then_recovering_delivers_every_event_exactly_on
             settings=BATCH,
             script="for (var i = 0; i < 5; i++) analytics.track('Retry', {n: i});",
         )
-        deadline = time.monotonic() + 15
-        while len(hits) < 3 and time.monotonic() < deadline:
-            page.wait_for_timeout(100)
+        wait_until(lambda: len(hits) >= 3, 15, f"mixpanel.js stopped retrying: {hits}", page)
         assert len(hits) >= 3, hits  # mixpanel.js keeps retrying a 5xx
         assert collector.events() == []
         assert page.evaluate(chainable("analytics.track('While Down', {n: 9})"))
@@ -183,9 +179,8 @@ def test_unreachable_collector_while_online_loses_that_batch_without_page_errors
 
     with tp.routed("**/mp/track/**", refuse):
         page = tp.open("collector-refused", settings=BATCH, script="analytics.track('Lost');")
-        deadline = time.monotonic() + 15
-        while not refused and time.monotonic() < deadline:
-            page.wait_for_timeout(100)
+        with contextlib.suppress(AssertionError):  # checked below, after the quiet
+            wait_until(lambda: refused, 15, "no refused request", page)
         collector.wait_quiet(quiet=1.0)  # nothing more arrives
     page.evaluate("() => analytics.track('Next', {n: 1})")
     _exactly_once(collector, [("Next", 1)])
@@ -292,7 +287,7 @@ def test_queue_before_ready_is_bounded_and_reports_the_count(tp: Any, collector:
     collector.wait_events(1, "After Bound")
 
 
-@pytest.mark.runtimes(PYODIDE)  # MicroPython: 3 MB payloads too slow (conftest's list)
+@pytest.mark.pyodide_only("MicroPython: 3 MB payloads too slow (conftest's list)")
 def test_queue_before_ready_is_bounded_in_size_too(tp: Any, collector: Any) -> None:
     page = tp.open(
         "queue-bytes",

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from devtools.harness import CachedPage, html
 from tests.browser.boot_pages import MOBILE
 
 
+@pytest.mark.pyodide_only("Pyodide's cold boot on the mobile profile (MicroPython's: test_boot.py)")
 def test_pyodide_on_the_mobile_profile_gets_ready_and_delivers(
     cached: CachedPage, collector: Any
 ) -> None:

@@ -15,7 +15,6 @@ folder: `seg-micropython` and `seg-pyodide` (settings baked in, one per runtime)
 from __future__ import annotations
 
 import json
-import socket
 from typing import Any
 
 import pytest
@@ -112,17 +111,11 @@ def snippet(key: str, version: int = 5, global_name: str = "analytics", options:
     }
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server_url(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """serve.py with write-key builds, into a bundle folder of its own."""
     tmp = tmp_path_factory.mktemp("segment")
-    port = free_port()
+    port = conftest.free_port()
     base = f"http://127.0.0.1:{port}"
     args = []
     for key, runtime in [("seg-micropython", "micropython"), ("seg-pyodide", "pyodide")]:

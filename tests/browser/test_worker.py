@@ -16,8 +16,8 @@ from tests.browser.conftest import BOTH, run_python
 
 pytestmark = pytest.mark.runtimes(*BOTH)
 
-# Call sequences of the wire tests (test_behaviour, test_api, test_hostile, test_middleware),
-# each run after ready on a fresh visit.
+# Call sequences of the wire tests (test_segment_behaviour_on_the_wire, test_api, test_hostile,
+# test_middleware), each run after ready on a fresh visit.
 SEQUENCES = {
     "identify": "analytics.identify('u1', {email: 'ann@example.com', name: 'Ann Lee', plan: 'pro',"
     " created: new Date(Date.UTC(2024, 0, 2)), tags: ['a', 'b']});",

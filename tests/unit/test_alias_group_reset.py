@@ -13,21 +13,10 @@ from integration.dates import INVALID_DATE, UTC
 from integration.mixpanel import MixpanelDestination
 from tests.examples import examples
 from tests.fakes import RecordingConsole, RecordingMixpanel
+from tests.helpers import destination
 
 MP_LIB = ("register", ({"mp_lib": "Segment: web"},))
 WHEN = datetime(2020, 1, 1, tzinfo=UTC)
-
-
-def build(
-    settings_object: dict[str, Any] | None = None, mixpanel: RecordingMixpanel | None = None
-) -> tuple[MixpanelDestination, RecordingMixpanel, RecordingConsole]:
-    mixpanel = mixpanel or RecordingMixpanel()
-    console = RecordingConsole()
-    dest = MixpanelDestination(
-        {"token": "tk", "people": True, **(settings_object or {})}, mixpanel, console
-    )
-    mixpanel.calls.clear()
-    return dest, mixpanel, console
 
 
 # --- alias ----------------------------------------------------------------------------
@@ -78,7 +67,7 @@ def test_alias_is_skipped_when_mixpanel_already_knows_the_id(
     message: dict[str, Any], calls: list[tuple[str, tuple[Any, ...]]]
 ) -> None:
     mixpanel = RecordingMixpanel(**{"$people_distinct_id": "known"})
-    dest, _, _ = build(mixpanel=mixpanel)
+    dest, _, _ = destination(mixpanel=mixpanel)
     dest.alias(message)
     assert mixpanel.calls == calls
 
@@ -86,13 +75,13 @@ def test_alias_is_skipped_when_mixpanel_already_knows_the_id(
 def test_alias_without_an_id_sends_nothing_when_there_is_no_people_distinct_id() -> None:
     # The original stops here only because undefined === undefined; this project drops that
     # quirk: without a new id nothing is sent and mixpanel.js is not even asked.
-    dest, mixpanel, _ = build()
+    dest, mixpanel, _ = destination()
     dest.alias({})
     assert mixpanel.calls == []
 
 
 def test_alias_compares_ids_strictly_so_a_number_is_not_its_string() -> None:
-    dest, mixpanel, _ = build(mixpanel=RecordingMixpanel(distinct_id="5"))
+    dest, mixpanel, _ = destination(mixpanel=RecordingMixpanel(distinct_id="5"))
     dest.alias({"userId": 5})
     assert mixpanel.without_getters() == [("alias", (5,))]
 
@@ -102,7 +91,7 @@ def test_alias_without_getters_on_mixpanel_still_aliases() -> None:
         get_distinct_id = None  # type: ignore[assignment]
         get_property = None  # type: ignore[assignment]
 
-    dest, mixpanel, _ = build(mixpanel=NoGetters())
+    dest, mixpanel, _ = destination(mixpanel=NoGetters())
     dest.alias({"userId": "new", "previousId": "old"})
     assert mixpanel.calls == [("alias", ("new", "old"))]
 
@@ -113,7 +102,7 @@ KEYS = {"groupIdentifierTraits": ["company_id", "org"]}
 
 
 def test_group_sets_traits_once_per_key_then_sets_the_group_for_each_key() -> None:
-    dest, mixpanel, _ = build(KEYS)
+    dest, mixpanel, _ = destination(KEYS)
     traits = {"name": "Acme", "d": WHEN}
     dest.group({"groupId": "g1", "userId": "u1", "traits": traits})
     assert mixpanel.calls == [
@@ -126,7 +115,7 @@ def test_group_sets_traits_once_per_key_then_sets_the_group_for_each_key() -> No
 
 @pytest.mark.parametrize("traits", [{}, None])
 def test_group_without_traits_only_sets_the_group(traits: Any) -> None:
-    dest, mixpanel, _ = build({"groupIdentifierTraits": ["k"]})
+    dest, mixpanel, _ = destination({"groupIdentifierTraits": ["k"]})
     dest.group({"groupId": "g2", "userId": "u1", "traits": traits})
     assert mixpanel.calls == [("set_group", ("k", ["g2"]))]
 
@@ -144,20 +133,20 @@ def test_group_without_traits_only_sets_the_group(traits: Any) -> None:
 def test_group_sends_nothing_without_group_id_user_id_or_keys(
     settings_object: dict[str, Any], message: dict[str, Any]
 ) -> None:
-    dest, mixpanel, console = build(settings_object)
+    dest, mixpanel, console = destination(settings_object)
     dest.group(message)
     assert mixpanel.calls == [] and console.lines == []
 
 
 def test_group_traits_that_are_not_an_object_are_reported() -> None:
-    dest, mixpanel, console = build(KEYS)
+    dest, mixpanel, console = destination(KEYS)
     dest.group({"groupId": "g1", "userId": "u1", "traits": [1]})
     assert mixpanel.calls == []
     assert console.at("error") == ["[analytics] group: traits must be an object, got a list"]
 
 
 def test_group_traits_are_sanitized_and_reported_once_per_call() -> None:
-    dest, mixpanel, console = build({"groupIdentifierTraits": ["k"]})
+    dest, mixpanel, console = destination({"groupIdentifierTraits": ["k"]})
     dest.group({"groupId": "g", "userId": "u", "traits": {"length": 1}})
     assert mixpanel.calls[0] == ("get_group.set_once", ("k", "g", {"length_": 1}))
     assert console.at("warn") == [
@@ -171,7 +160,7 @@ def test_group_traits_are_sanitized_and_reported_once_per_call() -> None:
 
 def test_reset_makes_mixpanel_forget_the_user_and_registers_mp_lib_again() -> None:
     mixpanel = RecordingMixpanel(plan="pro")
-    dest, _, _ = build(mixpanel=mixpanel)
+    dest, _, _ = destination(mixpanel=mixpanel)
     dest.identify({"userId": "u1"})
     mixpanel.calls.clear()
     dest.reset()
@@ -236,7 +225,7 @@ def test_no_json_like_input_makes_any_method_raise(
     message: Any, set_all: bool, existing: Any
 ) -> None:
     mixpanel = RecordingMixpanel(name=existing, a=existing)
-    dest, _, _ = build({**ALL_ON, "setAllTraitsByDefault": set_all}, mixpanel=mixpanel)
+    dest, _, _ = destination({**ALL_ON, "setAllTraitsByDefault": set_all}, mixpanel=mixpanel)
     for method in (dest.identify, dest.track, dest.page, dest.alias, dest.group):
         method(message)
     dest.reset()

@@ -10,6 +10,7 @@ from integration.analytics import Analytics
 from integration.errors import InvalidCall
 from integration.identity import CONSENT, USER_ID, USER_TRAITS, MemoryStorage
 from tests.fakes import RecordingConsole, RecordingMixpanel
+from tests.helpers import counter
 
 T0 = 1_577_836_800_000.0  # 2020-01-01T00:00:00Z
 PAGE = {"url": "https://x.test/a", "path": "/a", "referrer": "", "search": "", "title": "A"}
@@ -63,11 +64,6 @@ class FakeDestination:
         return self.received[-1][1]
 
 
-def counter(prefix="id"):
-    count = iter(range(1, 1000))
-    return lambda: f"{prefix}-{next(count)}"
-
-
 def make(storage=None, strict=False, **destination_options):
     console = RecordingConsole()
     made: list[FakeDestination] = []
@@ -82,7 +78,7 @@ def make(storage=None, strict=False, **destination_options):
         console=console,
         storage=storage if storage is not None else MemoryStorage(),
         clock=lambda: T0,
-        new_id=counter(),
+        new_id=counter("id"),
         page_context=lambda: dict(PAGE),
         strict=strict,
         destination_factory=factory,

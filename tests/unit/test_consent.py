@@ -18,7 +18,7 @@ IDENTITY = {surface.STORAGE[k] for k in ("user_id", "anonymous_id", "user_traits
 IDENTITY |= {surface.STORAGE["group_traits"]}
 
 
-def page(storage: MemoryStorage, **settings: Any) -> tuple[Analytics, RecordingMixpanel]:
+def page_load(storage: MemoryStorage, **settings: Any) -> tuple[Analytics, RecordingMixpanel]:
     """One page load: a fresh integration over the browser's (shared) storage."""
     mixpanel = RecordingMixpanel()
     analytics = Analytics(
@@ -27,7 +27,7 @@ def page(storage: MemoryStorage, **settings: Any) -> tuple[Analytics, RecordingM
     return analytics, mixpanel
 
 
-def init_config(mixpanel: RecordingMixpanel) -> dict[str, Any]:
+def init_config_of(mixpanel: RecordingMixpanel) -> dict[str, Any]:
     [config] = [args[1] for name, args in mixpanel.calls if name == "init"]
     assert isinstance(config, dict)
     return config
@@ -41,7 +41,7 @@ def visit(analytics: Analytics) -> None:
 
 def test_the_decision_is_stored_first_party_as_1_or_0() -> None:
     storage = MemoryStorage()
-    analytics, _ = page(storage)
+    analytics, _ = page_load(storage)
     analytics.consent(False)
     assert storage.data[KEY] == "0"
     analytics.consent(True)
@@ -51,63 +51,63 @@ def test_the_decision_is_stored_first_party_as_1_or_0() -> None:
 
 def test_after_consent_false_a_later_page_with_default_settings_keeps_no_identity() -> None:
     storage = MemoryStorage()
-    first, _ = page(storage)
+    first, _ = page_load(storage)
     visit(first)
     first.consent(False)
-    later, mixpanel = page(storage)  # default settings: consent True
+    later, mixpanel = page_load(storage)  # default settings: consent True
     visit(later)
     assert set(storage.data) == {KEY}
     assert later.user().id() == "u1"  # this page still knows its visitor, in memory
-    config = init_config(mixpanel)
+    config = init_config_of(mixpanel)
     assert config["opt_out_tracking_by_default"] is True
     assert config["opt_out_persistence_by_default"] is True
 
 
 def test_after_consent_true_a_later_page_whose_setting_withholds_stores_identity() -> None:
     storage = MemoryStorage()
-    first, _ = page(storage, consent=False)
+    first, _ = page_load(storage, consent=False)
     first.consent(True)
-    later, mixpanel = page(storage, consent=False)
+    later, mixpanel = page_load(storage, consent=False)
     visit(later)
     assert set(storage.data) >= IDENTITY
-    assert "opt_out_tracking_by_default" not in init_config(mixpanel)
+    assert "opt_out_tracking_by_default" not in init_config_of(mixpanel)
 
 
 def test_the_decision_holds_on_every_later_page_until_changed() -> None:
     storage = MemoryStorage()
-    page(storage)[0].consent(False)
+    page_load(storage)[0].consent(False)
     for _ in range(3):
-        visit(page(storage)[0])
+        visit(page_load(storage)[0])
         assert set(storage.data) == {KEY}
-    page(storage)[0].consent(True)
-    visit(page(storage)[0])
+    page_load(storage)[0].consent(True)
+    visit(page_load(storage)[0])
     assert set(storage.data) >= IDENTITY and storage.data[KEY] == "1"
 
 
 def test_without_a_decision_the_setting_is_the_default_and_nothing_is_stored_for_it() -> None:
     storage = MemoryStorage()
-    withheld, mixpanel = page(storage, consent=False)
+    withheld, mixpanel = page_load(storage, consent=False)
     visit(withheld)
     assert storage.data == {}
-    assert init_config(mixpanel)["opt_out_tracking_by_default"] is True
-    given, mixpanel = page(storage)
+    assert init_config_of(mixpanel)["opt_out_tracking_by_default"] is True
+    given, mixpanel = page_load(storage)
     visit(given)
     assert KEY not in storage.data and set(storage.data) >= IDENTITY
-    assert "opt_out_tracking_by_default" not in init_config(mixpanel)
+    assert "opt_out_tracking_by_default" not in init_config_of(mixpanel)
 
 
 @pytest.mark.parametrize("stored", ["yes", "", "true", '"0"'])
 def test_a_stored_value_that_is_not_1_or_0_is_no_decision(stored: str) -> None:
     storage = MemoryStorage({KEY: stored})
-    analytics, mixpanel = page(storage, consent=False)
+    analytics, mixpanel = page_load(storage, consent=False)
     visit(analytics)
     assert set(storage.data) == {KEY}
-    assert init_config(mixpanel)["opt_out_tracking_by_default"] is True
+    assert init_config_of(mixpanel)["opt_out_tracking_by_default"] is True
 
 
 def test_a_non_boolean_consent_stores_no_decision() -> None:
     storage = MemoryStorage()
-    analytics, _ = page(storage)
+    analytics, _ = page_load(storage)
     analytics.consent("no")
     assert KEY not in storage.data
 
@@ -121,7 +121,7 @@ def test_the_callers_settings_are_not_changed_by_a_stored_decision() -> None:
 
 def test_reset_keeps_the_decision() -> None:
     storage = MemoryStorage()
-    analytics, _ = page(storage)
+    analytics, _ = page_load(storage)
     analytics.consent(False)
     analytics.reset()
     assert storage.data == {KEY: "0"}

@@ -11,18 +11,9 @@ from integration.dates import UTC, iso_strings_to_dates
 from integration.errors import InvalidCall
 from integration.mixpanel import MixpanelDestination
 from tests.fakes import RecordingConsole, RecordingMixpanel
+from tests.helpers import destination
 
 NAN_ISO = "NaN-NaN-NaNTNaN:NaN:NaN.NZ"
-
-
-def build(
-    settings: dict[str, Any] | None = None, **super_properties: Any
-) -> tuple[MixpanelDestination, RecordingMixpanel, RecordingConsole]:
-    mixpanel, console = RecordingMixpanel(**super_properties), RecordingConsole()
-    options = {"token": "tk", "people": True, **(settings or {})}
-    dest = MixpanelDestination(options, mixpanel, console)
-    mixpanel.calls.clear()
-    return dest, mixpanel, console
 
 
 def identify(user_id: Any = None, traits: Any = None) -> dict[str, Any]:
@@ -42,7 +33,7 @@ def registered(mixpanel: RecordingMixpanel) -> dict[str, Any]:
 
 
 def test_identify_without_id_or_traits_still_sends_empty_register_set_and_union() -> None:
-    dest, mixpanel, _ = build()
+    dest, mixpanel, _ = destination()
     dest.identify(identify())
     assert mixpanel.without_getters() == [
         ("register", ({},)),
@@ -52,7 +43,7 @@ def test_identify_without_id_or_traits_still_sends_empty_register_set_and_union(
 
 
 def test_calls_come_in_order_identify_name_tag_register_people_set_people_union() -> None:
-    dest, mixpanel, console = build()
+    dest, mixpanel, console = destination()
     dest.identify(identify("u1", {"email": "a@b.co", "plan": "x", "tags": ["t"]}))
     assert mixpanel.calls == [
         ("identify", ("u1",)),
@@ -81,19 +72,19 @@ def test_calls_come_in_order_identify_name_tag_register_people_set_people_union(
 def test_name_tag_is_the_first_truthy_of_email_username_user_id(
     user_id: Any, traits: dict[str, Any], tag: Any
 ) -> None:
-    dest, mixpanel, _ = build()
+    dest, mixpanel, _ = destination()
     dest.identify(identify(user_id, traits))
     assert [args for name, args in mixpanel.calls if name == "name_tag"] == [(tag,)]
 
 
 def test_no_name_tag_and_no_identify_when_nothing_truthy_exists() -> None:
-    dest, mixpanel, _ = build()
+    dest, mixpanel, _ = destination()
     dest.identify(identify(None, {"email": "", "username": 0}))
     assert "identify" not in mixpanel.names() and "name_tag" not in mixpanel.names()
 
 
 def test_a_numeric_user_id_stays_a_number() -> None:
-    dest, mixpanel, _ = build()
+    dest, mixpanel, _ = destination()
     dest.identify(identify(5))
     assert mixpanel.without_getters()[:3] == [
         ("identify", (5,)),
@@ -205,19 +196,19 @@ SPECIAL_TRAIT_CASES = [
 def test_special_traits_are_mapped_like_the_facade_does(
     traits: dict[str, Any], expected: dict[str, Any]
 ) -> None:
-    dest, mixpanel, _ = build()
+    dest, mixpanel, _ = destination()
     dest.identify(identify("u1", traits))
     assert registered(mixpanel) == {"id": "u1", **expected}
 
 
 def test_an_email_shaped_user_id_becomes_the_email_without_any_email_trait() -> None:
-    dest, mixpanel, _ = build()
+    dest, mixpanel, _ = destination()
     dest.identify(identify("a@b.co"))
     assert registered(mixpanel) == {"id": "a@b.co", "$email": "a@b.co"}
 
 
 def test_phones_give_the_phone_and_are_a_union_trait() -> None:
-    dest, mixpanel, _ = build()
+    dest, mixpanel, _ = destination()
     dest.identify(identify("u1", {"phones": ["111", "222"]}))
     assert mixpanel.without_getters()[2:] == [
         ("register", ({"phones": ["111", "222"], "id": "u1", "$phone": "111"},)),
@@ -227,7 +218,7 @@ def test_phones_give_the_phone_and_are_a_union_trait() -> None:
 
 
 def test_array_traits_are_unioned_by_hand_into_the_registered_super_property() -> None:
-    dest, mixpanel, _ = build(tags=[10, 1, "a", 2])
+    dest, mixpanel, _ = destination(tags=[10, 1, "a", 2])
     dest.identify(identify("u1", {"tags": [2, 3, "b"], "empty": [], "nul": None}))
     assert mixpanel.calls[2:] == [
         ("get_property", ("tags",)),
@@ -255,19 +246,19 @@ def test_array_traits_are_unioned_by_hand_into_the_registered_super_property() -
 def test_manual_union_uses_javascript_strings_and_key_order(
     existing: list[Any], new: list[Any], union: list[str]
 ) -> None:
-    dest, mixpanel, _ = build(tags=existing)
+    dest, mixpanel, _ = destination(tags=existing)
     dest.identify(identify("u1", {"tags": new}))
     assert registered(mixpanel)["tags"] == union
 
 
 def test_a_registered_value_that_is_not_a_list_is_replaced_not_unioned() -> None:
-    dest, mixpanel, _ = build(tags="old")
+    dest, mixpanel, _ = destination(tags="old")
     dest.identify(identify("u1", {"tags": [1]}))
     assert registered(mixpanel)["tags"] == [1]
 
 
 def test_with_people_off_only_register_is_sent() -> None:
-    dest, mixpanel, _ = build({"people": False})
+    dest, mixpanel, _ = destination({"people": False})
     dest.identify(identify("u1", {"plan": "x", "tags": ["t"]}))
     assert mixpanel.without_getters() == [
         ("identify", ("u1",)),
@@ -282,7 +273,7 @@ def test_listed_traits_only_when_set_all_traits_is_off_with_special_names_mapped
         "superProperties": ["tags", "name", "$email", "id"],
         "peopleProperties": ["tags"],
     }
-    dest, mixpanel, _ = build(settings, tags=["w"])
+    dest, mixpanel, _ = destination(settings, tags=["w"])
     dest.identify(identify("u1", {"tags": ["x"], "name": "N", "email": "e@x.com"}))
     assert mixpanel.without_getters() == [
         ("identify", ("u1",)),
@@ -295,14 +286,14 @@ def test_listed_traits_only_when_set_all_traits_is_off_with_special_names_mapped
 
 def test_nothing_is_registered_or_set_when_the_selection_is_empty() -> None:
     settings = {"setAllTraitsByDefault": False, "superProperties": ["Plan", "toString", 5]}
-    dest, mixpanel, _ = build(settings)
+    dest, mixpanel, _ = destination(settings)
     dest.identify(identify("u1", {"plan": "x", "tags": ["t"]}))
     assert mixpanel.without_getters() == [("identify", ("u1",)), ("name_tag", ("u1",))]
 
 
 def test_picked_people_properties_with_people_off_send_nothing_to_people() -> None:
     settings = {"setAllTraitsByDefault": False, "people": False, "superProperties": ["plan"]}
-    dest, mixpanel, _ = build(settings)
+    dest, mixpanel, _ = destination(settings)
     dest.identify(identify("u1", {"plan": "x", "email": "e@x.co"}))
     assert mixpanel.without_getters()[2:] == [("register", ({"plan": "x"},))]
 
@@ -311,14 +302,14 @@ def test_the_callers_traits_are_not_mutated() -> None:
     traits = {"name": "A B", "createdAt": "2015-01-01", "tags": ["t"]}
     message = identify("u1", traits)
     before = repr(message)
-    dest, _, _ = build(tags=["old"])
+    dest, _, _ = destination(tags=["old"])
     dest.identify(message)
     assert repr(message) == before
 
 
 @pytest.mark.parametrize("traits", [["a"], "text", 5])
 def test_traits_that_are_not_an_object_send_nothing_and_report_one_error(traits: Any) -> None:
-    dest, mixpanel, console = build()
+    dest, mixpanel, console = destination()
     dest.identify({"userId": "u1", "traits": traits})
     assert mixpanel.calls == []
     assert len(console.at("error")) == 1
@@ -337,7 +328,7 @@ def test_strict_mode_raises_invalid_call_instead_of_reporting() -> None:
 
 
 def test_a_length_trait_is_renamed_and_each_call_warns_once() -> None:
-    dest, mixpanel, console = build()
+    dest, mixpanel, console = destination()
     dest.identify(identify("u1", {"length": 3}))
     assert registered(mixpanel) == {"length_": 3, "id": "u1"}
     assert console.at("warn") == [
@@ -349,7 +340,7 @@ def test_a_length_trait_is_renamed_and_each_call_warns_once() -> None:
 
 
 def test_a_message_that_is_not_a_dict_is_reported() -> None:
-    dest, mixpanel, console = build()
+    dest, mixpanel, console = destination()
     dest.identify("u1")
     assert mixpanel.calls == []
     assert console.at("error") == ['[analytics] identify: message must be an object, got "u1"']
@@ -357,6 +348,6 @@ def test_a_message_that_is_not_a_dict_is_reported() -> None:
 
 def test_a_datetime_user_id_is_passed_through() -> None:
     when = datetime(2020, 1, 1, tzinfo=UTC)
-    dest, mixpanel, _ = build()
+    dest, mixpanel, _ = destination()
     dest.identify({"userId": when})
     assert mixpanel.calls[0] == ("identify", (when,))

@@ -18,15 +18,11 @@ from integration.identity import (
     User,
     unstorable,
 )
-
-
-def counter(prefix: str = "anon"):
-    count = iter(range(1, 1000))
-    return lambda: f"{prefix}-{next(count)}"
+from tests.helpers import counter
 
 
 def make_user(storage: MemoryStorage | None = None) -> User:
-    return User(storage if storage is not None else MemoryStorage(), counter())
+    return User(storage if storage is not None else MemoryStorage(), counter("anon"))
 
 
 def test_storage_keys_are_analytics_js_cookie_and_local_storage_names():
@@ -212,7 +208,7 @@ def test_memory_storage_get_set_remove():
 def test_withheld_consent_keeps_identity_out_of_the_browser_until_given():
     backing = MemoryStorage()
     store = ConsentStorage(backing, persist=False)
-    user = User(store, counter())
+    user = User(store, counter("anon"))
     user.identify("u1", {"plan": "pro"})
     assert backing.data == {}
     assert (user.id(), user.anonymous_id(), user.traits()) == ("u1", "anon-1", {"plan": "pro"})
@@ -226,14 +222,14 @@ def test_withheld_consent_keeps_identity_out_of_the_browser_until_given():
 
 def test_withheld_consent_still_reads_what_was_stored_with_earlier_consent():
     backing = MemoryStorage({USER_ID: '"u0"', ANONYMOUS_ID: '"a0"'})
-    user = User(ConsentStorage(backing, persist=False), counter())
+    user = User(ConsentStorage(backing, persist=False), counter("anon"))
     assert (user.id(), user.anonymous_id()) == ("u0", "a0")
 
 
 def test_a_reset_while_withheld_is_applied_when_consent_is_given():
     backing = MemoryStorage({USER_ID: '"u0"', ANONYMOUS_ID: '"a0"', USER_TRAITS: '{"x": 1}'})
     store = ConsentStorage(backing, persist=False)
-    user = User(store, counter())
+    user = User(store, counter("anon"))
     user.reset()
     assert (user.id(), user.traits(), user.anonymous_id()) == (None, {}, "anon-1")
     assert json.loads(backing.data[USER_ID]) == "u0"  # untouched while withheld
@@ -245,7 +241,7 @@ def test_a_reset_while_withheld_is_applied_when_consent_is_given():
 def test_withdrawn_consent_deletes_stored_identity_but_this_page_keeps_it():
     backing = MemoryStorage()
     store = ConsentStorage(backing)
-    user, group = User(store, counter()), Group(store)
+    user, group = User(store, counter("anon")), Group(store)
     user.identify("u1", {"plan": "pro"})
     group.identify("g1", {"name": "Acme"})
     store.consent(False)

@@ -18,7 +18,7 @@ from tests.unit.test_bridge import FakeHost
 SETTINGS = {"token": "tk", "groupIdentifierTraits": ["company"]}
 
 
-def make(**extra: Any) -> tuple[Analytics, RecordingMixpanel, RecordingConsole, list[Any]]:
+def jsapi_facade(**extra: Any) -> tuple[Analytics, RecordingMixpanel, RecordingConsole, list[Any]]:
     heard: list[Any] = []
     mixpanel, console = RecordingMixpanel(), RecordingConsole()
     analytics = Analytics(
@@ -36,7 +36,7 @@ def make(**extra: Any) -> tuple[Analytics, RecordingMixpanel, RecordingConsole, 
 
 
 def test_page_listeners_get_analytics_js_arguments_for_every_call() -> None:
-    analytics, _, _, heard = make()
+    analytics, _, _, heard = jsapi_facade()
     analytics.track("Clicked", {"a": 1}, {"context": {"x": 1}})
     analytics.page("Docs", "Intro", {"p": 2})
     analytics.screen("App", "Home")
@@ -56,7 +56,7 @@ def test_page_listeners_get_analytics_js_arguments_for_every_call() -> None:
 
 
 def test_invoke_comes_before_each_call_with_its_message_and_the_call_event_after() -> None:
-    analytics, mixpanel, _, heard = make()
+    analytics, mixpanel, _, heard = jsapi_facade()
     order: list[str] = []
     mixpanel.listener = lambda name, args: order.append("mixpanel." + name)
     analytics.on("invoke", lambda msg: order.append("invoke " + msg["type"]))
@@ -69,7 +69,7 @@ def test_invoke_comes_before_each_call_with_its_message_and_the_call_event_after
 
 
 def test_python_once_listener_runs_once_and_off_without_fn_removes_all() -> None:
-    analytics, _, _, _ = make()
+    analytics, _, _, _ = jsapi_facade()
     got: list[str] = []
     analytics.once("track", lambda *a: got.append("once"))
     analytics.on("track", lambda *a: got.append("on"))
@@ -85,7 +85,7 @@ def test_a_failing_forward_costs_one_line_and_the_next_call_works() -> None:
     def broken(event: str, args: Any) -> None:
         raise RuntimeError("page gone")
 
-    analytics, mixpanel, console, _ = make()
+    analytics, mixpanel, console, _ = jsapi_facade()
     analytics._forward = broken
     analytics.track("a")
     analytics.track("b")

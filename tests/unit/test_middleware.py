@@ -9,6 +9,7 @@ from typing import Any
 from integration.analytics import Analytics
 from integration.middleware import Scheduler
 from tests.fakes import RecordingConsole, RecordingMixpanel
+from tests.helpers import event_names, tracked
 
 
 class FakeScheduler(Scheduler):
@@ -40,7 +41,9 @@ class Later:
 TIMEOUT = [300.0]
 
 
-def make(**settings: Any) -> tuple[Analytics, RecordingMixpanel, RecordingConsole, FakeScheduler]:
+def scheduled_facade(
+    **settings: Any,
+) -> tuple[Analytics, RecordingMixpanel, RecordingConsole, FakeScheduler]:
     mp, console, scheduler = RecordingMixpanel(), RecordingConsole(), FakeScheduler()
     analytics = Analytics(
         {"token": "t", **settings},
@@ -54,14 +57,6 @@ def make(**settings: Any) -> tuple[Analytics, RecordingMixpanel, RecordingConsol
     return analytics, mp, console, scheduler
 
 
-def tracked(mp: RecordingMixpanel) -> list[tuple[str, dict[str, Any]]]:
-    return [(args[0], args[1]) for name, args in mp.calls if name == "track"]
-
-
-def events(mp: RecordingMixpanel) -> list[str]:
-    return [name for name, _ in tracked(mp)]
-
-
 def adds(key: str, value: Any) -> Any:
     def middleware(ctx: Any) -> None:
         ctx.payload.obj["properties"][key] = value
@@ -71,7 +66,7 @@ def adds(key: str, value: Any) -> Any:
 
 
 def test_a_source_middleware_changes_the_message_mixpanel_gets() -> None:
-    analytics, mp, _, _ = make()
+    analytics, mp, _, _ = scheduled_facade()
     analytics.add_source_middleware(adds("added", 1))
     analytics.track("Clicked", {"kept": True})
     [(event, props)] = tracked(mp)
@@ -79,7 +74,7 @@ def test_a_source_middleware_changes_the_message_mixpanel_gets() -> None:
 
 
 def test_the_context_also_reads_as_a_mapping() -> None:
-    analytics, mp, _, _ = make()
+    analytics, mp, _, _ = scheduled_facade()
     seen: list[Any] = []
 
     def middleware(ctx: Any) -> None:
@@ -88,11 +83,11 @@ def test_the_context_also_reads_as_a_mapping() -> None:
 
     analytics.add_source_middleware(middleware)
     analytics.track("Mapped")
-    assert seen == [("Mapped", {"Mixpanel": True})] and events(mp) == ["Mapped"]
+    assert seen == [("Mapped", {"Mixpanel": True})] and event_names(mp) == ["Mapped"]
 
 
 def test_a_slow_middleware_keeps_the_order_and_later_calls_wait() -> None:
-    analytics, mp, _, _ = make()
+    analytics, mp, _, _ = scheduled_facade()
     waiting: list[Any] = []
 
     def slow(ctx: Any) -> Any:
@@ -108,33 +103,33 @@ def test_a_slow_middleware_keeps_the_order_and_later_calls_wait() -> None:
     analytics.track("Slow")
     analytics.track("Fast")
     analytics.reset()
-    assert events(mp) == [] and heard == []  # everything waits behind Slow
+    assert event_names(mp) == [] and heard == []  # everything waits behind Slow
     ctx, later = waiting[0]
     ctx.next(ctx.payload)
-    assert events(mp) == ["Slow", "Fast"] and heard == ["Slow", "Fast"]
+    assert event_names(mp) == ["Slow", "Fast"] and heard == ["Slow", "Fast"]
     assert "reset" in mp.names()[mp.names().index("track") :]
     later.ok()  # settling after next changes nothing
-    assert events(mp) == ["Slow", "Fast"]
+    assert event_names(mp) == ["Slow", "Fast"]
 
 
 def test_next_none_drops_the_call_and_the_callback_still_runs() -> None:
-    analytics, mp, console, _ = make()
+    analytics, mp, console, _ = scheduled_facade()
     done: list[str] = []
     analytics.add_source_middleware(lambda ctx: ctx.next(None))
     analytics.track("Dropped", {}, {}, lambda: done.append("callback"))
-    assert events(mp) == [] and done == ["callback"] and console.lines == []
+    assert event_names(mp) == [] and done == ["callback"] and console.lines == []
 
 
 def test_returning_without_next_or_awaitable_drops_at_once() -> None:
-    analytics, mp, console, scheduler = make()
+    analytics, mp, console, scheduler = scheduled_facade()
     analytics.add_source_middleware(lambda ctx: None)
     analytics.track("Ignored")
-    assert events(mp) == [] and scheduler.timers == [] and console.lines == []
+    assert event_names(mp) == [] and scheduler.timers == [] and console.lines == []
     assert analytics.pipeline.waiting() == 0
 
 
 def test_a_throwing_middleware_costs_one_line_and_the_message_goes_on_unchanged() -> None:
-    analytics, mp, console, _ = make()
+    analytics, mp, console, _ = scheduled_facade()
 
     def throws(ctx: Any) -> None:
         ctx.payload.obj["properties"]["half"] = "done"  # changed before it threw: not kept
@@ -150,19 +145,19 @@ def test_a_throwing_middleware_costs_one_line_and_the_message_goes_on_unchanged(
 
 
 def test_an_awaitable_that_rejects_lets_the_message_go_on_unchanged() -> None:
-    analytics, mp, console, _ = make()
+    analytics, mp, console, _ = scheduled_facade()
     later = Later()
     analytics.add_source_middleware(lambda ctx: later)
     analytics.track("Rejected")
     later.error("nope")
-    assert events(mp) == ["Rejected"]
+    assert event_names(mp) == ["Rejected"]
     assert console.at("error") == [
         "[analytics] track: middleware failed: nope; the message goes on unchanged"
     ]
 
 
 def test_no_next_within_the_timeout_drops_with_one_line_and_the_queue_moves_on() -> None:
-    analytics, mp, console, scheduler = make()
+    analytics, mp, console, scheduler = scheduled_facade()
 
     def stuck(ctx: Any) -> Any:
         return Later() if ctx.payload.obj["event"] == "Stuck" else ctx.next(ctx.payload)
@@ -170,16 +165,16 @@ def test_no_next_within_the_timeout_drops_with_one_line_and_the_queue_moves_on()
     analytics.add_source_middleware(stuck)
     analytics.track("Stuck")
     analytics.track("Next")
-    assert events(mp) == [] and [ms for ms, _ in scheduler.timers] == [300]
+    assert event_names(mp) == [] and [ms for ms, _ in scheduler.timers] == [300]
     scheduler.fire()
-    assert events(mp) == ["Next"]
+    assert event_names(mp) == ["Next"]
     assert console.at("warn") == [
         "[analytics] track: middleware next() was not called within 300 ms; the call is dropped"
     ]
 
 
 def test_the_timeout_is_the_callback_timeout() -> None:
-    analytics, _, _, scheduler = make()
+    analytics, _, _, scheduler = scheduled_facade()
     TIMEOUT[0] = 50
     try:
         analytics.add_source_middleware(lambda ctx: Later())
@@ -190,29 +185,29 @@ def test_the_timeout_is_the_callback_timeout() -> None:
 
 
 def test_an_awaitable_that_settles_without_next_drops_with_one_line() -> None:
-    analytics, mp, console, _ = make()
+    analytics, mp, console, _ = scheduled_facade()
     later = Later()
     analytics.add_source_middleware(lambda ctx: later)
     analytics.track("Settled")
     later.ok()
-    assert events(mp) == []
+    assert event_names(mp) == []
     assert console.at("warn") == [
         "[analytics] track: middleware settled without calling next(); the call is dropped"
     ]
 
 
 def test_next_after_the_timeout_changes_nothing() -> None:
-    analytics, mp, _, scheduler = make()
+    analytics, mp, _, scheduler = scheduled_facade()
     held: list[Any] = []
     analytics.add_source_middleware(lambda ctx: held.append(ctx) or Later())
     analytics.track("Late")
     scheduler.fire()
     held[0].next(held[0].payload)
-    assert events(mp) == []
+    assert event_names(mp) == []
 
 
 def test_a_destination_middleware_changes_only_what_mixpanel_receives() -> None:
-    analytics, mp, _, _ = make()
+    analytics, mp, _, _ = scheduled_facade()
     seen: list[dict[str, Any]] = []
 
     def destination(ctx: Any) -> None:
@@ -231,7 +226,7 @@ def test_a_destination_middleware_changes_only_what_mixpanel_receives() -> None:
 
 
 def test_integration_middleware_runs_before_destination_middleware() -> None:
-    analytics, mp, _, _ = make()
+    analytics, mp, _, _ = scheduled_facade()
     order: list[str] = []
 
     def note(name: str) -> Any:
@@ -241,28 +236,28 @@ def test_integration_middleware_runs_before_destination_middleware() -> None:
     analytics.add_integration_middleware(note("integration"))
     analytics.add_source_middleware(note("source"))
     analytics.track("Ordered")
-    assert order == ["source", "integration", "destination"] and events(mp) == ["Ordered"]
+    assert order == ["source", "integration", "destination"] and event_names(mp) == ["Ordered"]
 
 
 def test_a_destination_drop_still_tells_listeners_and_runs_the_callback() -> None:
-    analytics, mp, _, _ = make()
+    analytics, mp, _, _ = scheduled_facade()
     done: list[str] = []
     analytics.on("track", lambda *args: done.append("listener"))
     analytics.add_destination_middleware("Mixpanel", lambda ctx: ctx.next(None))
     analytics.track("Kept Out", {}, {}, lambda: done.append("callback"))
-    assert events(mp) == [] and done == ["listener", "callback"]
+    assert event_names(mp) == [] and done == ["listener", "callback"]
 
 
 def test_a_gated_message_skips_destination_middleware() -> None:
-    analytics, mp, _, _ = make()
+    analytics, mp, _, _ = scheduled_facade()
     ran: list[str] = []
     analytics.add_destination_middleware("Mixpanel", lambda ctx: ran.append("x"))
     analytics.track("Off", {}, {"integrations": {"Mixpanel": False}})
-    assert ran == [] and events(mp) == []
+    assert ran == [] and event_names(mp) == []
 
 
 def test_a_source_middleware_can_gate_the_message_off() -> None:
-    analytics, mp, _, _ = make()
+    analytics, mp, _, _ = scheduled_facade()
 
     def gate(ctx: Any) -> None:
         ctx.payload.obj["integrations"] = {"Mixpanel": False}
@@ -270,11 +265,11 @@ def test_a_source_middleware_can_gate_the_message_off() -> None:
 
     analytics.add_source_middleware(gate)
     analytics.track("Gated")
-    assert events(mp) == []
+    assert event_names(mp) == []
 
 
 def test_identify_state_changes_at_once_while_delivery_waits() -> None:
-    analytics, mp, _, _ = make()
+    analytics, mp, _, _ = scheduled_facade()
     held: list[Any] = []
     analytics.add_source_middleware(lambda ctx: held.append(ctx) or Later())
     analytics.identify("u-1", {"plan": "pro"})
@@ -284,14 +279,14 @@ def test_identify_state_changes_at_once_while_delivery_waits() -> None:
 
 
 def test_bad_input_is_one_line_naming_the_call() -> None:
-    analytics, mp, console, _ = make()
+    analytics, mp, console, _ = scheduled_facade()
     analytics.add_source_middleware("not a function")
     analytics.add_source_middleware()
     analytics.add_destination_middleware("Elsewhere", adds("x", 1))
     analytics.add_integration_middleware(None)
     analytics.dispatch("addSourceMiddleware", [42])
     analytics.track("Still Works")
-    assert events(mp) == ["Still Works"]
+    assert event_names(mp) == ["Still Works"]
     assert console.at("error") == [
         "[analytics] addSourceMiddleware: middleware must be a function, got str; nothing added",
         "[analytics] addSourceMiddleware: takes one or more middleware functions, got none",
@@ -304,10 +299,10 @@ def test_bad_input_is_one_line_naming_the_call() -> None:
 
 
 def test_next_with_something_that_is_not_a_payload_is_one_line_and_goes_on_unchanged() -> None:
-    analytics, mp, console, _ = make()
+    analytics, mp, console, _ = scheduled_facade()
     analytics.add_source_middleware(lambda ctx: ctx.next("oops"))
     analytics.track("Unchanged")
-    assert events(mp) == ["Unchanged"]
+    assert event_names(mp) == ["Unchanged"]
     assert console.at("error") == [
         "[analytics] track: middleware: next() takes the payload (with obj, the message) or "
         "null, got str; the message goes on unchanged"
@@ -315,7 +310,7 @@ def test_next_with_something_that_is_not_a_payload_is_one_line_and_goes_on_uncha
 
 
 def test_middleware_from_the_page_dispatch_is_kept_in_call_order() -> None:
-    analytics, mp, _, _ = make()
+    analytics, mp, _, _ = scheduled_facade()
     analytics.dispatch("addSourceMiddleware", [adds("first", 1), adds("second", 2)])
     analytics.dispatch("addDestinationMiddleware", ["Mixpanel", adds("third", 3)])
     analytics.dispatch("track", ["Dispatched"])
@@ -324,7 +319,7 @@ def test_middleware_from_the_page_dispatch_is_kept_in_call_order() -> None:
 
 
 def test_register_from_python_is_one_line() -> None:
-    analytics, _, console, _ = make()
+    analytics, _, console, _ = scheduled_facade()
     analytics.register(object())
     assert console.at("error") == [
         "[analytics] register: plugins are page JavaScript objects; from Python use "
@@ -333,10 +328,10 @@ def test_register_from_python_is_one_line() -> None:
 
 
 def test_without_middleware_everything_is_delivered_inside_the_call() -> None:
-    analytics, mp, _, scheduler = make()
+    analytics, mp, _, scheduler = scheduled_facade()
     analytics.track("Plain")
     analytics.reset()
-    assert events(mp) == ["Plain"] and "reset" in mp.names() and scheduler.timers == []
+    assert event_names(mp) == ["Plain"] and "reset" in mp.names() and scheduler.timers == []
     assert analytics.pipeline.waiting() == 0
 
 
@@ -344,7 +339,7 @@ def test_module_level_add_source_middleware_reaches_the_local_instance(monkeypat
     import integration
     from integration.bridge import forward
 
-    analytics, mp, _, _ = make()
+    analytics, mp, _, _ = scheduled_facade()
     monkeypatch.setattr(forward, "_installed", analytics)
     integration.add_source_middleware(adds("from_python", True))
     integration.track("Local")
@@ -413,7 +408,7 @@ def test_a_page_middleware_that_calls_next_at_once_is_answered_inside_the_call()
         ]
     )
     assert dispatch("track", '["Original"]', "{}") is None
-    assert events(mp) == ["Renamed"] and host.ran[0][0] == 7
+    assert event_names(mp) == ["Renamed"] and host.ran[0][0] == 7
     assert host.ran[0][1][0]["event"] == "Original" and host.ran[0][1][2] is None
 
 
@@ -421,7 +416,7 @@ def test_a_page_promise_holds_the_call_until_next_comes_back() -> None:
     dispatch, host, mp = bridged([["pending"], ["next", None]])
     assert dispatch("track", '["Slow"]', "{}") == "held"
     assert dispatch("track", '["Queued"]', "{}") == "held"
-    assert events(mp) == [] and host.timers[0][0] == 300
+    assert event_names(mp) == [] and host.timers[0][0] == 300
     cont = host.ran[0][2]
     obj = host.ran[0][1][0]
     obj["properties"]["later"] = 1
@@ -443,9 +438,9 @@ def test_a_page_promise_that_times_out_is_dropped_and_the_queue_moves_on() -> No
     dispatch("track", '["Stuck"]', "{}")
     dispatch("track", '["Next"]', "{}")
     dispatch("__timer", json.dumps([host.timers[0][1]]), "{}")
-    assert events(mp) == ["Next"] and host.released == 1
+    assert event_names(mp) == ["Next"] and host.released == 1
     dispatch("__next", json.dumps([host.ran[0][2], "next", None]), "{}")  # too late: ignored
-    assert events(mp) == ["Next"]
+    assert event_names(mp) == ["Next"]
 
 
 def test_a_page_middleware_that_throws_or_rejects_leaves_the_message_unchanged() -> None:
@@ -453,4 +448,4 @@ def test_a_page_middleware_that_throws_or_rejects_leaves_the_message_unchanged()
     dispatch("track", '["Thrown"]', "{}")
     dispatch("track", '["Rejected"]', "{}")
     dispatch("__next", json.dumps([host.ran[1][2], "rejected", None, "no"]), "{}")
-    assert events(mp) == ["Thrown", "Rejected"]
+    assert event_names(mp) == ["Thrown", "Rejected"]

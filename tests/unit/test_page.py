@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import pytest
 
 from integration.dates import UTC
-from integration.mixpanel import MixpanelDestination
-from tests.fakes import RecordingConsole, RecordingMixpanel
+from tests import helpers
 
 CLOCK = datetime(2024, 5, 6, tzinfo=UTC)
 DEFAULTS = {
@@ -20,17 +20,6 @@ DEFAULTS = {
     "url": "https://x.test/docs",
 }
 OFF = {"consolidatedPageCalls": False}
-
-
-def build(
-    settings: dict[str, Any] | None = None,
-) -> tuple[MixpanelDestination, RecordingMixpanel, RecordingConsole]:
-    mixpanel, console = RecordingMixpanel(), RecordingConsole()
-    dest = MixpanelDestination(
-        {"token": "tk", "people": True, **(settings or {})}, mixpanel, console, clock=lambda: CLOCK
-    )
-    mixpanel.calls.clear()
-    return dest, mixpanel, console
 
 
 def page(
@@ -52,12 +41,8 @@ def page(
     return message
 
 
-def sent(
-    settings: dict[str, Any] | None, message: dict[str, Any]
-) -> list[tuple[str, tuple[Any, ...]]]:
-    dest, mixpanel, _ = build(settings)
-    dest.page(message)
-    return mixpanel.calls
+destination = partial(helpers.destination, clock=CLOCK)
+sent = partial(helpers.sent, clock=CLOCK)
 
 
 def test_by_default_every_page_call_is_one_loaded_a_page_event_with_the_page_properties() -> None:
@@ -173,7 +158,7 @@ def test_a_page_carries_the_beyond_time_and_insert_id() -> None:
 
 
 def test_page_properties_that_are_not_an_object_are_reported() -> None:
-    dest, mixpanel, console = build()
+    dest, mixpanel, console = destination()
     dest.page({"type": "page", "properties": "x"})
     assert mixpanel.calls == []
     assert console.at("error") == ['[analytics] page: properties must be an object, got "x"']

@@ -6,50 +6,27 @@ bad input is one console line naming the setting, and the default is used.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
 
-from integration.analytics import Analytics
-from integration.identity import MemoryStorage
-from integration.mixpanel import MixpanelDestination
 from integration.mixpanel.settings import PEER_DEFAULTS, init_config, read_settings
-from tests.fakes import RecordingConsole, RecordingMixpanel
+from tests import helpers
+from tests.fakes import RecordingConsole
+from tests.helpers import destination, event_names
 
 BUNDLE = {"mixpanel": "https://shop.test/analytics/mixpanel-2.83.0-abcd1234/"}
 OFF = {"consolidatedPageCalls": False}
 
 
-def build(
-    extra: dict[str, Any] | None = None,
-) -> tuple[MixpanelDestination, RecordingMixpanel, RecordingConsole]:
-    mixpanel, console = RecordingMixpanel(), RecordingConsole()
-    dest = MixpanelDestination({"token": "tk", "people": True, **(extra or {})}, mixpanel, console)
-    mixpanel.calls.clear()
-    return dest, mixpanel, console
-
-
-def facade(extra: dict[str, Any] | None = None) -> tuple[Analytics, RecordingMixpanel, Any]:
-    mixpanel, console = RecordingMixpanel(), RecordingConsole()
-    analytics = Analytics(
-        {"token": "tk", "people": True, **(extra or {})},
-        mixpanel,
-        console=console,
-        storage=MemoryStorage(),
-        new_id=lambda: "m",
-    )
-    mixpanel.calls.clear()
-    return analytics, mixpanel, console
+facade = partial(helpers.facade, new_id=lambda: "m")
 
 
 def config(**extra: Any) -> tuple[dict[str, Any], RecordingConsole]:
     console = RecordingConsole()
     options = read_settings({"token": "t", **extra}, console.warn, console.error)
     return init_config(options, console.warn), console
-
-
-def event_names(mixpanel: RecordingMixpanel) -> list[str]:
-    return [args[0] for name, args in mixpanel.calls if name == "track"]
 
 
 def test_every_peer_setting_is_known_and_its_default_changes_nothing() -> None:
@@ -63,7 +40,7 @@ def test_every_peer_setting_is_known_and_its_default_changes_nothing() -> None:
 
 
 def test_set_once_properties_go_to_people_set_once_and_not_to_people_set() -> None:
-    dest, mixpanel, _ = build(
+    dest, mixpanel, _ = destination(
         {"setOnceProperties": ["plan", {"property": "email"}, {"property": ""}]}
     )
     dest.identify({"userId": "u1", "traits": {"plan": "pro", "email": "a@b.co", "seats": 3}})
@@ -74,7 +51,7 @@ def test_set_once_properties_go_to_people_set_once_and_not_to_people_set() -> No
 
 
 def test_set_once_properties_on_the_picked_path_and_nothing_when_none_present() -> None:
-    dest, mixpanel, _ = build(
+    dest, mixpanel, _ = destination(
         {"setAllTraitsByDefault": False, "peopleProperties": ["plan"], "setOnceProperties": ["x"]}
     )
     dest.identify({"userId": "u1", "traits": {"plan": "pro", "x": 1}})
@@ -88,7 +65,7 @@ def test_set_once_properties_on_the_picked_path_and_nothing_when_none_present() 
 
 
 def test_set_once_properties_need_people() -> None:
-    dest, mixpanel, _ = build({"people": False, "setOnceProperties": ["plan"]})
+    dest, mixpanel, _ = destination({"people": False, "setOnceProperties": ["plan"]})
     dest.identify({"userId": "u1", "traits": {"plan": "pro"}})
     assert [n for n, _ in mixpanel.without_getters()] == ["identify", "name_tag", "register"]
 
@@ -97,7 +74,7 @@ def test_set_once_properties_need_people() -> None:
 
 
 def test_simplified_identity_merge_drops_alias_with_one_line() -> None:
-    dest, mixpanel, console = build({"identityMergeApi": "simplified"})
+    dest, mixpanel, console = destination({"identityMergeApi": "simplified"})
     dest.alias({"userId": "new", "previousId": "old"})
     assert mixpanel.calls == []
     [line] = console.lines
@@ -105,7 +82,7 @@ def test_simplified_identity_merge_drops_alias_with_one_line() -> None:
 
 
 def test_original_identity_merge_still_aliases() -> None:
-    dest, mixpanel, _ = build({"identityMergeApi": "original"})
+    dest, mixpanel, _ = destination({"identityMergeApi": "original"})
     dest.alias({"userId": "new"})
     assert mixpanel.without_getters() == [("alias", ("new",))]  # no previous id: left out
 
@@ -229,7 +206,7 @@ def test_group_traits_method_chooses_set_once_or_set(method: str | None, call: s
     extra: dict[str, Any] = {"groupIdentifierTraits": ["company"]}
     if method:
         extra["groupTraitsMethod"] = method
-    dest, mixpanel, _ = build(extra)
+    dest, mixpanel, _ = destination(extra)
     dest.group({"groupId": "g1", "userId": "u1", "traits": {"plan": "x"}})
     assert mixpanel.calls == [
         (call, ("company", "g1", {"plan": "x"})),
@@ -304,7 +281,7 @@ def test_replay_off_by_default_needs_no_bundle() -> None:
 
 @pytest.mark.parametrize("key", ["track_pageview", "trackPageview"])
 def test_track_pageview_with_consolidated_page_calls_warns_once(key: str) -> None:
-    dest, _, console = build({"mixpanelConfig": {key: True}})
+    dest, _, console = destination({"mixpanelConfig": {key: True}})
     dest.page({"properties": {}})
     dest.page({"properties": {}})
     [line] = console.at("warn")

@@ -4,43 +4,10 @@ through the page's window.analytics (one queue) even once start() ran in this in
 
 from __future__ import annotations
 
-import sys
-import types
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from integration import bridge
 from integration.bridge import forward, page
-
-
-class FakeLoader:
-    def __init__(self) -> None:
-        self.attached: list[Any] = []
-        self.wire: list[tuple[str, str]] = []
-
-    def _attach(self, start: Any) -> None:
-        self.attached.append(start)
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "__callWire":
-            return lambda method, text: self.wire.append((method, text))
-        raise AttributeError(name)
-
-
-@pytest.fixture
-def fake_js(monkeypatch: pytest.MonkeyPatch) -> Iterator[types.SimpleNamespace]:
-    warned: list[str] = []
-    js = types.SimpleNamespace(
-        window=types.SimpleNamespace(analytics=FakeLoader()),
-        console=types.SimpleNamespace(warn=warned.append),
-        warned=warned,
-    )
-    monkeypatch.setitem(sys.modules, "js", js)
-    monkeypatch.setattr(forward, "_page", False)
-    monkeypatch.setattr(forward, "_installed", None)
-    yield js
 
 
 def test_attach_hands_bridge_start_to_the_loader(fake_js: Any) -> None:

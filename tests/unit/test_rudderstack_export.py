@@ -11,17 +11,18 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import pytest
 
 from devtools import settings_help
 from integration import surface
-from integration.analytics import Analytics
-from integration.identity import MemoryStorage
 from integration.mixpanel import MixpanelDestination
 from integration.mixpanel.settings import init_config, read_settings
+from tests import helpers
 from tests.fakes import RecordingConsole, RecordingMixpanel
+from tests.helpers import event_names
 from tests.rudderstack import EXPORTED
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
@@ -31,22 +32,8 @@ def exported(**changes: Any) -> dict[str, Any]:
     return {**EXPORTED, **changes}
 
 
-def destination(
-    settings: dict[str, Any],
-) -> tuple[MixpanelDestination, RecordingMixpanel, RecordingConsole]:
-    mixpanel, console = RecordingMixpanel(), RecordingConsole()
-    dest = MixpanelDestination(settings, mixpanel, console, clock=lambda: NOW)
-    mixpanel.calls.clear()
-    return dest, mixpanel, console
-
-
-def facade(settings: dict[str, Any]) -> tuple[Analytics, RecordingMixpanel, RecordingConsole]:
-    mixpanel, console = RecordingMixpanel(), RecordingConsole()
-    analytics = Analytics(
-        settings, mixpanel, console=console, storage=MemoryStorage(), new_id=lambda: "anon-1"
-    )
-    mixpanel.calls.clear()
-    return analytics, mixpanel, console
+destination = partial(helpers.destination, base=None, clock=NOW)
+facade = partial(helpers.facade, base=None, new_id=lambda: "anon-1")
 
 
 def config_of(settings: dict[str, Any]) -> tuple[dict[str, Any], RecordingConsole]:
@@ -58,10 +45,6 @@ def config_of(settings: dict[str, Any]) -> tuple[dict[str, Any], RecordingConsol
 def options_of(settings: dict[str, Any]) -> tuple[dict[str, Any], RecordingConsole]:
     console = RecordingConsole()
     return read_settings(settings, console.warn, console.error, None, console.info), console
-
-
-def event_names(mixpanel: RecordingMixpanel) -> list[str]:
-    return [args[0] for name, args in mixpanel.calls if name == "track"]
 
 
 def test_the_whole_export_loads_with_one_info_line_and_nothing_else() -> None:

@@ -2,40 +2,29 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
 
 from integration import arguments, surface
-from integration.analytics import Analytics
 from integration.arguments import PageArgs
 from integration.identity import ANONYMOUS_ID, MemoryStorage
-from tests.fakes import RecordingConsole, RecordingMixpanel
+from tests import helpers
+from tests.helpers import tracked
 
 T0 = 1_577_836_800_000.0
 PAGE = {"url": "https://x.test/a", "path": "/a", "referrer": "", "search": "", "title": "A"}
 OFF = {"consolidatedPageCalls": False}
 
 
-def facade(
-    extra: dict[str, Any] | None = None, storage: MemoryStorage | None = None
-) -> tuple[Analytics, RecordingMixpanel, RecordingConsole]:
-    mixpanel, console = RecordingMixpanel(), RecordingConsole()
-    analytics = Analytics(
-        {"token": "tk", **(extra or {})},
-        mixpanel,
-        console=console,
-        storage=storage if storage is not None else MemoryStorage(),
-        clock=lambda: T0,
-        new_id=lambda: "m-1",
-        page_context=lambda: dict(PAGE),
-    )
-    mixpanel.calls.clear()
-    return analytics, mixpanel, console
-
-
-def events(mixpanel: RecordingMixpanel) -> list[tuple[str, dict[str, Any]]]:
-    return [(args[0], args[1]) for name, args in mixpanel.calls if name == "track"]
+facade = partial(
+    helpers.facade,
+    base={"token": "tk"},
+    clock=lambda: T0,
+    new_id=lambda: "m-1",
+    page_context=lambda: dict(PAGE),
+)
 
 
 # --- arguments -------------------------------------------------------------------------
@@ -55,7 +44,7 @@ def test_a_bad_screen_argument_names_screen() -> None:
     analytics, mixpanel, console = facade()
     analytics.screen("App", 5)
     assert console.at("error") == ["[analytics] screen: name must be a string, got int"]
-    assert events(mixpanel) == []
+    assert tracked(mixpanel) == []
 
 
 # --- the event name --------------------------------------------------------------------
@@ -79,13 +68,13 @@ def test_screen_follows_the_page_rules_with_screen_for_page(
 ) -> None:
     analytics, mixpanel, _ = facade(settings)
     analytics.screen(*args)
-    assert [name for name, _ in events(mixpanel)] == ([event] if event else [])
+    assert [name for name, _ in tracked(mixpanel)] == ([event] if event else [])
 
 
 def test_screen_properties_are_the_given_ones_with_name_and_category() -> None:
     analytics, mixpanel, _ = facade()
     analytics.screen("App", "Home", {"tab": 2})
-    [(_, props)] = events(mixpanel)
+    [(_, props)] = tracked(mixpanel)
     assert props == {
         "tab": 2,
         "name": "Home",
@@ -102,7 +91,7 @@ def test_screen_is_a_segment_screen_message_for_listeners_and_dispatch() -> None
     analytics.on("screen", lambda *args: seen.append(args))
     analytics.dispatch("screen", ["App", "Home", {"a": 1}], {"messageId": "q-1"})
     assert seen == [("App", "Home", {"a": 1, "name": "Home", "category": "App"}, {})]
-    [(event, props)] = events(mixpanel)
+    [(event, props)] = tracked(mixpanel)
     assert (event, props["$insert_id"]) == ("Loaded a Screen", "q-1")
 
 
@@ -119,7 +108,7 @@ def test_screen_message_type_is_screen() -> None:
 def test_screen_gated_off_by_integrations_sends_nothing() -> None:
     analytics, mixpanel, _ = facade()
     analytics.screen("Home", {}, {"integrations": {"Mixpanel": False}})
-    assert events(mixpanel) == []
+    assert tracked(mixpanel) == []
 
 
 # --- setAnonymousId and pageview -----------------------------------------------------------
@@ -149,7 +138,7 @@ def test_pageview_is_page_with_the_url_as_path() -> None:
     analytics, mixpanel, _ = facade()
     analytics.pageview("/pricing")
     analytics.dispatch("pageview", [], {})
-    [(first, props), (second, plain)] = events(mixpanel)
+    [(first, props), (second, plain)] = tracked(mixpanel)
     assert (first, props["path"], props["url"]) == ("Loaded a Page", "/pricing", PAGE["url"])
     assert (second, plain["path"]) == ("Loaded a Page", PAGE["path"])
 
@@ -158,7 +147,7 @@ def test_pageview_with_a_non_string_url_is_one_line_and_nothing_sent() -> None:
     analytics, mixpanel, console = facade()
     analytics.pageview(5)
     assert console.at("error") == ["[analytics] pageview: url must be a string, got int"]
-    assert events(mixpanel) == []
+    assert tracked(mixpanel) == []
 
 
 def test_the_surface_lists_the_new_calls_with_their_argument_order() -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pytest
 
 from integration.mixpanel import MixpanelDestination
+from tests import helpers
 from tests.fakes import RecordingConsole, RecordingMixpanel
 
 DEFAULT_CONFIG = {
@@ -34,13 +36,11 @@ DEFAULT_CONFIG = {
 MP_LIB = ("register", ({"mp_lib": "Segment: web"},))
 
 
-def build(settings: Any) -> tuple[MixpanelDestination, RecordingMixpanel, RecordingConsole]:
-    mixpanel, console = RecordingMixpanel(), RecordingConsole()
-    return MixpanelDestination(settings, mixpanel, console), mixpanel, console
+destination = partial(helpers.destination, base=None, keep_init=True)
 
 
 def config_for(settings: dict[str, Any]) -> dict[str, Any]:
-    _, mixpanel, _ = build({"token": "tk", **settings})
+    _, mixpanel, _ = destination({"token": "tk", **settings})
     assert mixpanel.names() == ["init", "register"]
     token, config = mixpanel.calls[0][1]
     assert token == "tk"
@@ -48,7 +48,7 @@ def config_for(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_init_gets_the_token_and_every_segment_option_then_mp_lib_is_registered() -> None:
-    dest, mixpanel, console = build({"token": "tk"})
+    dest, mixpanel, console = destination({"token": "tk"})
     assert mixpanel.calls == [("init", ("tk", DEFAULT_CONFIG)), MP_LIB]
     assert dest.enabled and console.lines == []
 
@@ -110,14 +110,14 @@ def test_our_own_keys_and_no_loaded_callback_are_left_out_of_the_config() -> Non
 
 
 def test_runtime_is_the_loaders_setting_accepted_silently_and_not_passed_on() -> None:
-    _, mixpanel, console = build({"token": "tk", "runtime": "micropython"})
+    _, mixpanel, console = destination({"token": "tk", "runtime": "micropython"})
     assert console.lines == []
     [init] = [args for name, args in mixpanel.calls if name == "init"]
     assert "runtime" not in init[1]
 
 
 def test_unknown_setting_gives_one_warning_naming_it_and_is_not_passed_on() -> None:
-    _, mixpanel, console = build({"token": "tk", "peopel": True})
+    _, mixpanel, console = destination({"token": "tk", "peopel": True})
     assert console.lines == [
         ("warn", '[analytics] Mixpanel settings: unknown setting "peopel" ignored')
     ]
@@ -127,7 +127,7 @@ def test_unknown_setting_gives_one_warning_naming_it_and_is_not_passed_on() -> N
 @pytest.mark.parametrize("key", ["nameTag", "pageview", "increments", "apiKey"])
 def test_settings_segment_stores_but_never_reads_are_accepted_silently(key: str) -> None:
     value = ["x"] if key == "increments" else ("s" if key == "apiKey" else True)
-    _, _, console = build({"token": "tk", key: value})
+    _, _, console = destination({"token": "tk", key: value})
     assert console.lines == []
 
 
@@ -158,13 +158,13 @@ def test_a_wrongly_typed_setting_is_reported_and_its_default_used(
 ) -> None:
     # Deliberate difference: the original splits a string eventIncrements into characters
     # and fails to initialise on null; we report and fall back to the default instead.
-    _, mixpanel, console = build({"token": "tk", key: value})
+    _, mixpanel, console = destination({"token": "tk", key: value})
     assert console.lines == [("error", f'[analytics] Mixpanel setting "{key}" {message}')]
     assert mixpanel.calls[0][1][1][key] == default
 
 
 def test_a_string_event_increments_is_not_split_into_characters() -> None:
-    dest, mixpanel, _ = build({"token": "tk", "people": True, "eventIncrements": "Ab,C"})
+    dest, mixpanel, _ = destination({"token": "tk", "people": True, "eventIncrements": "Ab,C"})
     mixpanel.calls.clear()
     dest.track({"event": "a"})
     assert mixpanel.calls == [("track", ("a", {}))]
@@ -187,7 +187,7 @@ def test_a_string_event_increments_is_not_split_into_characters() -> None:
     ],
 )
 def test_our_own_settings_are_validated_too(key: str, value: Any, message: str) -> None:
-    _, mixpanel, console = build({"token": "tk", key: value})
+    _, mixpanel, console = destination({"token": "tk", key: value})
     assert console.lines == [("error", f"[analytics] Mixpanel setting {message}")]
     assert "api_host" not in mixpanel.calls[0][1][1]
 
@@ -196,7 +196,7 @@ def test_our_own_settings_are_validated_too(key: str, value: Any, message: str) 
 def test_no_token_is_one_error_no_init_and_every_call_dropped_silently(
     settings: dict[str, Any],
 ) -> None:
-    dest, mixpanel, console = build(settings)
+    dest, mixpanel, console = destination(settings)
     dest.identify({"userId": "u1"})
     dest.track({"event": "E"})
     dest.page({})
@@ -213,7 +213,7 @@ def test_no_token_is_one_error_no_init_and_every_call_dropped_silently(
 
 
 def test_settings_that_are_not_an_object_are_reported_and_leave_the_destination_off() -> None:
-    dest, mixpanel, console = build(["token"])
+    dest, mixpanel, console = destination(["token"])
     assert not dest.enabled and mixpanel.calls == []
     assert console.at("error") == [
         "[analytics] Mixpanel settings must be an object, got a list",
@@ -234,13 +234,13 @@ def test_a_failing_init_disables_the_destination_with_one_error() -> None:
 
 
 def test_default_lists_are_copied_not_shared_between_destinations() -> None:
-    first, _, _ = build({"token": "tk"})
+    first, _, _ = destination({"token": "tk"})
     first.options["superProperties"].append("x")
-    second, _, _ = build({"token": "tk"})
+    second, _, _ = destination({"token": "tk"})
     assert second.options["superProperties"] == []
 
 
 def test_caller_settings_object_is_not_mutated() -> None:
     settings = {"token": "tk", "eventIncrements": ["A"], "cookieName": "c"}
-    build(settings)
+    destination(settings)
     assert settings == {"token": "tk", "eventIncrements": ["A"], "cookieName": "c"}

@@ -21,7 +21,7 @@ LIMIT = 4096  # the built, minified loader (tests/browser/test_stub_size.py)
 SOURCE_LIMIT = 5632  # the readable source with its bundle object
 
 
-def bundle() -> dict[str, object]:
+def stub_bundle() -> dict[str, object]:
     """A bundle object shaped as the build writes it (devtools/ fills in the real hashes)."""
     contract = surface.as_json()
     # one distinct hash per file, as real content hashes (equal ones would gzip to nothing)
@@ -59,7 +59,7 @@ def built_stub() -> bytes:
     """What the build sends (devtools.build.loader: comments and indentation taken out)."""
     text = STUB.read_text(encoding="utf-8")
     assert text.count(MARK) == 1
-    return build.loader(text, bundle())
+    return build.loader(text, stub_bundle())
 
 
 def test_the_built_stub_is_still_valid_javascript(tmp_path: Path) -> None:

@@ -4,13 +4,13 @@ beyond extras."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import pytest
 
 from integration.dates import UTC, iso_strings_to_dates
-from integration.mixpanel import MixpanelDestination
-from tests.fakes import RecordingConsole, RecordingMixpanel
+from tests import helpers
 
 CLOCK = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
 CALL_TIME = datetime(2024, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
@@ -18,16 +18,6 @@ CHARGE_NOTE = (
     "[analytics] people.track_charge: mixpanel.js 2.65 and later ignores it; "
     'the amount still reaches Mixpanel as the event\'s "revenue" property'
 )
-
-
-def build(
-    settings: dict[str, Any] | None = None,
-) -> tuple[MixpanelDestination, RecordingMixpanel, RecordingConsole]:
-    mixpanel, console = RecordingMixpanel(), RecordingConsole()
-    options = {"token": "tk", "people": True, **(settings or {})}
-    dest = MixpanelDestination(options, mixpanel, console, clock=lambda: CLOCK)
-    mixpanel.calls.clear()
-    return dest, mixpanel, console
 
 
 def track(event: Any, properties: Any = None, **extra: Any) -> dict[str, Any]:
@@ -38,12 +28,8 @@ def track(event: Any, properties: Any = None, **extra: Any) -> dict[str, Any]:
     return converted
 
 
-def sent(
-    settings: dict[str, Any] | None, message: dict[str, Any]
-) -> list[tuple[str, tuple[Any, ...]]]:
-    dest, mixpanel, _ = build(settings)
-    dest.track(message)
-    return mixpanel.calls
+destination = partial(helpers.destination, clock=CLOCK)
+sent = partial(helpers.sent, clock=CLOCK)
 
 
 def test_an_event_is_tracked_with_its_properties() -> None:
@@ -71,7 +57,7 @@ def test_an_empty_event_name_is_still_tracked() -> None:
 def test_a_missing_or_bad_event_sends_nothing_and_reports_one_error(
     message: dict[str, Any], error: str
 ) -> None:
-    dest, mixpanel, console = build()
+    dest, mixpanel, console = destination()
     dest.track(message)
     assert mixpanel.calls == []
     assert console.lines == [("error", error)]
@@ -202,7 +188,7 @@ def test_revenue_is_charged_from_revenue_or_order_completed_total(
 
 
 def test_the_charge_comes_before_the_event_and_the_deprecation_is_said_once() -> None:
-    dest, mixpanel, console = build()
+    dest, mixpanel, console = destination()
     dest.track(track("Buy", {"revenue": 5}))
     dest.track(track("Buy", {"revenue": 6}))
     assert mixpanel.calls == [
@@ -216,7 +202,7 @@ def test_the_charge_comes_before_the_event_and_the_deprecation_is_said_once() ->
 
 def test_with_people_off_there_is_no_people_call_at_all() -> None:
     settings = {"people": False, "eventIncrements": ["e"], "propIncrements": ["n"]}
-    dest, mixpanel, console = build(settings)
+    dest, mixpanel, console = destination(settings)
     dest.track(track("E", {"n": 1, "revenue": 5}))
     assert mixpanel.calls == [("track", ("E", {"n": 1, "revenue": 5}))]
     assert console.lines == []
@@ -322,7 +308,7 @@ def test_beyond_extras_never_count_as_increments_or_super_properties() -> None:
 
 
 def test_a_length_property_is_renamed_with_one_warning_naming_the_event() -> None:
-    dest, mixpanel, console = build()
+    dest, mixpanel, console = destination()
     dest.track(track("Signed Up", {"length": 3, "f": print}))
     assert mixpanel.calls == [("track", ("Signed Up", {"length_": 3}))]
     assert console.at("warn") == [
@@ -334,7 +320,7 @@ def test_a_length_property_is_renamed_with_one_warning_naming_the_event() -> Non
 def test_the_callers_message_is_not_mutated() -> None:
     message = track("E", {"p": [{"a": 1}], "token": 1, "link_query": "a"}, timestamp=CALL_TIME)
     before = repr(message)
-    build({"sourceName": "s"})[0].track(message)
+    destination({"sourceName": "s"})[0].track(message)
     assert repr(message) == before
 
 
@@ -345,13 +331,13 @@ BEACON = {"transport": "sendBeacon", "send_immediately": True}
 
 @pytest.mark.parametrize("dom", ["link", "form"])
 def test_a_dom_helper_event_goes_by_sendbeacon_at_once(dom: str) -> None:
-    dest, mixpanel, _ = build()
+    dest, mixpanel, _ = destination()
     dest.track(track("Link Clicked", {"href": "/next"}), dom)
     assert mixpanel.calls == [("track", ("Link Clicked", {"href": "/next"}, BEACON))]
 
 
 def test_each_dom_helper_event_gets_its_own_options_object() -> None:
-    dest, mixpanel, _ = build()
+    dest, mixpanel, _ = destination()
     dest.track(track("A"), "link")
     dest.track(track("B"), "form")
     first, second = (args[2] for _, args in mixpanel.calls)
@@ -361,14 +347,14 @@ def test_each_dom_helper_event_gets_its_own_options_object() -> None:
 
 @pytest.mark.parametrize("dom", [None, "button", ""])
 def test_other_events_get_no_options(dom: Any) -> None:
-    dest, mixpanel, _ = build()
+    dest, mixpanel, _ = destination()
     dest.track(track("E", {"a": 1}), dom)
     assert mixpanel.calls == [("track", ("E", {"a": 1}))]
 
 
 def test_a_dom_helper_event_keeps_its_people_calls_and_super_properties_order() -> None:
     settings = {"propIncrements": ["clicks"], "superProperties": ["plan"]}
-    dest, mixpanel, _ = build(settings)
+    dest, mixpanel, _ = destination(settings)
     dest.track(track("Clicked", {"clicks": 1, "plan": "pro"}), "link")
     assert mixpanel.calls == [
         ("people.increment", ("clicks", 1)),
@@ -378,13 +364,13 @@ def test_a_dom_helper_event_keeps_its_people_calls_and_super_properties_order() 
 
 
 def test_a_dom_helper_event_with_a_link_query_stays_a_track_links_call() -> None:
-    dest, mixpanel, _ = build()
+    dest, mixpanel, _ = destination()
     dest.track(track("E", {"link_query": "a.x"}), "link")
     assert mixpanel.calls == [("track_links", ("a.x", "E", {}))]
 
 
 def test_a_filtered_dom_helper_event_sends_nothing() -> None:
     settings = {"eventFilteringOption": "blacklistedEvents", "blacklistedEvents": ["Clicked"]}
-    dest, mixpanel, _ = build(settings)
+    dest, mixpanel, _ = destination(settings)
     dest.track(track("Clicked"), "link")
     assert mixpanel.calls == []

@@ -8,45 +8,26 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from integration.analytics import Analytics
 from integration.bridge import wire
 from integration.dates import UTC
 from integration.identity import USER_ID, USER_TRAITS, MemoryStorage
 from integration.mixpanel import MixpanelDestination, traits
+from tests import helpers
 from tests.examples import examples
 from tests.fakes import RecordingConsole, RecordingMixpanel
+from tests.helpers import destination
 
 CALL_TIME = datetime(2024, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
 T0 = 1_577_836_800_000.0
 
 
-def build(
-    extra: dict[str, Any] | None = None, mixpanel: RecordingMixpanel | None = None
-) -> tuple[MixpanelDestination, RecordingMixpanel, RecordingConsole]:
-    mixpanel = mixpanel or RecordingMixpanel()
-    console = RecordingConsole()
-    dest = MixpanelDestination({"token": "tk", "people": True, **(extra or {})}, mixpanel, console)
-    mixpanel.calls.clear()
-    return dest, mixpanel, console
-
-
-def facade(
-    extra: dict[str, Any] | None = None, storage: MemoryStorage | None = None
-) -> tuple[Analytics, RecordingMixpanel, RecordingConsole]:
-    mixpanel, console = RecordingMixpanel(), RecordingConsole()
-    analytics = Analytics(
-        {"token": "tk", "people": True, **(extra or {})},
-        mixpanel,
-        console=console,
-        storage=storage if storage is not None else MemoryStorage(),
-        clock=lambda: T0,
-    )
-    return analytics, mixpanel, console
+facade = partial(helpers.facade, keep_init=True, clock=lambda: T0)
 
 
 def after_init(mixpanel: RecordingMixpanel) -> list[tuple[str, tuple[Any, ...]]]:
@@ -61,7 +42,7 @@ def after_init(mixpanel: RecordingMixpanel) -> list[tuple[str, tuple[Any, ...]]]
 
 def test_track_links_and_track_forms_carry_no_time_and_no_insert_id() -> None:
     for query, method in (("link_query", "track_links"), ("form_query", "track_forms")):
-        dest, mixpanel, _ = build()
+        dest, mixpanel, _ = destination()
         message = {
             "event": "Clicked",
             "properties": {query: "a.buy", "plan": "pro"},
@@ -76,7 +57,7 @@ def test_track_links_and_track_forms_carry_no_time_and_no_insert_id() -> None:
 
 
 def test_a_plain_track_still_carries_time_and_insert_id() -> None:
-    dest, mixpanel, _ = build()
+    dest, mixpanel, _ = destination()
     dest.track({"event": "E", "timestamp": CALL_TIME, "messageId": "m"})
     assert mixpanel.calls == [("track", ("E", {"time": 1704164645.678, "$insert_id": "m"}))]
 
@@ -93,7 +74,7 @@ def test_a_page_with_link_query_carries_no_time_and_no_insert_id() -> None:
 
 
 def test_a_null_property_increment_is_passed_with_its_null() -> None:
-    dest, mixpanel, _ = build({"propIncrements": ["score"]})
+    dest, mixpanel, _ = destination({"propIncrements": ["score"]})
     dest.track({"event": "E", "properties": {"score": None}})
     assert ("people.increment", ("score", None)) in mixpanel.calls
 
@@ -155,7 +136,9 @@ def test_an_explicit_identify_still_runs_the_whole_mapping() -> None:
 
 def test_alias_without_a_new_id_sends_nothing_even_with_a_people_distinct_id() -> None:
     # Departs from the original's alias quirk: nothing is sent, whatever mixpanel.js holds.
-    dest, mixpanel, console = build(mixpanel=RecordingMixpanel(**{"$people_distinct_id": "p1"}))
+    dest, mixpanel, console = destination(
+        mixpanel=RecordingMixpanel(**{"$people_distinct_id": "p1"})
+    )
     dest.alias({"previousId": "old"})
     assert mixpanel.without_getters() == []
     assert console.at("error") == ["[analytics] alias: user id is missing"]
@@ -213,7 +196,7 @@ def test_an_email_on_a_later_line_counts() -> None:
 
 
 def test_a_user_id_with_an_email_on_its_second_line_becomes_the_email() -> None:
-    dest, mixpanel, _ = build()
+    dest, mixpanel, _ = destination()
     dest.identify({"userId": "id\na@b.co"})
     assert ("name_tag", ("id\na@b.co",)) in mixpanel.calls
     people_set = [args[0] for name, args in mixpanel.calls if name == "people.set"]

@@ -14,10 +14,6 @@ pytestmark = pytest.mark.runtimes(*BOTH)
 PEOPLE = {"people": True}
 
 
-def engage(collector: Any, op: str) -> list[dict[str, Any]]:
-    return [p for p in collector.payloads("engage") if op in p]
-
-
 def test_identify_traits_become_super_properties_and_people_set_and_union(
     tp: Any, collector: Any
 ) -> None:
@@ -39,12 +35,12 @@ def test_identify_traits_become_super_properties_and_people_set_and_union(
     assert props["plan"] == "pro" and props["tags"] == ["a", "b"]
     assert "email" not in props and "firstName" not in props
     # $set and $union are separate, concurrent requests: wait for both
-    collector.wait(lambda _: engage(collector, "$union") and engage(collector, "$set"))
-    [sets] = [p for p in engage(collector, "$set") if "$email" in p["$set"]]
+    collector.wait(lambda _: collector.engage("$union") and collector.engage("$set"))
+    [sets] = [p for p in collector.engage("$set") if "$email" in p["$set"]]
     assert sets["$distinct_id"] == "u1" and sets["$token"] == "test-token"
     assert sets["$set"]["$first_name"] == "Ann" and sets["$set"]["id"] == "u1"
     assert "tags" not in sets["$set"]
-    [union] = engage(collector, "$union")
+    [union] = collector.engage("$union")
     assert union["$union"] == {"tags": ["a", "b"]}
 
 
@@ -55,11 +51,11 @@ def test_increment_event_sends_add_and_last_event_set(tp: Any, collector: Any) -
         script="analytics.identify('u2'); analytics.track('Logged In');",
     )
     collector.wait_events(1, "Logged In")
-    collector.wait(lambda _: engage(collector, "$add"))
-    [add] = engage(collector, "$add")
+    collector.wait(lambda _: collector.engage("$add"))
+    [add] = collector.engage("$add")
     assert add["$add"] == {"Logged In": 1}
-    collector.wait(lambda _: any("Last Logged In" in p["$set"] for p in engage(collector, "$set")))
-    [last] = [p for p in engage(collector, "$set") if "Last Logged In" in p["$set"]]
+    collector.wait(lambda _: any("Last Logged In" in p["$set"] for p in collector.engage("$set")))
+    [last] = [p for p in collector.engage("$set") if "Last Logged In" in p["$set"]]
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", last["$set"]["Last Logged In"])
 
 

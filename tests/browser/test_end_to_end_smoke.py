@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import BOTH, DEFAULT, PYODIDE
+from tests.browser.conftest import BOTH, DEFAULT
 
 pytestmark = pytest.mark.runtimes(*BOTH)
 
@@ -94,7 +94,7 @@ def test_campaign_context_and_ip_zero_reach_mixpanel(tp: Any, collector: Any) ->
     assert record["query"]["ip"] == "0"
 
 
-@pytest.mark.runtimes(PYODIDE)  # the memory snapshot is Pyodide's
+@pytest.mark.pyodide_only("the memory snapshot is Pyodide's")
 def test_boot_restores_the_memory_snapshot_when_one_is_served(tp: Any, collector: Any) -> None:
     page = tp.open(
         "snapshot-boot",
@@ -106,7 +106,7 @@ def test_boot_restores_the_memory_snapshot_when_one_is_served(tp: Any, collector
     assert event["properties"]["n"] == 1 and event["properties"]["mp_lib"] == "Segment: web"
 
 
-@pytest.mark.runtimes(PYODIDE)
+@pytest.mark.pyodide_only("the memory snapshot is Pyodide's")
 def test_boot_without_the_snapshot_works_the_same(tp: Any, collector: Any) -> None:
     page = tp.open(
         "no-snapshot",
@@ -118,7 +118,7 @@ def test_boot_without_the_snapshot_works_the_same(tp: Any, collector: Any) -> No
     assert event["properties"]["n"] == 2
 
 
-@pytest.mark.runtimes(PYODIDE)
+@pytest.mark.pyodide_only("the memory snapshot is Pyodide's")
 def test_a_snapshot_that_fails_to_load_falls_back_to_a_normal_boot(tp: Any, collector: Any) -> None:
     with tp.failing("**/snapshot.*.bin"):
         page = tp.open(

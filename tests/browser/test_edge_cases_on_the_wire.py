@@ -1,9 +1,10 @@
 """The drop-in compatibility items on the wire, on both runtimes: what the real mixpanel.js sent
 (decoded at the collector), what reached it (the loader's shim:mixpanel log) and the console.
 
-The unit tests pin the same items at the recording fake (test_mapping_fixes, test_peer_settings,
-test_consent, test_screen); here each is proved against mixpanel.js itself. Where a test shows
-that nothing arrived, a marker event sent after it proves the page was sending.
+The unit tests pin the same items at the recording fake (test_mapping_edge_cases,
+test_peer_settings, test_consent, test_screen); here each is proved against mixpanel.js itself.
+Where a test shows that nothing arrived, a marker event sent after it proves the page was
+sending.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import BOTH
+from tests.browser.conftest import BOTH, cookie
 
 pytestmark = pytest.mark.runtimes(*BOTH)
 
@@ -24,14 +25,9 @@ CONSOLIDATED_OFF = {"consolidatedPageCalls": False}
 # -- helpers -------------------------------------------------------------------------------------
 
 
-def engage(collector: Any, op: str) -> list[dict[str, Any]]:
-    """The /engage payloads holding the People operation `op` ($set, $add, ...)."""
-    return [p for p in collector.payloads("engage") if op in p]
-
-
 def wait_engage(collector: Any, *ops: str) -> None:
     """Until an /engage payload for each of `ops` arrived (they are concurrent requests)."""
-    collector.wait(lambda _: all(engage(collector, op) for op in ops))
+    collector.wait(lambda _: all(collector.engage(op) for op in ops))
 
 
 # mixpanel.js's own People update on every page: people.set_once(referrer info) at load, sent
@@ -57,7 +53,7 @@ def marked(page: Any, collector: Any, script: str = "") -> list[str]:
     return names(collector)
 
 
-def tracked(
+def tracked_events(
     tp: Any, collector: Any, name: str, settings: dict[str, Any], event: str, script: str = ""
 ) -> tuple[Any, dict[str, Any]]:
     """Page `name` with `settings` runs `script`, then tracks `event`: the page and the event
@@ -94,10 +90,6 @@ def ajs_storage(page: Any) -> list[str]:
     cookies = [c["name"] for c in page.context.cookies() if c["name"].startswith("ajs_")]
     keys = page.evaluate("() => Object.keys(localStorage).filter((k) => k.startsWith('ajs_'))")
     return sorted(cookies + keys)
-
-
-def cookie(page: Any, name: str) -> dict[str, Any] | None:
-    return next((c for c in page.context.cookies() if c["name"] == name), None)
 
 
 # -- 1.1: link_query / form_query ------------------------------------------------------------------
@@ -166,7 +158,7 @@ def test_a_null_property_increment_reaches_mixpanel_and_the_wire_as_null(
     [scored] = collector.wait_events(1, "Scored")
     assert scored["properties"]["score"] is None
     wait_engage(collector, "$add")
-    [add] = engage(collector, "$add")
+    [add] = collector.engage("$add")
     # mixpanel.js sends an explicit null as it is (only a missing value becomes 1)
     assert add["$add"] == {"score": None}
     assert add["$distinct_id"] == "u-null"
@@ -264,8 +256,8 @@ def test_a_user_id_with_an_email_on_a_later_line_is_the_people_email(
 ) -> None:
     tp.open("email-line", settings=PEOPLE, script="analytics.identify('id\\na@b.co');")
     assert called(tp, "name_tag") == [["id\na@b.co"]]
-    collector.wait(lambda _: any("$email" in p["$set"] for p in engage(collector, "$set")))
-    [sets] = [p for p in engage(collector, "$set") if "$email" in p["$set"]]
+    collector.wait(lambda _: any("$email" in p["$set"] for p in collector.engage("$set")))
+    [sets] = [p for p in collector.engage("$set") if "$email" in p["$set"]]
     assert sets["$set"]["$email"] == "id\na@b.co"
     assert sets["$distinct_id"] == "id\na@b.co"
 
@@ -279,13 +271,13 @@ def test_set_once_properties_go_to_set_once_and_not_to_set(tp: Any, collector: A
         settings={**PEOPLE, "setOnceProperties": ["signup_source"]},
         script="analytics.identify('u-so', {signup_source: 'ad', plan: 'pro'});",
     )
-    collector.wait(lambda _: ours(engage(collector, "$set_once")) and engage(collector, "$set"))
+    collector.wait(lambda _: ours(collector.engage("$set_once")) and collector.engage("$set"))
     collector.wait_quiet()
-    [once] = ours(engage(collector, "$set_once"))
+    [once] = ours(collector.engage("$set_once"))
     assert once["$set_once"] == {"signup_source": "ad"} and once["$distinct_id"] == "u-so"
-    for sets in engage(collector, "$set"):
+    for sets in collector.engage("$set"):
         assert "signup_source" not in sets["$set"], sets
-    assert any(p["$set"].get("plan") == "pro" for p in engage(collector, "$set"))
+    assert any(p["$set"].get("plan") == "pro" for p in collector.engage("$set"))
 
 
 def test_simplified_identity_merge_sends_no_create_alias(tp: Any, collector: Any) -> None:
@@ -352,7 +344,9 @@ def test_persistence_none_stores_nothing_of_mixpanels_and_still_sends(
     tp: Any, collector: Any
 ) -> None:
     identify = "analytics.identify('u-p', {plan: 'pro'});"
-    page, event = tracked(tp, collector, "no-persistence", {"persistence": "none"}, "E", identify)
+    page, event = tracked_events(
+        tp, collector, "no-persistence", {"persistence": "none"}, "E", identify
+    )
     assert event["properties"]["distinct_id"] == "u-p"
     assert init_config(tp)["disable_persistence"] is True
     assert mixpanel_storage(page) == []
@@ -361,7 +355,7 @@ def test_persistence_none_stores_nothing_of_mixpanels_and_still_sends(
 
 def test_cookie_settings_reach_mixpanel_init_and_shape_its_cookie(tp: Any, collector: Any) -> None:
     cookies = {"cookieExpiration": 30, "crossSiteCookie": True}
-    page, _ = tracked(tp, collector, "cookie-settings", cookies, "Cookie Set")
+    page, _ = tracked_events(tp, collector, "cookie-settings", cookies, "Cookie Set")
     config = init_config(tp)
     assert config["cookie_expiration"] == 30 and config["cross_site_cookie"] is True
     mp = cookie(page, "mp_test-token_mixpanel")
@@ -374,14 +368,14 @@ def test_a_foreign_cookie_domain_reaches_init_and_events_still_arrive(
     tp: Any, collector: Any
 ) -> None:
     domain = {"cookieDomain": ".shop.example"}
-    page, _ = tracked(tp, collector, "cookie-domain", domain, "Foreign Domain")
+    page, _ = tracked_events(tp, collector, "cookie-domain", domain, "Foreign Domain")
     assert init_config(tp)["cookie_domain"] == ".shop.example"
     # the browser refuses a cookie for another site: none is written here
     assert cookie(page, "mp_test-token_mixpanel") is None
 
 
 def test_session_replay_loads_the_recorder_from_our_bundle(tp: Any, collector: Any) -> None:
-    page, _ = tracked(tp, collector, "replay", {"sessionReplayPercentage": 100}, "Recorded")
+    page, _ = tracked_events(tp, collector, "replay", {"sessionReplayPercentage": 100}, "Recorded")
     assert init_config(tp)["record_sessions_percent"] == 100
     page.wait_for_function(
         "() => performance.getEntriesByType('resource').some((e) => e.name.includes('recorder'))"

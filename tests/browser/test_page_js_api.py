@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.conftest import ROOT, held
+from tests.browser.conftest import ROOT, cookie, held, wait_until
 
 RUNTIMES = pytest.mark.parametrize("runtime", ["micropython", "pyodide"])
 GROUPS = {"groupIdentifierTraits": ["company"]}
@@ -24,10 +24,6 @@ def settings(runtime: str, **extra: Any) -> dict[str, Any]:
 def mixpanel_url() -> str:
     manifest = json.loads((ROOT / "dist" / "MANIFEST.json").read_text())
     return "/analytics/" + manifest["files"]["mixpanel"]
-
-
-def cookie(page: Any, name: str) -> dict[str, Any] | None:
-    return next((c for c in page.context.cookies() if c["name"] == name), None)
 
 
 # -- 1.3 / 1.4 / 2: user() and group() ---------------------------------------------------------
@@ -58,8 +54,8 @@ def test_user_and_group_setters_take_effect_at_once_and_reach_mixpanel(
         return [u.id(), u.anonymousId(), u.traits(), g.id(), g.traits()]; }"""
     )
     assert after == ["u-7", "anon-7", {"plan": "pro", "seen": True}, "g-7", {"company": "acme"}]
-    assert json.loads(_decoded(cookie(page, "ajs_user_id"))) == "u-7"
-    assert json.loads(_decoded(cookie(page, "ajs_group_id"))) == "g-7"
+    assert json.loads(_cookie_value(cookie(page, "ajs_user_id"))) == "u-7"
+    assert json.loads(_cookie_value(cookie(page, "ajs_group_id"))) == "g-7"
     logged_out = page.evaluate(
         """async () => { var u = analytics.user(); u.logout(); await analytics.track('After');
         return [u.id(), u.traits(), u.anonymousId()]; }"""
@@ -69,7 +65,7 @@ def test_user_and_group_setters_take_effect_at_once_and_reach_mixpanel(
     assert tp.mixpanel_calls("track")[-1]["args"][0] == "After"
 
 
-def _decoded(c: dict[str, Any] | None) -> str:
+def _cookie_value(c: dict[str, Any] | None) -> str:
     import urllib.parse
 
     assert c is not None
@@ -347,10 +343,8 @@ def _links_under_get(tp: Any, name: str, timeout_ms: int) -> Any:
 
 def _clicked_while_held(page: Any, holder: Any) -> None:
     page.evaluate("() => document.getElementById('go').click()")
-    deadline = time.monotonic() + 10
-    while not holder.routes and time.monotonic() < deadline:
-        page.wait_for_timeout(20)  # Playwright serves the held request meanwhile
-    assert holder.routes, "mixpanel.js sent no request"
+    # Playwright serves the held request while it waits on the page
+    wait_until(lambda: holder.routes, 10, "mixpanel.js sent no request", page)
 
 
 def test_under_api_method_get_a_link_waits_for_mixpanels_response(tp: Any, collector: Any) -> None:
