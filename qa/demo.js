@@ -53,7 +53,7 @@
         try {
           var list = JSON.parse(raw);
           if (Array.isArray(list)) return {value: list};
-        } catch (e) { /* reported below */ }
+        } catch { /* reported below */ }
         return {error: 'A JSON list like ["Logged In", "Signed Up"], or names separated by commas.'};
       }
       return {value: raw.split(',').map(function (s) { return s.trim(); }).filter(Boolean)};
@@ -173,7 +173,7 @@
         var name = c.split('=')[0];
         if (name) document.cookie = name + '=; path=/; max-age=0';
       });
-      try { localStorage.clear(); sessionStorage.clear(); } catch (e) { /* blocked */ }
+      try { localStorage.clear(); sessionStorage.clear(); } catch { /* blocked */ }
       location.reload();
     });
     $('settings-apply').disabled = false;

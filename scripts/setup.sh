@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh machine: Debian packages (the three browser engines the tests
 # drive: chromium, firefox-esr, webkit2gtk-driver with xvfb for its X display; nginx for the
-# tests; node/npm if missing), the npm runtime files pinned by package-lock.json, a virtual environment
-# with the project and its test and build extras, and the bundle (dist/, with the Pyodide
-# snapshot when chromium is there). Each step is skipped when it is already done. Run by
-# demo.sh, test.sh and bench.sh.
+# tests; node/npm if missing), the npm packages pinned by package-lock.json (the runtime files,
+# terser for the build, ESLint for test.sh), a virtual environment with the project and its
+# test and build extras, and the bundle (dist/, with the Pyodide snapshot when chromium is
+# there). Each step is skipped when it is already done. Run by demo.sh, test.sh and bench.sh.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -22,23 +22,23 @@
   function id() {
     return crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + '-' + Math.random().toString(36).slice(2);
   }
-  function get(k) { try { return localStorage.getItem(k); } catch (e) { return null; } }
+  function get(k) { try { return localStorage.getItem(k); } catch { return null; } }
 
   // The page as analytics.js sees it; `seen`: what snippet.js noted at call time.
   function page(seen) {
     var loc = location, link = d.querySelector('link[rel="canonical"]');
     var t = [d.title, d.referrer, link && link.getAttribute('href')];
-    if (seen) try { loc = new URL(seen[0]); t = [String(seen[1] || ''), String(seen[2] || ''), seen[3]]; } catch (e) { /* now */ }
+    if (seen) try { loc = new URL(seen[0]); t = [String(seen[1] || ''), String(seen[2] || ''), seen[3]]; } catch { /* now */ }
     var c = t[2], url = loc.href.split('#')[0], path = loc.pathname;
     if (c) {
       url = c.indexOf('?') < 0 ? c + loc.search : c;
-      try { path = new URL(c, loc.href).pathname; } catch (e) { /* keep */ }
+      try { path = new URL(c, loc.href).pathname; } catch { /* keep */ }
     }
     return {path: path, referrer: t[1], search: loc.search, title: t[0], url: url};
   }
 
   // Plain JSON for calls stored before boot.mjs (the wire codec) is here; '' if unencodable.
-  function json(v) { try { return JSON.stringify(v); } catch (e) { return ''; } }
+  function json(v) { try { return JSON.stringify(v); } catch { return ''; } }
 
   // Listeners get analytics.js's arguments (`args`, a list); a once entry removes only itself.
   function emit(name, args) {
@@ -82,7 +82,7 @@
   // Carry-over: each tab's queue under its own key, 1 MB in all.
   var own = S.carry + '.' + id();
   function drop() { for (var i = queue.length; i--;) if (kept.indexOf(queue[i].id) >= 0) queue.splice(i, 1)[0].done(); kept = []; }
-  function reclaim() { try { if (get(own) === null) drop(); else localStorage.removeItem(own); } catch (e) { /* blocked */ } kept = []; }
+  function reclaim() { try { if (get(own) === null) drop(); else localStorage.removeItem(own); } catch { /* blocked */ } kept = []; }
   function persist() {
     var c = get(S.consent);
     if (api.deliver || !(consent !== null ? consent : c ? c !== '0' : byDefault)) return;
@@ -98,7 +98,7 @@
       if (over) console.warn(P + over + ' call(s) beyond the 1 MB kept for the next page were dropped');
       if (out.length) ls.setItem(own, '[' + out + ']');
       kept = ids; // a failed setItem leaves the earlier copy as it was
-    } catch (e) { /* full or blocked */ }
+    } catch { /* full or blocked */ }
   }
   // beforeunload too: WebKit drops a localStorage write made at pagehide while the page is busy booting
   w.addEventListener('pagehide', persist);
@@ -142,39 +142,42 @@
     limit = options.readyTimeoutMs || 20000;
     byDefault = settings.consent !== false;
     api.settings = settings;
-    // At DOMContentLoaded: the boot modules are imported and the runtime files fetched (neither
-    // holds the load event). MicroPython unless Pyodide is forced; no runtime of ours on a
-    // PyScript page under 'auto' (its own interpreter runs us). In a Worker (the default; `k`)
-    // the boot starts then too, and the runtime's modules are the worker's; in the page
-    // (settings.thread 'main') it waits for the load event.
-    var u = url('boot'), boot, k, gone;
-    function pre() {
-      var r = settings.runtime, mpy = r !== 'pyodide', mp = mpy && url('micropython');
-      api.ps = !/^(micropython|pyodide)$/.test(r) && !!d.querySelector('script[type=py],script[type=mpy],py-script,mpy-script,script[src*=pyscript]');
-      if (api.ps) mp = 0;
-      k = !api.ps && settings.thread !== 'main' && w.Worker && url('boot-worker');
-      boot = import(u);
+    startBoot(settings);
+  });
+  // At DOMContentLoaded: the boot modules are imported and the runtime files fetched (neither
+  // holds the load event). MicroPython unless Pyodide is forced; no runtime of ours on a
+  // PyScript page under 'auto' (its own interpreter runs us). In a Worker (the default) the boot
+  // starts then too, and the runtime's modules are the worker's; in the page (settings.thread
+  // 'main') it waits for the load event.
+  function startBoot(settings) {
+    var bootUrl = url('boot'), boot, inWorker, started;
+    function prefetch() {
+      var runtime = settings.runtime, light = runtime !== 'pyodide', wasmUrl = light && url('micropython');
+      api.ps = !/^(micropython|pyodide)$/.test(runtime) && !!d.querySelector('script[type=py],script[type=mpy],py-script,mpy-script,script[src*=pyscript]');
+      if (api.ps) wasmUrl = 0;
+      inWorker = !api.ps && settings.thread !== 'main' && w.Worker && url('boot-worker');
+      boot = import(bootUrl);
       boot.catch(Object); // reported once started
       // boot.mjs imports these again: the same modules, fetched once
-      [!api.ps && !k && url('boot-' + (mpy ? 'micropython' : 'pyodide')), !k && mp].forEach(function (x) { if (x) import(x).catch(Object); });
-      [url('mixpanel'), mp && url(B.files.mpy ? 'mpy' : 'package'), mp && new URL('micropython.wasm', mp).href].forEach(function (x) { if (x) grab(x); });
-      if (k) go();
+      [!api.ps && !inWorker && url('boot-' + (light ? 'micropython' : 'pyodide')), !inWorker && wasmUrl].forEach(function (x) { if (x) import(x).catch(Object); });
+      [url('mixpanel'), wasmUrl && url(B.files.mpy ? 'mpy' : 'package'), wasmUrl && new URL('micropython.wasm', wasmUrl).href].forEach(function (x) { if (x) grab(x); });
+      if (inWorker) go();
     }
-    if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', pre); else pre();
-    function fail(x) { if (a.status === 'loading') settle('failed', x); }
+    function fail(why) { if (a.status === 'loading') settle('failed', why); }
     function go() { // boot.mjs watches readyTimeoutMs once it runs
-      if (gone) return;
-      gone = 1;
+      if (started) return;
+      started = 1;
       setTimeout(function () { if (!api.started) fail('not ready after ' + limit + ' ms without progress; calls are dropped'); }, limit);
-      boot.then(function (m) { m.start(api); }, function (e) { // pre() ran first (DOMContentLoaded, or at once); say why: fetch once more
-        fetch(u).then(function (r) { return r.ok ? e.message : 'HTTP ' + r.status; }, function () { return 'blocked or unreachable'; }).then(function (why) {
-          fail('could not start: could not load ' + u + ' (' + why + ')');
+      boot.then(function (m) { m.start(api); }, function (e) { // prefetch() ran first; say why: fetch once more
+        fetch(bootUrl).then(function (r) { return r.ok ? e.message : 'HTTP ' + r.status; }, function () { return 'blocked or unreachable'; }).then(function (why) {
+          fail('could not start: could not load ' + bootUrl + ' (' + why + ')');
         });
       });
     }
+    if (d.readyState == 'loading') d.addEventListener('DOMContentLoaded', prefetch); else prefetch();
     if (d.readyState === 'complete') setTimeout(go);
     else w.addEventListener('load', function () { setTimeout(go); });
-  });
+  }
   a.__callWire = safe(function (m, text) { if (B.methods[m]) record(m, 0, 0, 0, text); }); // from PyScript
   // `import integration` in a PyScript page's interpreter hands over its bridge.start.
   a._attach = function (start) { api.py = start; if (api.attach) api.attach(start); };
@@ -207,7 +210,7 @@
         if (n in ov) return ov[n];
         c = S[k == 'anonymousId' ? 'anonymous_id' : who + '_' + (k == 'id' ? 'id' : 'traits')];
         m = d.cookie.match('(?:^|; )' + c + '=([^;]*)');
-        try { m = JSON.parse(m ? decodeURIComponent(m[1]) : get(c)); } catch (e) { m = null; }
+        try { m = JSON.parse(m ? decodeURIComponent(m[1]) : get(c)); } catch { m = null; }
         return k == 'traits' ? m || {} : m;
       });
     });

@@ -2,7 +2,6 @@
  * counts as progress (readyTimeoutMs is the longest time without any); a stalled or broken file
  * fails the boot, naming it. Imported by boot.mjs; boot-micropython/-pyodide get these as tools.
  */
-import {P} from './boot-wire.mjs';
 
 const PROBE_WAIT_MS = 5000;
 export const realFetch = window.fetch.bind(window);

@@ -33,7 +33,7 @@ export function chooseThread(settings, api, runtime) {
 
 // Whether this page's Content-Security-Policy lets WebAssembly compile (the smallest module).
 export function wasmAllowed() {
-  try { return !!new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])); } catch (err) { return false; }
+  try { return !!new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])); } catch { return false; }
 }
 
 // Listeners as registered when a call was made: in the page its events are heard at once, so
@@ -85,7 +85,7 @@ function spawn(api, tools, onMessage) {
       const body = await r.blob();
       mark.end = performance.now();
       worker.postMessage({kind: 'file', url: u, status: r.status, type: r.headers.get('Content-Type'), body});
-    } catch (err) {
+    } catch {
       worker.postMessage({kind: 'file', url: u, error: 'blocked or unreachable'});
     }
   };
@@ -361,14 +361,14 @@ class Link {
       const left = this.flight.filter((e) => e !== started);
       localStorage.setItem(api.own, '[' + left.map((e) => JSON.stringify([e.id, e.method, plain(e), e.meta])).join(',') + ']');
       for (const e of left) e.carried = true;
-    } catch (err) { /* full or blocked: they stay, to be applied */ }
+    } catch { /* full or blocked: they stay, to be applied */ }
   }
 
   reclaim() {
     const {api} = this;
     if (!this.flight.some((e) => e.carried)) return;
     let ours = true;
-    try { ours = localStorage.getItem(api.own) !== null; localStorage.removeItem(api.own); } catch (err) { /* blocked: ours */ }
+    try { ours = localStorage.getItem(api.own) !== null; localStorage.removeItem(api.own); } catch { /* blocked: ours */ }
     if (!ours) { // another tab took them and sends them: their answers here are dropped
       const gone = new Set(this.flight.filter((e) => e.carried).map((e) => e.id));
       this.inbox = this.inbox.filter((b) => !(b.entry && gone.has(b.entry.id)));
@@ -389,7 +389,7 @@ class Link {
   died(why) {
     if (this.dead) return;
     this.dead = true;
-    try { this.worker.terminate(); } catch (err) { /* gone */ }
+    try { this.worker.terminate(); } catch { /* gone */ }
     const left = this.flight;
     console.warn(P + why + '; ' + left.length + ' unapplied call(s) go on in a new worker');
     this.inbox = []; // the new worker answers every unapplied call again

@@ -52,7 +52,7 @@ function wire(api, v, depth, stack, top) {
       }
       return out;
     } finally { stack.pop(); }
-  } catch (e) { return tag('unreadable'); }
+  } catch { return tag('unreadable'); }
 }
 
 // Top-level functions become page callbacks (ids) unless `plain` (for storage).
@@ -111,7 +111,7 @@ function readCookie(jar, name) {
 function stored(cookieKeys, jar, key) {
   const kept = cookieKeys.has(key) ? readCookie(jar, key) : null;
   if (kept !== null) return kept;
-  try { return localStorage.getItem(key); } catch (e) { return null; }
+  try { return localStorage.getItem(key); } catch { return null; }
 }
 
 // Every storage key's value at once (the worker's start-up snapshot): document.cookie read once.
@@ -125,33 +125,10 @@ export function storageSnapshot(api) {
 
 // `middleware(id, argsJson, cont)` runs a page middleware (boot-page.mjs's runMiddleware).
 export function makeHost(api, middleware) {
-  const cookieKeys = new Set(api.B.cookieKeys);
-  const cookie = cookieAttributes(api.options.cookie);
+  const store = webStorage(api);
   const handles = api.B.handleCalls || {};
-  const target = (path, args) => {
-    let mp = window.mixpanel;
-    if (api.named && path !== 'init') mp = mp[api.named]; // init(token, config, name) makes it
-    const parts = path.split('.');
-    const held = handles[parts[0]]; // e.g. get_group(key, id).set_once(...): surface.HANDLE_CALLS
-    if (held && parts.length > 1) return [mp[parts[0]](...args.splice(0, held)), parts[1]];
-    let self = mp;
-    for (const p of parts.slice(0, -1)) self = self[p];
-    return [self, parts[parts.length - 1]];
-  };
   return {
-    call(path, argsJson) { // the arguments as Python made them: no trailing null is dropped
-      const args = parseWire(argsJson);
-      const shown = args.slice(); // a handle's arguments (get_group's key, id) are taken off below
-      const [self, name] = target(path, args);
-      // trackLink / trackForm's call (boot-page.mjs): mixpanel.js's track callback lets the page leave
-      const leaving = path === 'track' && args.length === 3 && api.leaving && api.leaving[api.current];
-      if (leaving) { leaving.attached = true; args.push(leaving.tracked); }
-      // A getter a snippet stub lacks (the page's Mixpanel not loaded yet) answers null.
-      if (path.startsWith('get_') && typeof self[name] !== 'function') return 'null';
-      const result = self[name](...args);
-      api.emit('shim:mixpanel', [{method: path, args: shown, callId: api.current}]);
-      return path.startsWith('get_') ? JSON.stringify(result === undefined ? null : result) : 'null';
-    },
+    call(path, argsJson) { return callMixpanel(api, handles, path, argsJson); },
     invoke(id, argsJson) {
       const fn = api.callbacks[id];
       if (fn) fn(...JSON.parse(argsJson, revive));
@@ -159,18 +136,9 @@ export function makeHost(api, middleware) {
     emit(event, argsJson) { api.emit(event, JSON.parse(argsJson, revive)); },
     listens(event) { return !!(api.listeners[event] && api.listeners[event].length); },
     log(level, text) { (console[level] || console.log).call(console, text); },
-    storageGet(key) { return JSON.stringify(stored(cookieKeys, document.cookie, key)); },
-    storageSet(key, value) {
-      if (cookieKeys.has(key)) {
-        document.cookie = `${key}=${encodeURIComponent(value)}` + cookie.set;
-      } else {
-        try { localStorage.setItem(key, value); } catch (e) { /* full or blocked */ }
-      }
-    },
-    storageRemove(key) { // a cookie key's localStorage copy (see storageGet) goes too
-      if (cookieKeys.has(key)) document.cookie = `${key}=` + cookie.remove;
-      try { localStorage.removeItem(key); } catch (e) { /* blocked */ }
-    },
+    storageGet: store.get,
+    storageSet: store.set,
+    storageRemove: store.remove,
     pageContext() { return JSON.stringify(api.page()); },
     now() { return Date.now(); },
     newId() { return api.id(); }, // ids for Pythons without uuid (MicroPython)
@@ -182,3 +150,53 @@ export function makeHost(api, middleware) {
     callbackTimeout() { return typeof api.timeout === 'function' ? +api.timeout() || 0 : 300; },
   };
 }
+
+// The host's `call`: one mixpanel.js call, with the arguments as Python made them (no trailing
+// null is dropped); a getter's answer as JSON, else 'null'.
+function callMixpanel(api, handles, path, argsJson) {
+  const args = parseWire(argsJson);
+  const shown = args.slice(); // a handle's arguments (get_group's key, id) are taken off below
+  const [self, name] = target(api, handles, path, args);
+  // trackLink / trackForm's call (boot-page.mjs): mixpanel.js's track callback lets the page leave
+  const leaving = path === 'track' && args.length === 3 && api.leaving && api.leaving[api.current];
+  if (leaving) { leaving.attached = true; args.push(leaving.tracked); }
+  // A getter a snippet stub lacks (the page's Mixpanel not loaded yet) answers null.
+  if (path.startsWith('get_') && typeof self[name] !== 'function') return 'null';
+  const result = self[name](...args);
+  api.emit('shim:mixpanel', [{method: path, args: shown, callId: api.current}]);
+  return path.startsWith('get_') ? JSON.stringify(result === undefined ? null : result) : 'null';
+}
+
+// [object, method name] that a dotted mixpanel.js path calls, e.g. 'people.set'.
+function target(api, handles, path, args) {
+  let mp = window.mixpanel;
+  if (api.named && path !== 'init') mp = mp[api.named]; // init(token, config, name) makes it
+  const parts = path.split('.');
+  const held = handles[parts[0]]; // e.g. get_group(key, id).set_once(...): surface.HANDLE_CALLS
+  if (held && parts.length > 1) return [mp[parts[0]](...args.splice(0, held)), parts[1]];
+  let self = mp;
+  for (const p of parts.slice(0, -1)) self = self[p];
+  return [self, parts[parts.length - 1]];
+}
+
+// The host's storageGet / storageSet / storageRemove: the ids of api.B.cookieKeys in cookies
+// (with the `cookie` load option's attributes), everything else in localStorage.
+function webStorage(api) {
+  const cookieKeys = new Set(api.B.cookieKeys);
+  const cookie = cookieAttributes(api.options.cookie);
+  return {
+    get(key) { return JSON.stringify(stored(cookieKeys, document.cookie, key)); },
+    set(key, value) {
+      if (cookieKeys.has(key)) {
+        document.cookie = `${key}=${encodeURIComponent(value)}` + cookie.set;
+      } else {
+        try { localStorage.setItem(key, value); } catch { /* full or blocked */ }
+      }
+    },
+    remove(key) { // a cookie key's localStorage copy (see get) goes too
+      if (cookieKeys.has(key)) document.cookie = `${key}=` + cookie.remove;
+      try { localStorage.removeItem(key); } catch { /* blocked */ }
+    },
+  };
+}
+

@@ -111,7 +111,7 @@ const host = {
     // its answer resumes the call whose message this is (messageId: the call's id), so the
     // mixpanel.js calls that follow keep that id (a resumed step may move on to later calls)
     let id2 = null;
-    try { id2 = JSON.parse(argsJson)[0].messageId; } catch (err) { /* no message: none */ }
+    try { id2 = JSON.parse(argsJson)[0].messageId; } catch { /* no message: none */ }
     state.conts[cont] = typeof id2 === 'string' ? id2 : state.current;
     effect('middleware', id, argsJson, cont);
     return '["pending"]';

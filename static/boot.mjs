@@ -39,9 +39,13 @@ import {domHelpers, register, runMiddleware} from './boot-page.mjs';
 import {fetchCounted, counted, load, ourUrls, phase, realFetch, watchStalls, wrapFetch} from './boot-progress.mjs';
 import {bootWorker, chooseThread, nextTask, wasmAllowed} from './boot-thread.mjs';
 
+// The bundle's files the stub does not name (it is held to 4096 B gzip): the build writes them in.
+const MORE_FILES = /*@FILES@*/{};
 const FIVE_DAYS_MS = 5 * 864e5;
 const TIMED = ['track', 'page', 'screen']; // Mixpanel's /track refuses these when > 5 days old
 const INSTANCE = 'analytics'; // our mixpanel.js instance on a page with a Mixpanel of its own
+const WASM_REFUSED = "could not start: the page's Content-Security-Policy refuses WebAssembly " +
+  "(script-src needs 'wasm-unsafe-eval')";
 
 // -- calls handed to Python --------------------------------------------------------------------
 function deliverWith(api, dispatch) {
@@ -79,7 +83,7 @@ async function projectSettings(api) {
     try {
       const r = await realFetch(u);
       if (r.ok) found = await r.json();
-    } catch (e) { /* reported below */ }
+    } catch { /* reported below */ }
     settings = found && found.integrations && found.integrations.Mixpanel;
     if (!settings || typeof settings !== 'object') {
       throw new Error(found ? `${u} has no integrations.Mixpanel entry` : `no settings for write key ${api.key} at ${u}`);
@@ -157,16 +161,16 @@ function takeCarried(api) { // -> entries from other tabs' keys, removed from st
       const text = localStorage.getItem(key);
       localStorage.removeItem(key);
       let saved = null;
-      try { saved = JSON.parse(text); } catch (e) { /* unreadable: nothing to replay */ }
+      try { saved = JSON.parse(text); } catch { /* unreadable: nothing to replay */ }
       for (const e of Array.isArray(saved) ? saved.filter(Array.isArray) : []) {
         const entry = {id: e[0], method: e[1], args: e[2], meta: e[3]};
         let at = 0;
-        try { at = JSON.parse(entry.meta).timestamp; } catch (x) { /* kept */ }
+        try { at = JSON.parse(entry.meta).timestamp; } catch { /* kept */ }
         if (TIMED.includes(entry.method) && Date.now() - at > FIVE_DAYS_MS) old++;
         else taken.push([at, entry]);
       }
     }
-  } catch (e) { /* storage blocked */ }
+  } catch { /* storage blocked */ }
   if (old) console.warn(P + old + ' carried call(s) older than 5 days were dropped (Mixpanel refuses them)');
   if (taken.length) console.info(P + taken.length + ' call(s) from the previous page will be sent');
   return taken.sort((x, y) => x[0] - y[0]).map((x) => x[1]);
@@ -229,12 +233,8 @@ async function bootPyScript(api, host, {loadMixpanel}) {
 
 // -- start ----------------------------------------------------------------------------------------
 export async function start(api) {
-  const a = api.analytics;
   const limit = api.options.readyTimeoutMs || 20000;
-  Object.assign(api, {started: true, pending: {}, callbacks: {}, nextCallback: 1, current: null, held: []});
-  api.touch = () => { api.last = performance.now(); }; // progress: a byte read, a phase done
-  api.touch();
-  api.encode = (args) => encode(api, args, true);
+  markStarted(api);
   try {
     api.settings = JSON.parse(encode(api, [await projectSettings(api)], true))[0];
   } catch (err) {
@@ -242,16 +242,53 @@ export async function start(api) {
   }
   await nextTask(); // the boot's steps in short tasks: the page's input and rendering go between
   const choice = chooseRuntime(api.settings, api);
+  prepare(api, choice);
+  const unwrap = wrapFetch(api, ourUrls(api));
+  const unwatch = watchStalls(api, limit);
+  const host = makeHost(api, (id, argsJson, cont) => runMiddleware(api, id, argsJson, cont));
+  const unlisten = listenForRefusals(api);
+  // Shown again before ready: take this tab's stored calls back (or learn they were taken).
+  api.visible = () => { if (api.status() === 'loading') withLock(api, api.reclaim); };
+  let later = null;
+  try {
+    const thread = chooseThread(api.settings, api, choice);
+    // A worker's policy is its own response's, so the page's refusal is asked here: it holds.
+    if (thread.mode === 'worker' && !wasmAllowed()) return api.settle('failed', WASM_REFUSED);
+    const booted = await bootRuntime(api, host, choice, thread);
+    later = booted.later;
+    await withLock(api, () => goLive(api, booted.link));
+  } catch (err) {
+    // A Python traceback's last line names the problem; the page needs no more than that.
+    if (api.status() === 'loading') api.settle('failed', 'could not start: ' + message(err));
+  } finally {
+    unwrap();
+    unwatch();
+    unlisten();
+  }
+  if (later && api.analytics.status === 'ready') (window.requestIdleCallback || ((f) => setTimeout(f, 1000)))(later);
+}
+
+function markStarted(api) {
+  Object.assign(api.B.files, MORE_FILES);
+  Object.assign(api, {started: true, pending: {}, callbacks: {}, nextCallback: 1, current: null, held: []});
+  api.touch = () => { api.last = performance.now(); }; // progress: a byte read, a phase done
+  api.touch();
+  api.encode = (args) => encode(api, args, true);
+}
+
+// Once the settings are known: trackLink & co. made before now, the recorder's folder, the choice.
+function prepare(api, choice) {
   api.dom = domHelpers(api);
   api.later.splice(0).forEach(([m, args]) => api.dom(m, args));
   const mixpanelFile = api.url('mixpanel'); // session replay's recorder from our own origin
   if (mixpanelFile && api.settings && typeof api.settings === 'object') api.settings._bundle = {mixpanel: new URL('.', mixpanelFile).href};
-  a.runtime = choice;
-  const unwrap = wrapFetch(api, ourUrls(api));
-  const unwatch = watchStalls(api, limit);
-  const host = makeHost(api, (id, argsJson, cont) => runMiddleware(api, id, argsJson, cont));
-  // Pyodide leaves some rejections unhandled when a runtime file is missing or WebAssembly is
-  // refused, then never settles: end the boot with that error (only rejections from its files).
+  api.analytics.runtime = choice;
+}
+
+// Pyodide leaves some rejections unhandled when a runtime file is missing or WebAssembly is
+// refused, then never settles: end the boot with that error (only rejections from its files).
+// A Content-Security-Policy without 'wasm-unsafe-eval' fails it too. -> stops the second watch.
+function listenForRefusals(api) {
   const index = api.url('pyodide');
   const failed = (event) => {
     const stack = String((event.reason && event.reason.stack) || '');
@@ -259,70 +296,67 @@ export async function start(api) {
     event.preventDefault(); // also after the boot was failed by the file that caused it
     if (api.status() === 'loading') api.settle('failed', 'could not start: ' + message(event.reason));
   };
-  const WASM_REFUSED = "could not start: the page's Content-Security-Policy refuses WebAssembly " +
-    "(script-src needs 'wasm-unsafe-eval')";
   const refused = (event) => { // a Content-Security-Policy without 'wasm-unsafe-eval'
     if (api.status() !== 'loading' || event.blockedURI !== 'wasm-eval') return;
     api.settle('failed', WASM_REFUSED);
   };
   window.addEventListener('unhandledrejection', failed); // kept: Pyodide may reject later still
   document.addEventListener('securitypolicyviolation', refused);
-  // Shown again before ready: take this tab's stored calls back (or learn they were taken).
-  api.visible = () => { if (api.status() === 'loading') withLock(api, api.reclaim); };
-  let later = null;
-  try {
-    let link = null;
-    const tools = {P, realFetch, phase, counted, fetchCounted, load, loadMixpanel, message};
-    let thread = chooseThread(api.settings, api, choice);
-    // A worker's policy is its own response's, so the page's refusal is asked here: it holds.
-    if (thread.mode === 'worker' && !wasmAllowed()) return api.settle('failed', WASM_REFUSED);
-    if (thread.mode === 'worker') {
-      // Fetched meanwhile; run when the worker's start-up batch inits it (its init then runs
-      // inside mixpanel.js's own script, as under Mixpanel's snippet: no task of ours holds it).
-      const mixpanel = fetchMixpanel(api);
-      mixpanel.catch(() => {}); // awaited below
-      await nextTask();
-      try {
-        link = await bootWorker(api, host, tools, choice.name);
-        api.analytics._worker = link;
-      } catch (err) { // one decision, one line: the runtime runs in the page instead
-        if (api.status() !== 'loading') throw err;
-        thread = {mode: 'main', reason: 'the worker could not start (' + message(err) + ')'};
-        console.info(P + thread.reason + '; the runtime runs in the page');
-      }
-      const run = await mixpanel;
-      if (link && api.status() !== 'loading') link.close(); // failed meanwhile: it stays unused
-      else if (link) await link.open(run);
-    }
-    a.runtime = Object.assign({}, choice, {thread: thread.mode, threadReason: thread.reason});
-    if (!link) {
-      let entry;
-      const part = choice.name !== 'pyscript' && api.url('boot-' + choice.name); // boot-micropython.mjs or boot-pyodide.mjs
-      const mod = part && await phase(api, part, () => import(part)); // the stub's import, in flight or done
-      if (!mod) entry = await bootPyScript(api, host, tools);
-      else if (choice.name === 'micropython') entry = await mod.bootMicroPython(api, host, tools);
-      else ({entry, later} = await mod.bootPyodide(api, host, tools));
-      link = entry && pageLink(api, entry, choice.name);
-    }
-    await withLock(api, () => {
-      // Still 'failed' (a file error, or no progress for readyTimeoutMs): stay so. Going live
-      // now would send calls the page was told are dropped.
-      if (api.status() !== 'loading' || !link) {
-        console.info(P + 'the runtime finished loading after the boot had failed; it stays unused');
-        return;
-      }
-      api.reclaim(); // this tab's own stored copy (another tab may have taken it: then not sent)
-      api.queue.unshift(...takeCarried(api));
-      return live(api, link);
-    });
-  } catch (err) {
-    // A Python traceback's last line names the problem; the page needs no more than that.
-    if (api.status() === 'loading') api.settle('failed', 'could not start: ' + message(err));
-  } finally {
-    unwrap();
-    unwatch();
-    document.removeEventListener('securitypolicyviolation', refused);
-  }
-  if (later && a.status === 'ready') (window.requestIdleCallback || ((f) => setTimeout(f, 1000)))(later);
+  return () => document.removeEventListener('securitypolicyviolation', refused);
 }
 
+// The runtime, in a worker when the thread choice says so (else, or when it cannot start, in
+// the page). -> {link: the link to go live with | null, later: the snapshot fetch | null}
+async function bootRuntime(api, host, choice, thread) {
+  const tools = {P, realFetch, phase, counted, fetchCounted, load, loadMixpanel, message};
+  let link = null;
+  if (thread.mode === 'worker') ({link, thread} = await bootInWorker(api, host, tools, choice, thread));
+  api.analytics.runtime = Object.assign({}, choice, {thread: thread.mode, threadReason: thread.reason});
+  return link ? {link, later: null} : bootInPage(api, host, tools, choice);
+}
+
+// mixpanel.js in the page, the runtime in a worker.
+// -> {link: the worker's, open | null, thread: `thread`, or the page when the worker failed}
+async function bootInWorker(api, host, tools, choice, thread) {
+  let link = null;
+  // Fetched meanwhile; run when the worker's start-up batch inits it (its init then runs
+  // inside mixpanel.js's own script, as under Mixpanel's snippet: no task of ours holds it).
+  const mixpanel = fetchMixpanel(api);
+  mixpanel.catch(() => {}); // awaited below
+  await nextTask();
+  try {
+    link = await bootWorker(api, host, tools, choice.name);
+    api.analytics._worker = link;
+  } catch (err) { // one decision, one line: the runtime runs in the page instead
+    if (api.status() !== 'loading') throw err;
+    thread = {mode: 'main', reason: 'the worker could not start (' + message(err) + ')'};
+    console.info(P + thread.reason + '; the runtime runs in the page');
+  }
+  const run = await mixpanel;
+  if (link && api.status() !== 'loading') link.close(); // failed meanwhile: it stays unused
+  else if (link) await link.open(run);
+  return {link, thread};
+}
+
+// -> {link: Python's in the page | null, later: the snapshot fetch | null}
+async function bootInPage(api, host, tools, choice) {
+  let entry, later = null;
+  const part = choice.name !== 'pyscript' && api.url('boot-' + choice.name); // boot-micropython.mjs or boot-pyodide.mjs
+  const mod = part && await phase(api, part, () => import(part)); // the stub's import, in flight or done
+  if (!mod) entry = await bootPyScript(api, host, tools);
+  else if (choice.name === 'micropython') entry = await mod.bootMicroPython(api, host, tools);
+  else ({entry, later} = await mod.bootPyodide(api, host, tools));
+  return {link: entry && pageLink(api, entry, choice.name), later};
+}
+
+// Still 'failed' (a file error, or no progress for readyTimeoutMs): stay so. Going live now
+// would send calls the page was told are dropped.
+function goLive(api, link) {
+  if (api.status() !== 'loading' || !link) {
+    console.info(P + 'the runtime finished loading after the boot had failed; it stays unused');
+    return;
+  }
+  api.reclaim(); // this tab's own stored copy (another tab may have taken it: then not sent)
+  api.queue.unshift(...takeCarried(api));
+  return live(api, link);
+}

@@ -74,13 +74,13 @@ def assemble(opts: Options) -> tuple[Bundle, str | None]:
     if not compress.available():
         bundle.notes.append("brotli: not installed (pip install '.[build]'); no .br twins")
     surface = collect.load_surface(opts.root)
-    rewrite.add_boot(bundle, opts.root)
     collect.add_vendored(bundle, opts.node_modules)
     key = add_python(bundle, opts)
     collect.add_surface(bundle, surface)
     if opts.wheel:
         compiled.add_wheel(bundle, opts.root, opts.cache)
     compiled.add_future(bundle)
+    rewrite.add_boot(bundle, opts.root)  # last but the loaders: boot.mjs names the files
     source = (opts.root / "static" / "analytics.js").read_text()
     small = compiled.minify_stub(source, opts.node_modules)
     if small is None:

@@ -16,6 +16,14 @@ ROOT = Path(__file__).resolve().parents[2]
 DIST = ROOT / "dist"
 CACHE = ROOT / ".cache"
 BUNDLE_MARK = "/*@BUNDLE@*/null"  # in static/analytics.js: the bundle object goes there
+FILES_MARK = "/*@FILES@*/{}"  # in static/boot.mjs: the files the stub does not name go there
+# The files the stub itself fetches or imports (its `files`; 4096 B gzip at most): the boot
+# modules it imports, the runtime files it fetches at DOMContentLoaded, and Pyodide's folder
+# (the benchmark reads it from the loader). boot.mjs carries every other file's name.
+STUB_FILES = frozenset(
+    ("boot", "boot-worker", "boot-micropython", "boot-pyodide", "micropython", "mpy", "package")
+    + ("mixpanel", "pyodide")
+)
 STAMP = (2020, 1, 1, 0, 0, 0)  # every zip entry's date: the same sources, the same bytes
 DEFAULT_API_HOST = "https://api-js.mixpanel.com"
 HASHED = re.compile(r"(?:^|/)[^/]*[.-][0-9a-f]{8}(?:[./]|$)")  # a path with a content hash

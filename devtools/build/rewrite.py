@@ -9,7 +9,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from devtools.build.bundle import BUNDLE_MARK, SEGMENT_HOST, BuildError, Bundle, h8, project_version
+from devtools.build.bundle import (
+    BUNDLE_MARK,
+    FILES_MARK,
+    SEGMENT_HOST,
+    STUB_FILES,
+    BuildError,
+    Bundle,
+    h8,
+    project_version,
+)
 from devtools.build.collect import served_settings
 
 # A relative import between our boot modules, `from './boot-wire.mjs'`: the build writes the
@@ -39,11 +48,29 @@ def add_boot(bundle: Bundle, root: Path) -> None:
             return b"from './" + add(child, (*chain, stem)).encode() + b"'"
 
         body = _RELATIVE_IMPORT.sub(rename, sources[stem])
+        if stem == "boot":  # every file the stub does not name: its imports are added by now
+            body = body.replace(FILES_MARK.encode(), files_json(later_files(bundle.files)), 1)
         bundle.add(stem, f"{stem}.{h8(body)}.mjs", body)
         return bundle.files[stem]
 
     for stem in sources:
         add(stem, ())
+
+
+def later_files(files: dict[str, str]) -> dict[str, str]:
+    """The files boot.mjs names (the stub names the rest: STUB_FILES)."""
+    return {k: v for k, v in files.items() if k not in STUB_FILES}
+
+
+def boot_files(boot: str) -> dict[str, str]:
+    """The files a built boot.mjs names (the stub's contract names the rest)."""
+    at = boot.index("MORE_FILES = ") + len("MORE_FILES = ")
+    found: dict[str, str] = json.JSONDecoder().raw_decode(boot[at:])[0]
+    return found
+
+
+def files_json(files: dict[str, str]) -> bytes:
+    return json.dumps(files, separators=(",", ":")).encode()
 
 
 # -- the loader and write-key builds ---------------------------------------------------------
@@ -81,7 +108,7 @@ def contract(
         "handleCalls": surface["handleCalls"],  # read by boot-wire.mjs
         "storage": surface["storage"],
         "cookieKeys": surface["cookieKeys"],
-        "files": files,
+        "files": {k: v for k, v in files.items() if k in STUB_FILES},
         "settings": settings,
     }
 

@@ -358,7 +358,7 @@
           errors[name] = 'Not valid JSON: ' + e.message;
         }
       } else if (spec[1] === 'value' && raw.trim()) {
-        try { values[name] = JSON.parse(raw); } catch (e) { values[name] = raw; }
+        try { values[name] = JSON.parse(raw); } catch { values[name] = raw; }
       } else if (raw.trim()) {
         values[name] = raw;
       } else if (spec[3]) {
@@ -423,34 +423,7 @@
         'The Middleware and plugins presets install ready-made ones.';
       QA.$('call-functions').hidden = false;
     }
-    METHODS.filter(function (m) { return !takesFunctions(m); }).forEach(function (m) {
-      picker.appendChild(el('label', {class: 'seg'}, [
-        el('input', {type: 'radio', name: 'call-method', value: m, onchange: function () { show(m); }}),
-        el('span', {text: m}),
-      ]));
-      inputs[m] = {};
-      var box = el('div', {id: 'call-fields-' + m, class: 'fields', hidden: true});
-      if (!FORMS[m].length) {
-        box.appendChild(el('p', {class: 'muted', text: m + '() takes no arguments' +
-          (m === 'reset' ? ': it forgets the user id, traits and mixpanel.js\'s ids.' : '.')}));
-      }
-      FORMS[m].forEach(function (spec) {
-        var id = fieldId(m, spec[0]);
-        var input = spec[1] === 'json'
-          ? el('textarea', {id: id, class: 'json', rows: 3, spellcheck: 'false', autocomplete: 'off', placeholder: '{ }'})
-          : el('input', {id: id, type: 'text', autocomplete: 'off', required: spec[3] || false});
-        input.setAttribute('aria-describedby', id + '-error' + (spec[4] ? ' ' + id + '-hint' : ''));
-        input.addEventListener('input', function () { fit(input); validate(); });
-        inputs[m][spec[0]] = input;
-        box.appendChild(el('div', {class: 'field'}, [
-          el('label', {for: id, text: spec[2] + (spec[1] === 'json' ? ' (JSON)' : '') + (spec[3] ? ' *' : '')}),
-          input,
-          spec[4] ? el('small', {id: id + '-hint', class: 'hint', text: spec[4]}) : null,
-          el('small', {id: id + '-error', class: 'error', 'aria-live': 'polite'}),
-        ]));
-      });
-      QA.$('call-fields').appendChild(box);
-    });
+    METHODS.filter(function (m) { return !takesFunctions(m); }).forEach(function (m) { buildForm(picker, m); });
     if (inputs.track && inputs.track.event) {
       inputs.track.event.value = 'Button Clicked';
       inputs.track.properties.value = '{"source": "qa console"}';
@@ -460,6 +433,39 @@
       if (ev.key === 'Enter' && (ev.ctrlKey || ev.metaKey)) { ev.preventDefault(); send(); }
     });
     if (METHODS.length) show(METHODS.indexOf('track') >= 0 ? 'track' : METHODS[0]);
+  }
+
+  // One method's radio button in the picker, and its box of fields (hidden until picked).
+  function buildForm(picker, m) {
+    picker.appendChild(el('label', {class: 'seg'}, [
+      el('input', {type: 'radio', name: 'call-method', value: m, onchange: function () { show(m); }}),
+      el('span', {text: m}),
+    ]));
+    inputs[m] = {};
+    var box = el('div', {id: 'call-fields-' + m, class: 'fields', hidden: true});
+    if (!FORMS[m].length) {
+      box.appendChild(el('p', {class: 'muted', text: m + '() takes no arguments' +
+        (m === 'reset' ? ': it forgets the user id, traits and mixpanel.js\'s ids.' : '.')}));
+    }
+    FORMS[m].forEach(function (spec) { box.appendChild(buildField(m, spec)); });
+    QA.$('call-fields').appendChild(box);
+  }
+
+  // One argument's field: its label, its input (JSON: a textarea), its hint and its error line.
+  function buildField(m, spec) {
+    var id = fieldId(m, spec[0]);
+    var input = spec[1] === 'json'
+      ? el('textarea', {id: id, class: 'json', rows: 3, spellcheck: 'false', autocomplete: 'off', placeholder: '{ }'})
+      : el('input', {id: id, type: 'text', autocomplete: 'off', required: spec[3] || false});
+    input.setAttribute('aria-describedby', id + '-error' + (spec[4] ? ' ' + id + '-hint' : ''));
+    input.addEventListener('input', function () { fit(input); validate(); });
+    inputs[m][spec[0]] = input;
+    return el('div', {class: 'field'}, [
+      el('label', {for: id, text: spec[2] + (spec[1] === 'json' ? ' (JSON)' : '') + (spec[3] ? ' *' : '')}),
+      input,
+      spec[4] ? el('small', {id: id + '-hint', class: 'hint', text: spec[4]}) : null,
+      el('small', {id: id + '-error', class: 'error', 'aria-live': 'polite'}),
+    ]);
   }
 
   // -- presets -------------------------------------------------------------------------------

@@ -314,8 +314,44 @@
     if (!e.filtered && e.delivered && !e.mixpanel.length) {
       e.filtered = e.lines.some(function (l) { return FILTERED.test(l.text); });
     }
+    var node = el('article', {class: 'entry' + (e.filtered || e.dropped ? ' is-filtered' : ''), 'data-method': typeOf(e),
+      'data-call-id': e.id || e.method, 'data-filtered': e.filtered ? 'true' : null, 'data-dropped': e.dropped ? 'true' : null}, [
+      entryHeader(e),
+      el('div', {class: 'cols'}, [
+        column('Call', null, callBody(e), 'c-call'),
+        column('→ mixpanel.js', e.mixpanel.length, mixpanelBody(e), 'c-mp'),
+        column('→ Collector', e.collector.length, collectorBody(e), 'c-col'),
+      ]),
+    ]);
+    node.hidden = active[typeOf(e)] === false;
+    if (e.el) e.el.replaceWith(node);
+    else listEl.insertBefore(node, listEl.firstChild);
+    e.el = node;
+  }
+
+  // An entry's header: its badges, time, summary and the Copy JSON button.
+  function entryHeader(e) {
+    var copy = el('button', {type: 'button', class: 'small', text: 'Copy JSON',
+      'aria-label': 'Copy this ' + e.method + ' entry as JSON',
+      onclick: function (ev) {
+        var text = JSON.stringify(exportOf(e), null, 2);
+        QA.log.lastCopied = text;
+        QA.copy(text).then(function () { QA.flash(ev.target, 'Copied'); });
+      }});
+    return el('header', {}, [
+      el('span', {class: 'badge ' + typeOf(e), text: entityCall(e) ? e.args[0] + '()' : e.method}),
+      e.filtered ? el('span', {class: 'badge filtered', text: 'filtered'}) : null,
+      e.dropped ? el('span', {class: 'badge dropped', text: 'dropped'}) : null,
+      el('time', {text: QA.time(e.time)}),
+      el('span', {class: 'summary', text: summary(e)}),
+      copy,
+    ]);
+  }
+
+  // The Call column: the call as written, its messageId, whether it waits, its console lines.
+  function callBody(e) {
     var callText = e.method === 'start-up' || e.method === 'other' ? null : callTextOf(e);
-    var callBody = el('div', {}, [
+    return el('div', {}, [
       callText ? el('pre', {class: 'code', text: callText}) : el('p', {class: 'muted', text: e.method === 'other' ? 'No matching call.' : 'Page load and analytics.load().'}),
       e.meta ? el('p', {class: 'meta', text: 'messageId ' + e.meta.messageId}) : null,
       e.method !== 'start-up' && e.method !== 'other' && !e.delivered && analytics.status !== 'failed'
@@ -324,7 +360,11 @@
         return el('li', {class: 'line ' + l.level, text: l.level + ': ' + l.text});
       })) : null,
     ]);
-    var mpBody = e.mixpanel.length
+  }
+
+  // The mixpanel.js column: the calls made, or why there is none.
+  function mixpanelBody(e) {
+    return e.mixpanel.length
       ? el('ol', {class: 'calls'}, e.mixpanel.map(function (c) {
         return el('li', {}, el('pre', {class: 'code', text: QA.callText('mixpanel.', c.method, c.args)}));
       }))
@@ -332,7 +372,11 @@
         ? 'filtered: the event filter (eventFilteringOption, track events only) kept this call from mixpanel.js'
         : e.dropped ? 'dropped: a middleware stopped this call before mixpanel.js (see the Call column)'
         : e.delivered || e.method === 'other' ? 'none: this call maps to no mixpanel.js call with these settings' : '—'});
-    var colBody = e.collector.length
+  }
+
+  // The Collector column: the requests that reached the collector, each with its payload.
+  function collectorBody(e) {
+    return e.collector.length
       ? el('ol', {class: 'calls'}, e.collector.map(function (c) {
         return el('li', {}, [
           el('p', {class: 'endpoint'}, [
@@ -343,34 +387,6 @@
         ].concat(payloadView(c.payload)));
       }))
       : el('p', {class: 'muted', text: e.mixpanel.length ? 'nothing yet (mixpanel.js may batch or keep People updates until identify)' : '—'});
-
-    var copy = el('button', {type: 'button', class: 'small', text: 'Copy JSON',
-      'aria-label': 'Copy this ' + e.method + ' entry as JSON',
-      onclick: function (ev) {
-        var text = JSON.stringify(exportOf(e), null, 2);
-        QA.log.lastCopied = text;
-        QA.copy(text).then(function () { QA.flash(ev.target, 'Copied'); });
-      }});
-    var node = el('article', {class: 'entry' + (e.filtered || e.dropped ? ' is-filtered' : ''), 'data-method': typeOf(e),
-      'data-call-id': e.id || e.method, 'data-filtered': e.filtered ? 'true' : null, 'data-dropped': e.dropped ? 'true' : null}, [
-      el('header', {}, [
-        el('span', {class: 'badge ' + typeOf(e), text: entityCall(e) ? e.args[0] + '()' : e.method}),
-        e.filtered ? el('span', {class: 'badge filtered', text: 'filtered'}) : null,
-        e.dropped ? el('span', {class: 'badge dropped', text: 'dropped'}) : null,
-        el('time', {text: QA.time(e.time)}),
-        el('span', {class: 'summary', text: summary(e)}),
-        copy,
-      ]),
-      el('div', {class: 'cols'}, [
-        column('Call', null, callBody, 'c-call'),
-        column('→ mixpanel.js', e.mixpanel.length, mpBody, 'c-mp'),
-        column('→ Collector', e.collector.length, colBody, 'c-col'),
-      ]),
-    ]);
-    node.hidden = active[typeOf(e)] === false;
-    if (e.el) e.el.replaceWith(node);
-    else listEl.insertBefore(node, listEl.firstChild);
-    e.el = node;
   }
 
   function flush() {

@@ -112,7 +112,7 @@
 
   function rowOf(href) {
     var url;
-    try { url = new URL(href); } catch (e) { return null; }
+    try { url = new URL(href); } catch { return null; }
     if (ownRequest(url)) return null;
     if (!bundleFiles && QA.bundle) return null; // matched once readBundle has run
     if (bundleFiles) {
@@ -163,7 +163,7 @@
   }
 
   if (window.PerformanceObserver) {
-    try { performance.setResourceTimingBufferSize(2000); } catch (e) { /* older browsers */ }
+    try { performance.setResourceTimingBufferSize(2000); } catch { /* older browsers */ }
     // The console's own tags are all parsed by DOMContentLoaded (the preload scanner may fetch
     // them sooner): entries seen before then wait, so they are told apart from the runtime's.
     var early = [];

@@ -158,6 +158,6 @@
 
   // Keep the URL a reproducible link from the first moment.
   if (!loaded.fromLink) {
-    try { history.replaceState(null, '', urlFor(current)); } catch (e) { /* sandboxed */ }
+    try { history.replaceState(null, '', urlFor(current)); } catch { /* sandboxed */ }
   }
 })();

@@ -26,7 +26,7 @@ import integration.surface
 from devtools import server as serve
 from devtools import settings_help
 from devtools.build import mpy
-from devtools.build.rewrite import contract_in
+from devtools.build.rewrite import boot_files, contract_in
 from devtools.harness import Collector
 from tests.helpers import wait_output_quiet
 
@@ -166,11 +166,13 @@ def test_the_loader_is_served_with_the_bundle_contract(
     assert_contract_of_the_surface(contract)
     assert contract["handleCalls"] == {"get_group": 2}
     assert contract["files"]["package"].startswith("integration.")
-    assert contract["files"]["surface"].startswith("surface.")
+    _, _, boot = fetch(base + "/analytics/" + contract["files"]["boot"])
+    assert boot_files(boot.decode())["surface"].startswith("surface.")  # boot.mjs names it
 
 
 def test_hashed_files_are_immutable_and_stable_names_revalidate(base: str) -> None:
-    files = served_contract(base)["files"]
+    _, _, boot = fetch(base + "/analytics/" + served_contract(base)["files"]["boot"])
+    files = boot_files(boot.decode())
     _, headers, body = fetch(base + "/analytics/" + files["surface"])
     assert (
         "immutable" in headers["Cache-Control"] and "max-age=31536000" in headers["Cache-Control"]
