@@ -4,17 +4,20 @@ Map of the package (each module says what it must not do):
 
     surface.py     the contract as data: the calls and their argument order, the settings table,
                    storage keys, runtime files. The only place that spells them out.
-    analytics.py   the analytics.js facade: one method per call; never raises into the page.
-                   Built in layers: guarded.py (the guard), hooks.py (listeners, middleware
-                   registration), visitor.py (user/group, anonymous id, reset, consent).
-    errors.py      InvalidCall and the one Reporter: one console-line format, one strict flag.
+    analytics.py   the analytics.js facade: one class, one method per call; never raises into
+                   the page. It hands each concern to a small object it owns:
+    visitor.py     the user, the group and the consent decision, with the checked changes;
+    listeners.py   on / once / off, and the page's listener registry;
+    errors.py      InvalidCall and the one Reporter: the guard around every call, one
+                   console-line format, one strict flag.
     arguments.py   analytics.js argument overloading, as pure functions.
     identity.py    user / group / anonymous id with analytics.js's merge rules, and the stored
                    consent decision, behind storage.
     messages.py    Segment-shaped message dicts (messageId, timestamp, context, integrations).
     dates.py       ISO strings ⇄ datetimes, as Segment's facade and mixpanel.js expect them.
-    jsvalues.py    JavaScript value semantics, the one number test and the one nested walker;
-                   numbers as text (String(n), parseFloat) are jsnumbers.py's.
+    jsvalues.py    JavaScript value semantics: String(x), ===, truthiness, key order, obj-case.
+    jsnumbers.py   the one number test, and numbers as text (String(n), parseFloat).
+    walk.py        the one walk over nested dicts and lists (any depth, cycles kept).
     middleware.py  the one ordered queue of calls and the middleware chains; one middleware on
                    one message is middleware_step.py's.
     sanitize.py    values made safe for mixpanel.js before any call, with what was changed.
@@ -37,37 +40,14 @@ from __future__ import annotations
 import sys as _sys
 
 from integration import surface
+from integration.analytics import Analytics
+from integration.identity import MemoryStorage  # the storage for tests and Python outside a page
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
     from typing import Any
 
 __all__ = ["Analytics", "MemoryStorage"] + list(surface.METHODS)
-
-
-_SUBMODULES = frozenset(
-    ("analytics", "arguments", "bridge", "dates", "errors", "guarded", "hooks", "identity")
-    + ("jsnumbers", "jsvalues", "messages", "middleware", "middleware_step", "mixpanel")
-    + ("sanitize",)
-    + ("surface", "visitor")
-)
-
-
-def __getattr__(name: str) -> Any:
-    if name == "Analytics":  # lazy, so importing the package stays cheap
-        from integration.analytics import Analytics
-
-        return Analytics
-    if name == "MemoryStorage":  # the storage for tests and for Python outside a page
-        from integration.identity import MemoryStorage
-
-        return MemoryStorage
-    if name in _SUBMODULES:
-        # MicroPython asks this hook for `from integration import dates` before it imports the
-        # submodule (CPython imports it after this raises); importing it here serves both.
-        __import__("integration." + name)
-        return globals()[name]
-    raise AttributeError(name)
 
 
 def _forwarder(method: str) -> Any:

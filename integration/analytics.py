@@ -1,15 +1,19 @@
 """The analytics.js facade: the object page code (through the bridge) and Python code call.
 
 Every public call has the same shape: resolve the arguments (``arguments.py``) → update the
-stored identity (``identity.py``) → build the message (``messages.py``) → ask the integrations
-gate → deliver to the destination → tell listeners → run the callback. Every public method is
-guarded: bad input or a failing destination costs one ``console.error`` line and the call, never
-an exception in the page (``strict=True`` re-raises, for tests). Must not import js/pyodide.
+stored identity → build the message (``messages.py``) → ask the integrations gate → deliver to
+the destination → tell listeners → run the callback. Every public method is guarded: bad input
+or a failing destination costs one ``console.error`` line and the call, never an exception in
+the page (``strict=True`` re-raises, for tests). Must not import js/pyodide.
 
-`Analytics` is built in layers (see guarded.py): the guard (guarded.py), listeners and
-middleware registration (hooks.py), the calls on who the visitor is (visitor.py), and here the
-calls that send a message, dispatch and the shared steps of a call. `Analytics.__init__` makes
-all the state the layers use.
+`Analytics` is one class that hands each concern to a small object it owns:
+
+- ``_reporter`` (errors.py `Reporter`): the guard around every call, and its console lines;
+- ``_visitor`` (visitor.py `Visitor`): the user, the group and the consent decision;
+- ``_listeners`` (listeners.py `Listeners`): on / once / off, and the page's registry;
+- ``_pipeline`` (middleware.py `Pipeline`): the one ordered queue of calls and the middleware;
+- ``destination`` (mixpanel/ `MixpanelDestination`, or a test's): what each call reaches;
+- ``_seams`` (`Seams`, below): what it was handed from outside: clock, ids, page, console.
 """
 
 from __future__ import annotations
@@ -19,23 +23,18 @@ import time
 
 from integration import arguments, messages, surface
 from integration.errors import InvalidCall, Reporter
-from integration.identity import (
-    ConsentStorage,
-    Group,
-    MemoryStorage,
-    User,
-    new_uuid,
-    stored_decision,
-)
-from integration.middleware import DEFAULT_TIMEOUT_MS, Pipeline, Scheduler
-from integration.visitor import VisitorCalls, with_stored_decision
+from integration.identity import new_uuid
+from integration.listeners import Listeners
+from integration.middleware import Pipeline
+from integration.visitor import Visitor
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from typing import Any
 
-    from integration.identity import Storage
+    from integration.identity import Group, Storage, User
+    from integration.middleware import Scheduler
 
     Json = dict[str, Any]
 
@@ -72,13 +71,17 @@ def _mixpanel_destination(lower: Callable[[str], str] | None) -> Callable[..., A
     return make
 
 
-class Analytics(VisitorCalls):
-    """analytics.js's public API in front of one destination (Mixpanel)."""
+class Seams:
+    """What the facade is handed from outside (the bridge, or a test), each with its default.
+
+    `clock` (ms since the epoch), `new_id` (message and anonymous ids) and `page_context` are
+    read at call time, so queued calls keep the time and page they were made at. `lower`:
+    JavaScript's toLowerCase, lent where str.lower is ASCII-only (MicroPython). `scheduler` and
+    `timeout_ms` (the callback timeout, analytics.timeout(ms), kept by the page's loader) are
+    the pipeline's; `forward(event, args)` is the page's listener registry (the bridge's)."""
 
     def __init__(
         self,
-        settings: Json,
-        mixpanel: Any,
         *,
         console: Any = None,
         storage: Storage | None = None,
@@ -93,67 +96,136 @@ class Analytics(VisitorCalls):
         forward: Callable[[str, tuple[Any, ...]], None] | None = None,
     ) -> None:
         self.console = console or _StderrConsole()
-        self._clock = clock or (lambda: time.time() * 1000)
-        self._new_id = new_id or new_uuid
-        self._page_context = page_context or _blank_page
-        self._reporter = Reporter(self.console, strict)
-        backing = storage if storage is not None else MemoryStorage()
-        settings = with_stored_decision(settings, stored_decision(backing))
-        withheld = isinstance(settings, dict) and settings.get("consent") is False
-        self._backing = backing
-        store = ConsentStorage(backing, not withheld)
-        self._store = store
-        self._user = User(store, self._new_id)
-        self._group_entity = Group(store)
-        self._listeners: dict[str, list[tuple[Callable[..., Any], bool]]] = {}
-        # Every call that reaches the destination goes through this one ordered queue; its
-        # time limit is the callback timeout (analytics.timeout(ms), kept by the page's loader).
-        self._pipeline = Pipeline(
-            self._reporter,
-            gate=self._gate,
-            timeout_ms=timeout_ms or (lambda: DEFAULT_TIMEOUT_MS),
-            scheduler=scheduler,
-        )
-        # `forward(event, args)`: the page's listener registry (the bridge's); Python's emit is
-        # the one source of the call events, so page and Python listeners see the same ones.
-        self._forward = forward
-        # The Mixpanel destination shares this facade's Reporter; another factory gets the console.
-        # `lower`: JavaScript's toLowerCase, lent where str.lower is ASCII-only (MicroPython).
-        factory = destination_factory or _mixpanel_destination(lower)
-        told = self.console if destination_factory else self._reporter
-        self.destination = self._guard("initialize", factory, settings, mixpanel, told)
-        self._guard("initialize", self._identify_returning_visitor)
+        self.storage = storage
+        self.clock = clock or (lambda: time.time() * 1000)
+        self.new_id = new_id or new_uuid
+        self.page_context = page_context or _blank_page
+        self.strict = strict
+        # The Mixpanel destination shares the facade's Reporter; another factory gets the console.
+        self.own_destination = destination_factory is not None
+        self.destination_factory = destination_factory or _mixpanel_destination(lower)
+        self.scheduler = scheduler
+        self.timeout_ms = timeout_ms
+        self.forward = forward
 
-    # -- public calls -------------------------------------------------------------------------
+
+class Analytics:
+    """analytics.js's public API in front of one destination (Mixpanel)."""
+
+    def __init__(self, settings: Json, mixpanel: Any, **seams: Any) -> None:
+        """``seams``: the keywords of `Seams` (console, storage, clock, new_id, page_context,
+        strict, destination_factory, lower, scheduler, timeout_ms, forward), all optional."""
+        self._seams = given = Seams(**seams)
+        self.console = given.console
+        self._reporter = Reporter(given.console, given.strict)
+        self._visitor = Visitor(given.storage, given.new_id, settings, self._reporter)
+        self._listeners = Listeners(self._reporter, given.forward)
+        # Every call that reaches the destination goes through this one ordered queue.
+        self._pipeline = Pipeline(
+            self._reporter, gate=self._gate, timeout_ms=given.timeout_ms, scheduler=given.scheduler
+        )
+        told = given.console if given.own_destination else self._reporter
+        make, decided = given.destination_factory, self._visitor.settings
+        self.destination = self._reporter.guard("initialize", make, decided, mixpanel, told)
+        self._reporter.guard("initialize", self._identify_returning_visitor)
+
+    # -- the calls that send a message --------------------------------------------------------
 
     def identify(self, *args: Any, **kwargs: Any) -> None:
         """identify([user_id], [traits], [options], [callback])."""
-        self._guard("identify", self._identify, args, kwargs, None)
+        self._reporter.guard("identify", self._identify, args, kwargs, None)
 
     def track(self, *args: Any, **kwargs: Any) -> None:
         """track(event, [properties], [options], [callback])."""
-        self._guard("track", self._track, args, kwargs, None)
+        self._reporter.guard("track", self._track, args, kwargs, None)
 
     def page(self, *args: Any, **kwargs: Any) -> None:
         """page([category], [name], [properties], [options], [callback])."""
-        self._guard("page", self._page, args, kwargs, None)
+        self._reporter.guard("page", self._page, args, kwargs, None)
 
     def screen(self, *args: Any, **kwargs: Any) -> None:
         """screen([category], [name], [properties], [options], [callback]) (analytics-next)."""
-        self._guard("screen", self._screen, args, kwargs, None)
+        self._reporter.guard("screen", self._screen, args, kwargs, None)
 
     def pageview(self, url: Any = None) -> None:
         """pageview(url): analytics.js's page({path: url}) (page() when url is empty)."""
-        self._guard("pageview", self._pageview, url)
+        self._reporter.guard("pageview", self._pageview, url)
 
     def alias(self, *args: Any, **kwargs: Any) -> None:
         """alias(user_id, [previous_id], [options], [callback])."""
-        self._guard("alias", self._alias, args, kwargs, None)
+        self._reporter.guard("alias", self._alias, args, kwargs, None)
 
     def group(self, *args: Any, **kwargs: Any) -> Group | None:
         """group([group_id], [traits], [options], [callback]); no arguments returns the group."""
-        group: Group | None = self._guard("group", self._group, args, kwargs, None)
+        group: Group | None = self._reporter.guard("group", self._group, args, kwargs, None)
         return group
+
+    # -- the calls on who the visitor is ------------------------------------------------------
+
+    def set_anonymous_id(self, anonymous_id: Any = None) -> None:
+        """setAnonymousId(id): store the anonymous id later calls carry."""
+        self._reporter.guard("setAnonymousId", self._visitor.set_anonymous_id, anonymous_id)
+
+    def reset(self) -> None:
+        """Log out: forget user id, traits and group; make a new anonymous id."""
+        self._reporter.guard("reset", self._reset)
+
+    def consent(self, granted: Any) -> None:
+        """Give (True) or withdraw (False) consent to tracking. The decision is stored and wins
+        over the ``consent`` setting on every later page, until it is changed."""
+        self._reporter.guard("consent", self._consent, granted)
+
+    def user(self) -> User:
+        """The stored user: ``id()``, ``anonymous_id()``, ``traits()`` (each also a setter),
+        ``logout()``."""
+        return self._visitor.user
+
+    def entity(self, who: Any, op: Any = None, *value: Any) -> Json:
+        """analytics.user() / analytics.group() from page JS, as one call: ``op`` is None
+        (read), ``"id"``, ``"anonymousId"`` (user only) or ``"traits"`` with the new value, or
+        ``"logout"`` (user). Answers the entity's values after the call; bad input changes
+        nothing and costs one console line naming the call."""
+        if who not in ("user", "group"):
+            who = "user"
+        self._reporter.guard(who + "()." + str(op), self._visitor.change, who, op, value)
+        return self._visitor.values(who)
+
+    # -- listeners and middleware -------------------------------------------------------------
+
+    def on(self, event: str, fn: Callable[..., Any]) -> None:
+        """Call ``fn(*resolved_arguments)`` after every ``event`` call."""
+        self._reporter.guard("on", self._listeners.add, event, fn, False)
+
+    def once(self, event: str, fn: Callable[..., Any]) -> None:
+        """Call ``fn(*resolved_arguments)`` after the next ``event`` call only."""
+        self._reporter.guard("once", self._listeners.add, event, fn, True)
+
+    def off(self, event: str, fn: Callable[..., Any] | None = None) -> None:
+        """Remove ``fn`` (or every listener of ``event`` when ``fn`` is None)."""
+        self._listeners.remove(event, fn)
+
+    def add_source_middleware(self, *middleware: Any) -> None:
+        """addSourceMiddleware(middleware): ``middleware(ctx)`` sees every call's message
+        (``ctx.payload.obj``) and continues it with ``ctx.next(payload)`` (see middleware.py)."""
+        call = "addSourceMiddleware"
+        self._reporter.guard(call, self._pipeline.add_source, call, middleware)
+
+    def add_destination_middleware(self, integration: Any = None, *middleware: Any) -> None:
+        """addDestinationMiddleware(integration, ...middleware): only on what that destination
+        ('Mixpanel') receives."""
+        call = "addDestinationMiddleware"
+        self._reporter.guard(call, self._pipeline.add_destination, call, integration, middleware)
+
+    def add_integration_middleware(self, *middleware: Any) -> None:
+        """addIntegrationMiddleware(middleware): on what every destination (Mixpanel) receives."""
+        call = "addIntegrationMiddleware"
+        self._reporter.guard(call, self._pipeline.add_integration, call, middleware)
+
+    def register(self, *plugins: Any) -> None:
+        """register(...plugins): analytics-next plugins are page JavaScript objects, taken by the
+        loader (static/boot-page.mjs); from Python, use add_source_middleware."""
+        problem = "plugins are page JavaScript objects; from Python use add_source_middleware"
+        self._reporter.final("register", InvalidCall("register", problem + "; nothing registered"))
 
     @property
     def pipeline(self) -> Pipeline:
@@ -162,31 +234,32 @@ class Analytics(VisitorCalls):
 
     def dispatch(self, method: str, args: Sequence[Any], meta: Json | None = None) -> Any:
         """Replay one call from the JS queue; ``meta`` may hold timestamp, messageId, page."""
+        guard = self._reporter.guard
         if method == "reset":
             return self.reset()
         if method == "consent":
-            return self._guard("consent", self._consent, *args)
+            return guard("consent", self._consent, *args)
         if method not in EVENTS and method not in FACADE_CALLS:
-            return self._report(method, InvalidCall(method, "unknown method"))
+            return self._reporter.final(method, InvalidCall(method, "unknown method"))
         if not isinstance(args, (list, tuple)):
             problem = f"arguments must be a list, got {type(args).__name__}"
-            return self._report(method, InvalidCall(method, problem))
+            return self._reporter.final(method, InvalidCall(method, problem))
         if method in _PIPELINE_CALLS:
             return getattr(self, _PIPELINE_CALLS[method])(*args)
         if method == "setAnonymousId":
-            return self._guard(method, self._set_anonymous_id, *args[:1])
+            return guard(method, self._visitor.set_anonymous_id, *args[:1])
         if method == "pageview":
-            return self._guard(method, self._pageview, args[0] if args else None, meta or {})
-        return self._guard(method, getattr(self, "_" + method), tuple(args), {}, meta or {})
+            return guard(method, self._pageview, args[0] if args else None, meta or {})
+        return guard(method, getattr(self, "_" + method), tuple(args), {}, meta or {})
 
     # -- the calls, unguarded -----------------------------------------------------------------
 
     def _identify(self, args: Sequence[Any], kwargs: Json, meta: Json | None) -> None:
-        a = arguments.identify(args, kwargs, self._user.id())
-        self._warn_unstorable("identify", a.traits)
-        self._user.identify(a.user_id, a.traits)
-        stamp = self._stamp(meta)
-        msg = messages.identify(self._user.id(), self._user.traits(), a.options, stamp)
+        user = self._visitor.user
+        a = arguments.identify(args, kwargs, user.id())
+        self._visitor.warn_unstorable("identify", a.traits)
+        user.identify(a.user_id, a.traits)
+        msg = messages.identify(user.id(), user.traits(), a.options, self._stamp(meta))
         self._finish("identify", msg, a.callback, a.user_id, a.traits, a.options)
 
     def _track(self, args: Sequence[Any], kwargs: Json, meta: Json | None) -> None:
@@ -220,15 +293,44 @@ class Analytics(VisitorCalls):
         self._finish("alias", msg, a.callback, a.user_id, a.previous_id, a.options)
 
     def _group(self, args: Sequence[Any], kwargs: Json, meta: Json | None) -> Group | None:
+        group = self._visitor.group
         if not args and not kwargs:  # analytics.js: group() only returns the group
-            return self._group_entity
-        a = arguments.group(args, kwargs, self._group_entity.id())
-        self._warn_unstorable("group", a.traits)
-        self._group_entity.identify(a.group_id, a.traits)
-        stamp = self._stamp(meta)
-        msg = messages.group(self._group_entity.id(), self._group_entity.traits(), a.options, stamp)
+            return group
+        a = arguments.group(args, kwargs, group.id())
+        self._visitor.warn_unstorable("group", a.traits)
+        group.identify(a.group_id, a.traits)
+        msg = messages.group(group.id(), group.traits(), a.options, self._stamp(meta))
         self._finish("group", msg, a.callback, a.group_id, a.traits, a.options)
         return None
+
+    def _reset(self) -> None:
+        self._visitor.reset()
+        self._pipeline.step("reset", self._reset_destination)
+
+    def _reset_destination(self) -> None:
+        if self._destination_ready():
+            self._reporter.attempt("reset", "Mixpanel", self.destination.reset)
+        self._listeners.emit("reset")
+
+    def _consent(self, granted: Any) -> None:
+        changed = self._visitor.decide(granted)
+
+        def tell() -> None:
+            if self._destination_ready():
+                consent = self.destination.consent
+                self._reporter.attempt("consent", "Mixpanel", consent, granted, changed)
+
+        # a step of the queue, so it never overtakes a message that waits for its middleware
+        self._pipeline.step("consent", tell)
+
+    def _identify_returning_visitor(self) -> None:
+        """mixpanel.js holds People updates until identify runs in this page: run it first
+        (the id only; the cached traits were sent when they were set)."""
+        user_id = self._visitor.user.id()
+        if user_id is None or not self._destination_ready():
+            return
+        returning = self.destination.returning_visitor
+        self._reporter.attempt("identify", "Mixpanel", returning, user_id)
 
     # -- shared steps -------------------------------------------------------------------------
 
@@ -236,11 +338,11 @@ class Analytics(VisitorCalls):
         meta = meta or {}
         time_ms = meta.get("timestamp")
         return messages.Stamp(
-            user_id=self._user.id(),
-            anonymous_id=self._user.anonymous_id(),
-            message_id=meta.get("messageId") or self._new_id(),
-            time_ms=self._clock() if time_ms is None else time_ms,
-            page=meta.get("page") or self._page_context(),
+            user_id=self._visitor.user.id(),
+            anonymous_id=self._visitor.user.anonymous_id(),
+            message_id=meta.get("messageId") or self._seams.new_id(),
+            time_ms=self._seams.clock() if time_ms is None else time_ms,
+            page=meta.get("page") or self._seams.page_context(),
         )
 
     def _finish(
@@ -252,15 +354,21 @@ class Analytics(VisitorCalls):
 
         def deliver(out: Json) -> None:
             extra = (dom,) if dom else ()
-            self._attempt(method, "Mixpanel", getattr(self.destination, method), out, *extra)
+            self._reporter.attempt(
+                method, "Mixpanel", getattr(self.destination, method), out, *extra
+            )
 
         def after(_sourced: Json | None) -> None:
-            self._emit(method, *resolved)
+            self._listeners.emit(method, *resolved)
             if callback is not None:
-                self._attempt(method, "callback", callback)
+                self._reporter.attempt(method, "callback", callback)
 
-        self._emit("invoke", msg)
+        self._listeners.emit("invoke", msg)
         self._pipeline.push(method, msg, deliver, after)
+
+    def _destination_ready(self) -> bool:
+        """Whether there is an enabled destination to hand anything to."""
+        return self.destination is not None and getattr(self.destination, "enabled", True)
 
     def _gate(self, msg: Json) -> bool:
         integrations = msg.get("integrations")

@@ -11,7 +11,7 @@ piece of state needed (the stored id, for ``identify({...})``) is passed in.
 from __future__ import annotations
 
 from integration.errors import InvalidCall
-from integration.jsvalues import is_number
+from integration.jsnumbers import is_number
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:

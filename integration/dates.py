@@ -10,7 +10,7 @@ the ``created`` trait, and dates sent as ISO strings.
 - `dates_to_iso`: deep copy with every date at any depth turned into that string.
 - `created_date`: the ``created`` trait rule (numbers below 31557600000 are seconds, else ms).
 
-Datetimes are timezone-aware UTC; naive ones are taken as UTC. Walks are jsvalues.deep_map's
+Datetimes are timezone-aware UTC; naive ones are taken as UTC. Walks are walk.deep_map's
 (iterative, so deep nesting cannot raise RecursionError). Must not import js/pyodide and must
 not mutate its input.
 """
@@ -20,7 +20,8 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta, timezone
 
-from integration.jsvalues import deep_map, is_number
+from integration.jsnumbers import is_number
+from integration.walk import deep_map
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:

@@ -4,13 +4,16 @@ Pure modules raise precise exceptions. Only the `Reporter` writes them to the co
 one format (`line`: `PREFIX`, then ``<call>: <problem>``), and it holds the one strict flag: with
 ``strict=True`` (tests) a failure raises instead of costing one console line. The facade makes
 one Reporter and hands it to the destination, so ``Analytics(..., strict=True)`` is strict all
-the way down. Nothing here touches the browser.
+the way down. The facade's one promise, that no call raises into the page, is kept here too:
+`Reporter.guard` runs a whole call, `Reporter.attempt` one outside piece inside it (the
+destination, a listener, a callback). Nothing here touches the browser.
 """
 
 from __future__ import annotations
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 PREFIX = "[analytics] "
@@ -67,6 +70,23 @@ class Reporter:
         self.error(call, problem(exc))
         if self.strict:
             raise exc
+
+    def guard(self, call: str, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run a whole call: any exception costs one console line naming the call (`final`)
+        and the call answers None."""
+        try:
+            return fn(*args)
+        except Exception as exc:
+            self.final(call, exc)
+            return None
+
+    def attempt(self, call: str, what: str, fn: Callable[..., Any], *args: Any) -> None:
+        """Isolate one outside piece of a call (`what`: the destination, a listener, a
+        callback): its failure is reported (`failed`) and the call goes on."""
+        try:
+            fn(*args)
+        except Exception as exc:
+            self.failed(call, exc, f"{what} failed: ")
 
 
 def reporter(console: Any, strict: bool = False) -> Reporter:

@@ -15,8 +15,9 @@ import math
 
 from integration import surface
 from integration.dates import is_date, to_iso
-from integration.jsvalues import OMIT, deep_map, is_number, leaves
+from integration.jsnumbers import is_number
 from integration.sanitize import is_function
+from integration.walk import OMIT, deep_map, leaves
 
 try:
     import uuid

@@ -1,5 +1,7 @@
-"""JavaScript numbers as text, in plain Python: ``Number#toString`` and ``parseFloat``.
+"""JavaScript numbers, in plain Python: the one number test, ``Number#toString`` and
+``parseFloat``.
 
+- `is_number`: a JSON number (``typeof x === "number"``): an int or float, never a bool.
 - `number_string`: ``String(n)`` for a number: integral values without ".0", NaN, ±Infinity,
   and JavaScript's choice between plain and exponent notation, from the shortest repr (worked
   out digit by digit where MicroPython's repr is not the shortest).
@@ -7,9 +9,9 @@
   white space; None for NaN.
 - `digit_end`: where a run of ASCII digits ends (jsvalues' index-key test uses it too).
 
-jsvalues.py re-exports `number_string` and `parse_float`, and its `js_string` / `describe`
-use them. Must not import js/pyodide, must not import any other integration module (jsvalues
-imports this one), must not perform any call on mixpanel.js.
+jsvalues.py's `js_string` / `describe` use `number_string`. Must not import js/pyodide, must
+not import any other integration module (jsvalues and dates import this one), must not perform
+any call on mixpanel.js.
 """
 
 from __future__ import annotations
@@ -17,8 +19,17 @@ from __future__ import annotations
 import math
 import sys
 
+TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
+if TYPE_CHECKING:
+    from typing import Any
+
 _JS_SPACE = " \t\n\r\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"  # noqa: E501
 _SHORTEST_REPR = sys.implementation.name != "micropython"
+
+
+def is_number(value: Any) -> bool:
+    """``typeof value === "number"`` for a JSON value: int or float, and a bool is not one."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def number_string(value: float) -> str:

@@ -1,16 +1,12 @@
-"""JavaScript value semantics, in plain Python: what the original integration relies on, and
-the one number test and the one nested-value walker every module uses.
+"""JavaScript value semantics, in plain Python: what the original integration relies on.
 
-- `is_number`: a JSON number (``typeof x === "number"``): an int or float, never a bool.
-- `deep_map` / `leaves`: THE walk over nested dicts and lists (iterative, so any depth; shared
-  and cyclic references kept as such): a copy with every leaf mapped, or each leaf with its path.
 - `loose_key` / `loose_get`: obj-case lookup (Segment's helper): keys compared with every character
   outside ``[A-Za-z0-9.]`` removed and lower-cased; the first matching key in order wins.
-- `truthy`, `js_string`, `strict_equal`, `parse_float`, `js_keys`, `js_lower`: the bits of JS
-  truthiness, ``String(x)``, ``===``, ``parseFloat``, ``for…in`` key order and
-  ``toLowerCase`` that decide what gets sent.
+- `truthy`, `js_string`, `strict_equal`, `js_keys`, `js_lower`: the bits of JS truthiness,
+  ``String(x)``, ``===``, ``for…in`` key order and ``toLowerCase`` that decide what gets sent.
 
-Numbers as text (`number_string`, `parse_float`) are jsnumbers.py's, re-exported here.
+The number test (`is_number`) and numbers as text (``String(n)``, ``parseFloat``) are
+jsnumbers.py's; the walk over nested values is walk.py's; dates are dates.py's.
 
 A Python None stands for both null and undefined. Must not import js/pyodide, must not
 perform any call on mixpanel.js, and must not mutate its arguments.
@@ -21,13 +17,12 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from integration.jsnumbers import _float_prefix as _float_prefix  # for test_portable
-from integration.jsnumbers import digit_end, number_string
-from integration.jsnumbers import parse_float as parse_float
+from integration.dates import InvalidDate, js_date_string
+from integration.jsnumbers import digit_end, is_number, number_string
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
     from typing import Any
 
 _KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.")
@@ -38,78 +33,6 @@ _MAX_DEPTH = 64
 # bridge lends the browser's (handed to the destination as `lower`), asked only for text that
 # is not plain ASCII.
 FULL_LOWER = "\u00c9".lower() == "\u00e9"
-OMIT: Any = object()  # a `deep_map` leaf function's answer: leave it out (None in a list)
-
-
-def is_number(value: Any) -> bool:
-    """``typeof value === "number"`` for a JSON value: int or float, and a bool is not one."""
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def deep_map(
-    value: Any,
-    leaf: Callable[[Any], Any],
-    key: Callable[[Any], Any] | None = None,
-    sequences: tuple[type, ...] = (list,),
-) -> Any:
-    """Copy dicts and `sequences` iteratively (shared and cyclic references kept as such; a
-    sequence becomes a list), applying `leaf` to everything else and `key` to every dict key.
-    A leaf answering `OMIT` is left out of its dict and is None in a list (JSON.stringify's
-    rule for undefined)."""
-    containers = (dict,) + sequences
-    if not isinstance(value, containers):
-        found = leaf(value)
-        return None if found is OMIT else found
-    copies: dict[int, Any] = {id(value): {} if isinstance(value, dict) else []}
-    stack: list[tuple[Any, Any]] = [(value, copies[id(value)])]
-    while stack:
-        source, target = stack.pop()
-        if isinstance(source, dict):  # one loop per kind: the per-item work is the cost
-            for name, item in source.items():
-                if isinstance(item, containers):
-                    item = _copy_of(item, copies, stack)
-                else:
-                    item = leaf(item)
-                    if item is OMIT:
-                        continue
-                target[name if key is None else key(name)] = item
-        else:
-            for item in source:
-                if isinstance(item, containers):
-                    target.append(_copy_of(item, copies, stack))
-                else:
-                    item = leaf(item)
-                    target.append(None if item is OMIT else item)
-    return copies[id(value)]
-
-
-def _copy_of(item: Any, copies: dict[int, Any], stack: list[tuple[Any, Any]]) -> Any:
-    """deep_map's copy of a container (made, and queued to be filled, on first sight)."""
-    found = copies.get(id(item))
-    if found is None:
-        found = copies[id(item)] = {} if isinstance(item, dict) else []
-        stack.append((item, found))
-    return found
-
-
-def leaves(value: Any) -> Iterator[tuple[str, Any]]:
-    """Every value in `value` that is not a dict, list or tuple, with its path (``a.b[0]``),
-    in document order; a container met again on its own path (a cycle) is not entered again."""
-    stack: list[tuple[str, Any, tuple[int, ...]]] = [("", value, ())]
-    while stack:
-        path, item, open_ids = stack.pop()
-        if not isinstance(item, (dict, list, tuple)):
-            yield path, item
-            continue
-        if id(item) in open_ids:
-            continue
-        inner = open_ids + (id(item),)
-        if isinstance(item, dict):
-            children = [(f"{path}.{k}" if path else str(k), v) for k, v in item.items()]
-        else:
-            children = [(f"{path}[{i}]", v) for i, v in enumerate(item)]
-        children.reverse()  # so the first child comes out first
-        stack.extend((child_path, child, inner) for child_path, child in children)
 
 
 def js_lower(text: str, lower: Callable[[str], str] | None = None) -> str:
@@ -183,13 +106,9 @@ def js_string(value: Any, depth: int = 0) -> str:
         return _join(value, depth)
     if isinstance(value, dict):
         return "[object Object]"
-    from integration.dates import InvalidDate  # imported here: dates uses deep_map
-
     if isinstance(value, InvalidDate):
         return "Invalid Date"
     if isinstance(value, datetime):
-        from integration.dates import js_date_string
-
         return js_date_string(value)
     return str(value)
 

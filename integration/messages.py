@@ -15,7 +15,7 @@ from datetime import datetime
 
 from integration.dates import as_utc, from_millis, iso_strings_to_dates
 from integration.errors import InvalidCall
-from integration.jsvalues import is_number
+from integration.jsnumbers import is_number
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:

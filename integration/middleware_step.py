@@ -20,11 +20,31 @@ from integration.errors import problem
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:
-    from typing import Any
+    from collections.abc import Callable
+    from typing import Any, Protocol
 
-    from integration.middleware import Pipeline
+    from integration.errors import Reporter
 
     Json = dict[str, Any]
+
+    class Waits(Protocol):
+        """What a Step asks of the pipeline's `Scheduler` (middleware.py)."""
+
+        def later(self, ms: float, fn: Callable[[], None]) -> None: ...
+        def awaitable(self, value: Any) -> bool: ...
+        def settle(
+            self, value: Any, ok: Callable[[], None], error: Callable[[Any], None]
+        ) -> None: ...
+
+    class Pipe(Protocol):
+        """What a Step uses of its `Pipeline` (middleware.py, which imports this module)."""
+
+        reporter: Reporter
+        timeout_ms: Callable[[], float]
+        integrations: Callable[[], Json]
+
+        @property
+        def scheduler(self) -> Waits: ...
 
 
 class Payload:
@@ -70,7 +90,7 @@ def copy(value: Any) -> Any:
 class Step:
     """One middleware running on one message; ``done(obj)`` (None: dropped) is called once."""
 
-    def __init__(self, pipe: Pipeline, call: str, fn: Any, obj: Json, name: Any, done: Any) -> None:
+    def __init__(self, pipe: Pipe, call: str, fn: Any, obj: Json, name: Any, done: Any) -> None:
         self.pipe = pipe
         self.call = call
         self.fn = fn

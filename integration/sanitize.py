@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 MAX_DEPTH = 64
 MAX_STRING = 255
 LENGTH_KEY = "length"
-RENAMED_LENGTH = "length_"
 PROTO_KEY = "__proto__"
 CIRCULAR = "[Circular]"
 TOO_DEEP = "[Too deep]"

@@ -15,7 +15,7 @@ import sys
 from datetime import datetime, timezone
 
 from integration.dates import EPOCH, INVALID_DATE
-from integration.jsvalues import deep_map
+from integration.walk import deep_map
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 from integration import errors
 from integration.errors import InvalidCall
-from integration.jsvalues import describe, is_number, truthy
+from integration.jsnumbers import is_number
+from integration.jsvalues import describe, truthy
 from integration.mixpanel import events, settings, traits
 from integration.mixpanel.calls import Calls, utc_now
 

@@ -22,16 +22,16 @@ from datetime import datetime
 
 from integration.dates import dates_to_iso, epoch_seconds, may_hold_dates
 from integration.errors import InvalidCall
+from integration.jsnumbers import parse_float
 from integration.jsvalues import (
     describe,
     js_keys,
     js_lower,
     js_string,
     loose_get,
-    parse_float,
     truthy,
 )
-from integration.mixpanel.settings import template_parts
+from integration.mixpanel.peer_checks import template_parts
 from integration.mixpanel.traits import pick
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module

@@ -30,8 +30,6 @@ from integration import surface
 from integration.errors import line
 from integration.jsvalues import describe, js_lower, js_string
 from integration.mixpanel.peer_checks import PEER_CHECKS
-from integration.mixpanel.peer_checks import PLACEHOLDERS as PLACEHOLDERS
-from integration.mixpanel.peer_checks import template_parts as template_parts
 
 TYPE_CHECKING = False  # mypy reads this name; MicroPython has no `typing` module
 if TYPE_CHECKING:

@@ -86,7 +86,7 @@ def test_a_failing_forward_costs_one_line_and_the_next_call_works() -> None:
         raise RuntimeError("page gone")
 
     analytics, mixpanel, console, _ = jsapi_facade()
-    analytics._forward = broken
+    analytics._listeners.forward = broken
     analytics.track("a")
     analytics.track("b")
     assert [a[0] for n, a in mixpanel.calls if n == "track"] == ["a", "b"]

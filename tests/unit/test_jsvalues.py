@@ -8,7 +8,9 @@ import pytest
 
 from integration import jsvalues
 from integration.analytics import Analytics
-from integration.jsvalues import OMIT, deep_map, is_number, js_lower, leaves
+from integration.jsnumbers import is_number
+from integration.jsvalues import js_lower
+from integration.walk import OMIT, deep_map, leaves
 from tests.fakes import RecordingConsole, RecordingMixpanel
 
 

@@ -40,8 +40,7 @@ Besides, no text cites what lies outside the repository (`CITATIONS`): the share
 Python files under bench/ write BENCHMARKS.md, so every string literal of theirs is held to this
 rule too.
 
-The failure lists every bad pointer as `file:line: token`. `PENDING` holds the findings of files
-another change is rewriting, until it lands."""
+The failure lists every bad pointer as `file:line: token`."""
 
 from __future__ import annotations
 
@@ -376,16 +375,12 @@ def findings() -> list[str]:
 
 # Findings in files being rewritten elsewhere, as `file: token` (no line: lines move). Each
 # must still be found; once its file is fixed or gone, remove it here.
-PENDING = {"integration/hooks.py: static/boot-plugins.mjs"}
 
 
 def test_every_pointer_resolves_and_nothing_cites_outside() -> None:
     found = findings()
-    bad = [b for b in found if re.sub(r":\d+:", ":", b, count=1) not in PENDING]
-    if bad:
-        pytest.fail(f"{len(bad)} bad pointer(s):\n" + "\n".join(bad), pytrace=False)
-    fixed = PENDING - {re.sub(r":\d+:", ":", b, count=1) for b in found}
-    assert not fixed, f"fixed, remove from PENDING: {sorted(fixed)}"
+    if found:
+        pytest.fail(f"{len(found)} bad pointer(s):\n" + "\n".join(found), pytrace=False)
 
 
 def test_made_names_are_made() -> None:

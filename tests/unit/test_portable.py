@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from integration import dates
+from integration import dates, jsnumbers
 from integration import jsvalues as lookup
 from integration.mixpanel import events, traits
 from tests.examples import examples
@@ -52,7 +52,7 @@ def test_number_scanners_are_the_patterns(text: str) -> None:
     leading = LEADING_INT.match(text)
     assert dates._leading_int(text) == (int(leading.group(1)) if leading else None)
     prefix = FLOAT_PREFIX.match(text)
-    assert lookup._float_prefix(text) == (prefix.group(0) if prefix else None)
+    assert jsnumbers._float_prefix(text) == (prefix.group(0) if prefix else None)
     assert lookup.is_index_key(text) == bool(INDEX_KEY.fullmatch(text) and int(text) < 4294967295)
     assert lookup.normalize(text) == NOT_KEY_CHARS.sub("", text).lower()
     runs = [len(run) for run in re.findall(r"[0-9]+", text)]

@@ -18,6 +18,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
+from tests.imports import cycles, import_graph, imported, modules_under
+
 TESTS = Path(__file__).resolve().parents[1]
 ROOT = TESTS.parent
 MAX_TEST_LINES = 50
@@ -99,59 +101,19 @@ def test_nothing_sleeps_outside_a_bounded_wait() -> None:
     assert bare == []
 
 
-def imports(module: str, tree: ast.Module, known: set[str]) -> set[str]:
-    """The modules under tests/ that `module` imports, anywhere in it (its own package aside)."""
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            base = node.module
-            if node.level:
-                package = module.split(".")[: -node.level] if node.level else []
-                base = ".".join([*package, node.module])
-            names = [base] + [f"{base}.{a.name}" for a in node.names]
-        else:
-            continue
-        found |= {n for n in names if n in known}
-    return {n for n in found if n != module and not module.startswith(n + ".")}
-
-
-def cycle(graph: dict[str, set[str]]) -> list[str]:
-    """One import cycle in `graph`, as the path around it; [] when there is none."""
-    state: dict[str, int] = {}  # 1: on the current path, 2: done
-    path: list[str] = []
-
-    def visit(node: str) -> list[str]:
-        state[node] = 1
-        path.append(node)
-        for nxt in sorted(graph[node]):
-            if state.get(nxt) == 1:
-                return [*path[path.index(nxt) :], nxt]
-            if nxt not in state and (found := visit(nxt)):
-                return found
-        state[node] = 2
-        path.pop()
-        return []
-
-    for node in sorted(graph):
-        if node not in state and (found := visit(node)):
-            return found
-    return []
-
-
 def test_the_modules_under_tests_import_each_other_without_a_cycle() -> None:
-    trees = sources()
-    known = set(trees)
-    assert cycle({m: imports(m, t, known) for m, t in trees.items()}) == []
+    assert cycles(import_graph(modules_under(ROOT / "tests", root=ROOT))) == []
 
 
 def test_the_cycle_finder_finds_a_cycle_held_by_an_import_inside_a_function() -> None:
     a = ast.parse("def f():\n    from tests.b import g\n")
     b = ast.parse("from tests import a\n")
     known = {"tests", "tests.a", "tests.b"}
-    graph = {"tests.a": imports("tests.a", a, known), "tests.b": imports("tests.b", b, known)}
-    assert cycle(graph) == ["tests.a", "tests.b", "tests.a"]
+    graph = {
+        "tests.a": imported("tests.a", a, False, known),
+        "tests.b": imported("tests.b", b, False, known),
+    }
+    assert cycles(graph) == [["tests.a", "tests.b"]]
 
 
 def test_a_sleep_counts_only_inside_a_function_named_for_a_bounded_wait() -> None:
