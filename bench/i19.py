@@ -26,7 +26,7 @@ from typing import Any
 
 from bench.browser import ARGS, CHROMIUM, MOBILE_CPU, MOBILE_NETWORK
 from bench.cpucap import CpuCap
-from bench.mainthread import after_ready, blocking, own_scripts
+from bench.mainthread import after_ready, blocking, own_code, own_scripts
 from bench.phases import breakdown
 from bench.served import CountingServer
 
@@ -46,6 +46,7 @@ FACTS = """() => {
     failed: window.__failed ? JSON.stringify(window.__failed) : null,
     dcl: nav.domContentLoadedEventStart, load: nav.loadEventStart, lcp: window.__lcp,
     tasks: window.__longTasks, loaf: window.__loaf, wasm: window.__wasmSteps,
+    mpSpans: window.__mpSpans || [],
     timings: copy(a.timings), runtime: copy(a.runtime),
     resources: performance.getEntriesByType('resource').map(
       (e) => [e.name, e.startTime, e.responseEnd, e.transferSize]),
@@ -88,8 +89,9 @@ def read_visit(page: Any, server: CountingServer, name: str, visit_id: str) -> d
     facts["startup"] = blocking(facts["tasks"], 0, end)
     own = own_scripts(facts["loaf"], 0, end)
     facts["startup_own_script_ms"], facts["startup_own_script"] = own
+    facts["startup_own_code_ms"] = own_code(facts["loaf"], facts["mpSpans"], 0, end)
     facts["phases"] = breakdown(facts)
-    for bulky in ("tasks", "loaf", "resources"):
+    for bulky in ("tasks", "loaf", "resources", "mpSpans"):
         facts.pop(bulky, None)
     return facts
 

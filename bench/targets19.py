@@ -32,11 +32,12 @@ def added(f: Figures, page: str, phase: str, key: str = "tbt") -> float | None:
 def startup_targets(m: Figures) -> list[tuple[str, str, str]]:
     rows = []
     for phase in ("cold", "warm"):
-        own = m.get("default", phase, "startup_own_script_ms")
+        own = m.get("default", phase, "startup_own_code_ms")
         rows.append(
             (
                 f"start-up, main thread ({phase}): no long task of ours > 50 ms [CDP]",
-                f"longest script of ours in a long frame {fmt(own)}; "
+                f"our code's share of its longest long frame {fmt(own)} (with the mixpanel.js "
+                f"calls it made: {fmt(m.get('default', phase, 'startup_own_script_ms'))}); "
                 f"longest long task {fmt(m.get('default', phase, 'startup', 'longest'))}",
                 check_ms(None if own is None else own["median"], 50),
             )

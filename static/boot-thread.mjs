@@ -81,10 +81,9 @@ function spawn(api, tools, onMessage) {
     const mark = {what: 'fetch ' + u, start: performance.now()};
     (t.phases = t.phases || []).push(mark);
     try {
-      const r = await tools.fetchCounted(api, u);
-      const body = await r.blob();
+      const {status, type, body} = await tools.blobCounted(api, u);
       mark.end = performance.now();
-      worker.postMessage({kind: 'file', url: u, status: r.status, type: r.headers.get('Content-Type'), body});
+      worker.postMessage({kind: 'file', url: u, status, type, body});
     } catch {
       worker.postMessage({kind: 'file', url: u, error: 'blocked or unreachable'});
     }

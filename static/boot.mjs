@@ -36,7 +36,7 @@
  */
 import {P, encode, forget, message, makeHost, runPython} from './boot-wire.mjs';
 import {domHelpers, register, runMiddleware} from './boot-page.mjs';
-import {fetchCounted, counted, load, ourUrls, phase, realFetch, watchStalls, wrapFetch} from './boot-progress.mjs';
+import {blobCounted, fetchCounted, counted, load, ourUrls, phase, realFetch, watchStalls, wrapFetch} from './boot-progress.mjs';
 import {bootWorker, chooseThread, nextTask, wasmAllowed} from './boot-thread.mjs';
 
 // The bundle's files the stub does not name (it is held to 4096 B gzip): the build writes them in.
@@ -308,7 +308,7 @@ function listenForRefusals(api) {
 // The runtime, in a worker when the thread choice says so (else, or when it cannot start, in
 // the page). -> {link: the link to go live with | null, later: the snapshot fetch | null}
 async function bootRuntime(api, host, choice, thread) {
-  const tools = {P, realFetch, phase, counted, fetchCounted, load, loadMixpanel, message};
+  const tools = {P, realFetch, phase, counted, fetchCounted, blobCounted, load, loadMixpanel, message};
   let link = null;
   if (thread.mode === 'worker') ({link, thread} = await bootInWorker(api, host, tools, choice, thread));
   api.analytics.runtime = Object.assign({}, choice, {thread: thread.mode, threadReason: thread.reason});
