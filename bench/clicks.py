@@ -5,7 +5,8 @@ page, the link going to a same-origin page without analytics. An event counts wh
 collector has it within LANDED_WAIT_S of the landing; the landing page then clears its storage,
 so mixpanel.js's persisted batch queue cannot bring a lost event on a later load. And one click
 made before ready (the runtime still booting), expected on the next page view (a page with
-analytics) and sent by it. tests/browser/test_engines.py runs the same steps with fewer clicks.
+analytics) and sent by it. tests/browser/engines/test_engines.py runs the same steps with fewer
+clicks.
 
     .venv/bin/python -m bench.clicks [--clicks 20] [--engines chromium,firefox,webkit]
 """

@@ -21,7 +21,7 @@ apt_install() {
 
 need_browser="${NEED_BROWSER:-1}"
 if [ "$need_browser" = 1 ]; then
-  # nginx and its brotli_static module: tests/browser/test_deploy.py (deploy/nginx-brotli.conf);
+  # nginx and its brotli_static module: tests/browser/deploy/test_deploy.py (deploy/nginx-brotli.conf);
   # firefox-esr, webkit2gtk-driver, xvfb: devtools/engines.py
   apt_install chromium nginx libnginx-mod-http-brotli-static firefox-esr webkit2gtk-driver xvfb
   for bin in chromium firefox-esr WebKitWebDriver Xvfb; do

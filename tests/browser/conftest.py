@@ -56,6 +56,8 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -399,3 +401,13 @@ def tp(pages: Pages, runtime: str, collector: Collector) -> Iterator[TestPage]:
     yield page
     assert page.foreign == [], f"requests left the origin: {page.foreign}"
     assert page.page_errors == [], f"uncaught errors reached the page: {page.page_errors}"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: Any) -> dict[str, Any]:
+    """The behaviour corpus (tests/portable/corpus.py) and CPython's results, made fresh from the
+    unit tests; test_micropython.py replays it in the page."""
+    out = tmp_path_factory.mktemp("corpus") / "corpus.json"
+    subprocess.run([sys.executable, "-m", "tests.portable.corpus", str(out)], cwd=ROOT, check=True)
+    text = out.read_text(encoding="utf-8")
+    return {"text": text, **json.loads(text)}

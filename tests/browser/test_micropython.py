@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -88,15 +86,6 @@ def test_micropython_early_track_keeps_its_property_and_call_time(tp: Any, colle
     ready_at = page.evaluate("() => performance.timeOrigin + window.__readyAt")
     assert props["time"] * 1000 < ready_at
     assert len(props["$insert_id"]) == 36
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: Any) -> dict[str, Any]:
-    """The behaviour corpus and CPython's results, made fresh from the unit tests."""
-    out = tmp_path_factory.mktemp("corpus") / "corpus.json"
-    subprocess.run([sys.executable, "-m", "tests.portable.corpus", str(out)], cwd=ROOT, check=True)
-    text = out.read_text(encoding="utf-8")
-    return {"text": text, **json.loads(text)}
 
 
 RUN_CORPUS = """async ([runner, fakes, corpus]) => {

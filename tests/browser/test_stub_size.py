@@ -7,7 +7,7 @@ from __future__ import annotations
 import gzip
 
 from devtools import build
-from tests.unit.test_stub_size import LIMIT, STUB, stub_bundle
+from tests.helpers import LIMIT, STUB, stub_bundle
 
 
 def test_the_built_minified_loader_is_at_most_4096_bytes_gzipped() -> None:

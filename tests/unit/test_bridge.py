@@ -8,58 +8,7 @@ from typing import Any
 
 from integration import bridge, surface
 from integration.bridge import wire
-
-
-class FakeHost:
-    """Every host function of the protocol; records what Python asked for."""
-
-    def __init__(self, stored: dict[str, str] | None = None) -> None:
-        self.calls: list[tuple[str, list[Any]]] = []
-        self.lines: list[tuple[str, str]] = []
-        self.stored: dict[str, str] = dict(stored or {})
-        self.reads: list[str] = []
-        self.ids = iter(range(1, 1000))
-        self.emitted: list[tuple[str, list[Any]]] = []
-
-    def call(self, path: str, args_json: str) -> str:
-        args, _ = wire.decode(args_json)
-        self.calls.append((path, args))
-        return json.dumps("mp-device" if path == "get_distinct_id" else None)
-
-    def invoke(self, fn_id: int, args_json: str) -> None:
-        self.calls.append((f"invoke {fn_id}", json.loads(args_json)))
-
-    def listens(self, event: str) -> bool:
-        return event != "page"
-
-    def emit(self, event: str, args_json: str) -> None:
-        self.emitted.append((event, wire.decode(args_json)[0]))
-
-    def log(self, level: str, message: str) -> None:
-        self.lines.append((level, message))
-
-    def storageGet(self, key: str) -> str:  # noqa: N802
-        self.reads.append(key)
-        return json.dumps(self.stored.get(key))
-
-    def storageSet(self, key: str, value: str) -> None:  # noqa: N802
-        self.stored[key] = value
-
-    def storageRemove(self, key: str) -> None:  # noqa: N802
-        self.stored.pop(key, None)
-
-    def pageContext(self) -> str:  # noqa: N802
-        return json.dumps({"path": "/", "referrer": "", "search": "", "title": "", "url": "u"})
-
-    def now(self) -> float:
-        return 1_700_000_000_000.0
-
-    def newId(self) -> str:  # noqa: N802
-        return f"id-{next(self.ids)}"
-
-    def lower(self, text: str) -> str:
-        return text.lower()
-
+from tests.helpers import FakeHost
 
 SETTINGS = {"token": "t", "groupIdentifierTraits": ["company"], "people": True}
 

@@ -19,27 +19,7 @@ from devtools import build, inventory, settings_help
 from devtools.build import cli, rewrite
 from devtools.build.bundle import STUB_FILES
 from devtools.build.manifest import runtime_paths, write
-
-SEGMENT_SETTINGS = {
-    "integrations": {
-        "Mixpanel": {"token": "project-token", "people": True, "trackAllPages": False},
-        "Google Analytics": {"trackingId": "UA-1"},
-    },
-    "plan": {"track": {}},
-}
-
-
-def options(tmp: Path, **extra: Any) -> build.Options:
-    return build.Options(out=tmp / "dist", node=tmp / "no-node-modules", **extra)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
-    tmp = tmp_path_factory.mktemp("build")
-    settings = tmp / "segment.json"
-    settings.write_text(json.dumps(SEGMENT_SETTINGS))
-    opts = options(tmp, write_keys=[("WRITE_KEY_1", settings)])
-    return opts.out, build.build(opts)
+from tests.unit.conftest import SEGMENT_SETTINGS, options
 
 
 def test_every_file_is_in_the_manifest_with_its_size_and_gzip_size(built: Any) -> None:

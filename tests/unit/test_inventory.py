@@ -3,54 +3,13 @@ loads it (devtools/inventory.py) in MANIFEST.json, and a file without one is not
 
 from __future__ import annotations
 
-import io
-import json
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from devtools import build, inventory
-
-# The vendored files as the npm packages lay them out (contents do not matter to the build).
-VENDOR_FILES = {
-    "mixpanel-browser/dist/mixpanel.min.js": b"/* mixpanel */",
-    "mixpanel-browser/dist/async-modules/mixpanel-recorder-AbC.min.js": b"/* recorder */",
-    "mixpanel-browser/dist/async-modules/mixpanel-targeting-DeF.min.js": b"/* targeting */",
-    "@micropython/micropython-webassembly-pyscript/micropython.mjs": b"export {};",
-    "@micropython/micropython-webassembly-pyscript/micropython.wasm": b"\0asm",
-    "pyodide/pyodide.mjs": b"export {};",
-    "pyodide/pyodide.asm.mjs": b"export {};",
-    "pyodide/pyodide.asm.wasm": b"\0asm",
-    "pyodide/pyodide-lock.json": b"{}",
-}
-PACKAGES = ("mixpanel-browser", "@micropython/micropython-webassembly-pyscript", "pyodide")
-
-
-def fake_node(root: Path, extra: dict[str, bytes] | None = None) -> Path:
-    for path, body in {**VENDOR_FILES, **(extra or {})}.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_bytes(body)
-    for package in PACKAGES:
-        (root / package / "package.json").write_text(json.dumps({"version": "1.0.0"}))
-    empty = io.BytesIO()
-    zipfile.ZipFile(empty, "w").close()
-    (root / "pyodide" / "python_stdlib.zip").write_bytes(empty.getvalue())
-    return root
-
-
-@pytest.fixture(scope="module")
-def manifest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    tmp = tmp_path_factory.mktemp("inventory")
-    settings = tmp / "segment.json"
-    settings.write_text(json.dumps({"integrations": {"Mixpanel": {"token": "t"}}}))
-    opts = build.Options(
-        out=tmp / "dist", node=fake_node(tmp / "node"), write_keys=[("KEY", settings)]
-    )
-    return build.build(opts)
+from tests.unit.conftest import fake_node
 
 
 def test_every_file_of_a_full_build_says_which_configuration_loads_it(

@@ -13,7 +13,7 @@ from integration.identity import ANONYMOUS_ID, GROUP_ID, USER_ID, USER_TRAITS, M
 from integration.mixpanel import MixpanelDestination
 from integration.mixpanel.settings import init_config, read_settings
 from tests.fakes import RecordingConsole, RecordingMixpanel
-from tests.unit.test_bridge import FakeHost
+from tests.helpers import FakeHost
 
 SETTINGS = {"token": "tk", "groupIdentifierTraits": ["company"]}
 

@@ -15,7 +15,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,19 +28,6 @@ from devtools.build import mpy
 from devtools.build.rewrite import boot_files, contract_in
 from devtools.harness import Collector
 from tests.helpers import wait_output_quiet
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    # The bundle of this checkout without runtime files: the unit layer needs no node_modules.
-    tmp = tmp_path_factory.mktemp("serve")
-    server = serve.make_server("127.0.0.1", 0, dist=tmp / "dist", node=tmp / "no-node-modules")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    host, port = server.server_address[:2]
-    yield f"http://{host}:{port}"
-    server.shutdown()
-    server.server_close()
 
 
 def post(url: str, body: str) -> tuple[int, bytes]:

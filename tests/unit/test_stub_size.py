@@ -7,52 +7,16 @@ cannot grow unnoticed."""
 from __future__ import annotations
 
 import gzip
-import hashlib
 import shutil
 import subprocess
 from pathlib import Path
 
 from devtools import build
 from integration import surface
+from tests.helpers import STUB, stub_bundle
 
-STUB = Path(__file__).resolve().parents[2] / "static" / "analytics.js"
 MARK = "/*@BUNDLE@*/null"
-LIMIT = 4096  # the built, minified loader (tests/browser/test_stub_size.py)
 SOURCE_LIMIT = 5632  # the readable source with its bundle object
-
-
-def stub_bundle() -> dict[str, object]:
-    """A bundle object shaped as the build writes it (devtools/ fills in the real hashes)."""
-    contract = surface.as_json()
-    # one distinct hash per file, as real content hashes (equal ones would gzip to nothing)
-    hashes = iter(hashlib.sha256(str(i).encode()).hexdigest()[:8] for i in range(100))
-
-    def h8() -> str:
-        return next(hashes)
-
-    return {
-        "version": "0.1.0",
-        "root": "",
-        "methods": dict.fromkeys(contract["methods"], 2),  # names only: devtools/build/rewrite.py
-        **{key: contract[key] for key in ("stubMethods", "handleCalls", "storage", "cookieKeys")},
-        "files": {
-            "boot": f"boot.{h8()}.mjs",
-            "boot-pyodide": f"boot-pyodide.{h8()}.mjs",
-            "boot-micropython": f"boot-micropython.{h8()}.mjs",
-            "mixpanel": f"mixpanel-2.83.0-{h8()}/mixpanel.min.js",
-            "micropython": f"micropython-1.27.0-{h8()}/micropython.mjs",
-            "pyodide": f"pyodide-314.0.7-{h8()}/",
-            "stdlib": f"python_stdlib.{h8()}.zip",
-            "stdlibFull": f"pyodide-314.0.7-{h8()}/python_stdlib.zip",
-            "package": f"integration.{h8()}.zip",
-            "mpy": f"integration.{h8()}.mpy.zip",
-            "snapshot": f"snapshot.{h8()}.bin",
-            "surface": f"surface.{h8()}.json",
-            "wheel": f"wheel-{h8()}/segment_mixpanel_py-0.1.0-py3-none-any.whl",
-            "future": f"mpy-future.{h8()}.py",
-        },
-        "settings": None,
-    }
 
 
 def built_stub() -> bytes:

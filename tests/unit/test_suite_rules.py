@@ -7,7 +7,10 @@
 - nothing sleeps a fixed time (`time.sleep`, `asyncio.sleep`, Playwright's `wait_for_timeout`)
   except inside a bounded wait: a function whose name starts with `wait` or `until` (with or
   without a leading underscore), which polls a condition up to a deadline;
-- the modules under tests/ import each other without a cycle, counting imports inside functions.
+- the modules under tests/ import each other without a cycle, counting imports inside functions;
+- fixtures live in conftest files: no test file (`test_*.py`) defines one;
+- no test file imports from another test file: what two share lives in tests/helpers.py,
+  tests/fakes.py or a conftest.
 """
 
 from __future__ import annotations
@@ -39,7 +42,15 @@ def sources() -> dict[str, ast.Module]:
 
 
 def is_fixture(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    return any("fixture" in ast.unparse(d) for d in node.decorator_list)
+    """Decorated `@pytest.fixture` or `@fixture`, with or without arguments."""
+    return any(
+        ast.unparse(d.func if isinstance(d, ast.Call) else d) in ("pytest.fixture", "fixture")
+        for d in node.decorator_list
+    )
+
+
+def is_test_file(module: str) -> bool:
+    return module.rpartition(".")[2].startswith("test_")
 
 
 def functions(tree: ast.Module) -> Iterator[ast.FunctionDef | ast.AsyncFunctionDef]:
@@ -74,6 +85,35 @@ def test_no_helper_is_defined_in_two_files() -> None:
             where[node.name].append(module)
     twice = {name: modules for name, modules in where.items() if len(modules) > 1}
     assert twice == {}
+
+
+def test_no_test_file_defines_a_fixture() -> None:
+    defined = [
+        f"{module}::{node.name}"
+        for module, tree in sources().items()
+        if is_test_file(module)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and is_fixture(node)
+    ]
+    assert defined == []
+
+
+def test_the_fixture_finder_knows_a_fixture_from_a_test_that_uses_one() -> None:
+    tree = ast.parse(
+        "@pytest.fixture(scope='module')\ndef a(): pass\n@fixture\ndef b(): pass\n"
+        "@pytest.mark.usefixtures('a')\ndef test_c(): pass\n"
+    )
+    assert [node.name for node in functions(tree) if is_fixture(node)] == ["a", "b"]
+
+
+def test_no_test_file_imports_from_another_test_file() -> None:
+    graph = import_graph(modules_under(ROOT / "tests", root=ROOT))
+    crossing = {
+        module: sorted(m for m in imports if is_test_file(m))
+        for module, imports in graph.items()
+        if is_test_file(module)
+    }
+    assert {module: imports for module, imports in crossing.items() if imports} == {}
 
 
 def sleeps(node: ast.AST, inside: tuple[str, ...] = ()) -> Iterator[tuple[int, tuple[str, ...]]]:

@@ -1,0 +1,1 @@
+"""The deploy tests (test_deploy.py): the bundle behind nginx and behind http.server."""
