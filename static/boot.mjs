@@ -5,31 +5,9 @@
  * (middleware, plugins, trackLink & co.), boot-progress.mjs (progress, probes, stalls); the
  * build writes their hashed names into the imports below.
  *
- * It sees the stub (static/analytics.js) only through `api`, the object given to start(api).
- * From the stub:
- *   B             the bundle object (root, files, methods, storage, cookieKeys)
- *   settings      what load() got;  options  load()'s options;  analytics  window.analytics
- *   queue         calls not yet delivered: {id, method, raw (the arguments) | args (wire JSON), meta}
- *   listeners     on/once/off registrations by event;  emit(name, args) (args: a list)
- *   later         [method, arguments] of trackLink & co. made before this module was here
- *   ov            user()/group() values set before ready ({userid: ...})
- *   got           url -> Promise<Response> the stub fetched before the load event (read once)
- *   url(key)      absolute URL of B.files[key] or null;  page() page context;  id() a new id
- *   status(), settle(status, error), dropped() calls past the queue bound
- *   own           this tab's carry-over key;  reclaim() this tab's stored calls are its own again
- *                 (or, taken by another tab, leave the queue)
- *   key           the write key when load() got one (Segment's form), settings then being the
- *                 baked-in B.settings, or {} when this bundle has none (fetched here)
- *   ps            true on a PyScript page under runtime 'auto' (the stub looked at
- *                 DOMContentLoaded);  py  bridge.start handed over by `import integration` in
- *                 that page's interpreter (analytics._attach), attach(start) set here to wait
- * Set here: started, pending (url -> 1 while in flight), last (time of the last progress),
- *   touch() (progress now), encode(args) wire JSON for carry-over, deliver(entry) once live,
- *   entity(who) (Python's user()/group() values), dom(method, args) (trackLink & co.), named
- *   (mixpanel.js instance name when the page has a Mixpanel of its own), visible(), debug (by
- *   analytics.debug), callbacks, current (the call being delivered), py (Python's dispatch),
- *   held (wire args of calls waiting behind a middleware: callbacks kept), leaving (boot-page.mjs:
- *   trackLink & co.'s calls, by id, until the page leaves; host.call adds their track callback).
+ * It sees the stub (static/analytics.js) only through `api`, the object given to start(api):
+ * its fields, who sets each and what it holds are one table, PAGE_API in
+ * integration/bridge/protocol.py (tests/unit/test_protocol.py checks every use in static/).
  * Events emitted here: 'shim:mixpanel' ({method, args, callId}: a mixpanel.js call),
  * 'shim:delivered' ({callId, method}: a call handed to Python), 'initialize' (settings,
  * options); the analytics.js call events come from Python (host.emit).

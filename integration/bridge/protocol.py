@@ -1,6 +1,7 @@
 """The thread protocol, as data: what crosses between the page's main thread and the runtime.
 
-Read this file to learn the whole seam. Four tables (and the late set, LATE_MODULES):
+Read this file to learn the whole seam. Four tables (and the late set, LATE_MODULES), and the
+page's own seam between the stub and the boot modules (PAGE_API):
 
 - ``HOST``: the functions Python calls on its host, in whichever thread it runs. In the page
   (``thread: 'main'``) static/boot-wire.mjs ``makeHost`` answers them at once; in a Worker (the
@@ -173,5 +174,79 @@ EFFECTS: dict[str, tuple[tuple[str, ...], str]] = {
     "done": (
         ("call_id", "answer"),
         "the call was handed over: its promise settles (answer: ANSWERS or null)",
+    ),
+}
+
+# The page's `api` object: the one link between the stub (static/analytics.js) and the boot
+# modules on the page. name: (the files that set it, what it is). Only those files assign it
+# (tests/unit/test_protocol.py reads every `api.<name>` in static/). The worker hands the
+# runtime boots an `api` of its own with a few of these (boot-worker.mjs workerApi).
+PAGE_API: dict[str, tuple[tuple[str, ...], str]] = {
+    "B": (
+        ("analytics.js",),
+        "the bundle object: root, files (boot.mjs adds the rest), methods, storage keys",
+    ),
+    "analytics": (("analytics.js",), "window.analytics"),
+    "queue": (
+        ("analytics.js",),
+        "calls not yet delivered: {id, method, raw | args (wire JSON), meta}",
+    ),
+    "listeners": (("analytics.js",), "on/once/off registrations by event name"),
+    "got": (("analytics.js",), "url -> the Promise<Response> the stub fetched early (read once)"),
+    "own": (("analytics.js",), "this tab's carry-over key"),
+    "url": (("analytics.js",), "url(key): the absolute URL of a bundle file, or null"),
+    "later": (("analytics.js",), "[method, arguments] of trackLink & co. made before the boot"),
+    "ov": (("analytics.js",), "user()/group() values set before ready ({userid: ...})"),
+    "settle": (("analytics.js",), "settle(status, error): ready, failed or disabled, once"),
+    "emit": (("analytics.js",), "emit(name, args): the page's listeners"),
+    "page": (("analytics.js",), "page(): the page context analytics.js sends"),
+    "id": (("analytics.js",), "id(): a new message id"),
+    "reclaim": (
+        ("analytics.js",),
+        "this tab's carried calls are its own again (or left the queue)",
+    ),
+    "dropped": (("analytics.js",), "dropped(): calls past the queue bound"),
+    "status": (("analytics.js",), "status(): the loader's status"),
+    "timeout": (("analytics.js",), "timeout(): analytics.timeout's callback wait, in ms"),
+    "key": (("analytics.js",), "the write key of load(writeKey) (Segment's form)"),
+    "options": (("analytics.js",), "load()'s options"),
+    "settings": (
+        ("analytics.js", "boot.mjs"),
+        "load()'s settings (boot.mjs: as wire JSON reads them)",
+    ),
+    "ps": (("analytics.js",), "true on a PyScript page under runtime 'auto'"),
+    "debug": (("analytics.js",), "analytics.debug(): each call is logged"),
+    "py": (
+        ("analytics.js", "boot.mjs"),
+        "Python's dispatch (a PyScript page hands over bridge.start)",
+    ),
+    "attach": (("boot.mjs",), "attach(start): a PyScript page's interpreter is here"),
+    "started": (("boot.mjs",), "the boot module runs (the stub's readyTimeoutMs then stops)"),
+    "pending": (("boot.mjs",), "url -> 1 while a runtime file is in flight (the stall probe)"),
+    "callbacks": (("boot.mjs",), "id -> a page callback wire JSON names"),
+    "nextCallback": (("boot.mjs",), "the next callback id"),
+    "current": (
+        ("boot.mjs", "boot-thread.mjs"),
+        "the call being applied (its id: shim:mixpanel's callId)",
+    ),
+    "held": (("boot.mjs",), "wire args of calls held by a middleware (their callbacks kept)"),
+    "touch": (("boot.mjs",), "touch(): progress now"),
+    "last": (("boot.mjs",), "when progress was last made"),
+    "encode": (("boot.mjs",), "encode(args): wire JSON for storage (carry-over)"),
+    "dom": (("boot.mjs",), "dom(method, args): trackLink & co."),
+    "named": (
+        ("boot.mjs",),
+        "our mixpanel.js instance's name when the page has a Mixpanel of its own",
+    ),
+    "entity": (("boot.mjs",), "entity(who): analytics.user() / group() values once live"),
+    "deliver": (("boot.mjs",), "deliver(entry): a call handed to the runtime once live"),
+    "waitingFor": (
+        ("boot.mjs",),
+        "what a PyScript page's boot waits for (named when it times out)",
+    ),
+    "visible": (("boot.mjs",), "the page is shown again before ready: reclaim this tab's calls"),
+    "leaving": (
+        ("boot-page.mjs",),
+        "call id -> trackLink's call waiting for mixpanel.js before the page leaves",
     ),
 }

@@ -157,3 +157,42 @@ def test_calls_outside_identity_change_no_user_or_group_without_writing_storage(
         analytics.dispatch(method, args, {})
         assert (analytics.entity("user"), analytics.entity("group")) == before[:2], method
         assert method in protocol.IDENTITY or dict(storage.data) == before[2], method
+
+
+def literal_keys(body: str) -> set[str]:
+    """The keys of an object literal's text (its inner blocks taken out first)."""
+    inner = body[1:-1]
+    while re.search(r"\{[^{}]*\}", inner):
+        inner = re.sub(r"\{[^{}]*\}", "", inner)
+    return set(re.findall(r"(\w+): ", inner))
+
+
+def api_uses() -> dict[str, dict[str, set[str]]]:
+    """file -> {'read': names, 'set': names} of the page's `api` object in static/."""
+    out = {}
+    for path in sorted([*STATIC.glob("*.mjs"), STATIC / "analytics.js"]):
+        text = path.read_text(encoding="utf-8")
+        used = set(re.findall(r"\bapi\.(\w+)", text))
+        assigned = set(re.findall(r"\bapi\.(\w+) = (?!=)", text))
+        openings = ["Object.assign(api, {"] * text.count("Object.assign(api, {")
+        if path.name == "analytics.js":
+            openings.append("var api = {")  # the stub's literal
+        for opening in openings:
+            assigned |= literal_keys(block(text, opening))
+        out[path.name] = {"read": used | assigned, "set": assigned}
+    return out
+
+
+def test_every_field_of_the_page_api_is_declared_and_used() -> None:
+    uses = api_uses()
+    seen = set().union(*(u["read"] for u in uses.values()))
+    assert seen == set(protocol.PAGE_API)
+
+
+def test_only_the_declared_files_set_a_field_of_the_page_api() -> None:
+    setters = {
+        name: {f for f, u in api_uses().items() if name in u["set"]} for name in protocol.PAGE_API
+    }
+    wrong = {n: s for n, s in setters.items() if s - set(protocol.PAGE_API[n][0])}
+    assert wrong == {}
+    assert all(setters.values()), [n for n, s in setters.items() if not s]
