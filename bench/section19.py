@@ -93,24 +93,28 @@ def invokers(f: Figures) -> list[str]:
 # own figures, only for rows this run missed.
 WHY = {
     "start-up, main thread": (
-        "the entry points listed under the start-up table: the boot's own start on the page "
-        "(boot.mjs evaluated and started from the stub's import, `import.then` in analytics.js, "
-        "and a promise in boot-progress.mjs) and, once ready, the worker's batches applied on "
-        "the page (`Worker.onmessage` in boot-thread.mjs: mixpanel.init and the first calls run "
-        "inside it); in page mode the runtime's compile and import (boot-micropython.mjs) and "
-        "the go-live under the Web Lock (boot.mjs). Splitting the boot's start into smaller "
-        "tasks and applying one mixpanel.js call per task would shorten them; not broken down "
-        "further here"
+        "the entry points listed under the start-up table. Already cut into short tasks: the "
+        "boot's steps on the page yield between them, mixpanel.js's init runs inside "
+        "mixpanel.js's own script task (queued on Mixpanel's snippet stub), each call's effects "
+        "are applied in a task of their own, and the page reads each runtime file for the "
+        "worker without piping a stream. What is left: the boot modules' evaluation with "
+        "boot.mjs's first step (`import.then`), the first mixpanel.js calls applied from a "
+        "`Worker.onmessage` (their mixpanel.js time is the raw column; our share is the "
+        "other), and under CDP's throttling the page's own reads of the runtime files as they "
+        "arrive"
     ),
     "a function that makes one call": (
-        "the stub's synchronous part at 4× CPU (recording the call, queueing it, posting it "
-        "to the worker); not broken down further here; single calls on a loaded 2-core machine"
+        "the stub's synchronous part at 4× CPU: recording the call (an id, the page context, "
+        "its meta as JSON, the Promise it returns) and encoding its arguments as wire JSON at "
+        "call time (so a later change to the page's object is not sent); posting to the worker "
+        "waits until the calling code returns. About 0.2 ms of work unthrottled; CDP's 4× "
+        "throttling puts single calls around 1 ms"
     ),
     "per call after ready": (
         "with the runtime in the worker, the page still runs every mixpanel.js call (that part "
         "equals direct) plus our share: receiving each batch, applying its effects, answering "
-        "with mixpanel.js's state (a JSON copy of its persistence) and settling the call's "
-        "promise; not profiled further in this run (bench/percall.py profiles the in-page path)"
+        "with mixpanel.js's state when a call may have changed it, and settling the call's "
+        "promise"
     ),
     "first event, heavy page": (
         "the dev server speaks HTTP/1.1, so Chromium keeps at most 6 connections to it: the "
