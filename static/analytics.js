@@ -162,10 +162,8 @@
       boot.catch(Object); // reported once started
       // boot.mjs imports these again: the same modules, fetched once
       [!api.ps && !inWorker && url('boot-' + (light ? 'micropython' : 'pyodide')), !inWorker && wasmUrl].forEach(function (x) { if (x) import(x).catch(Object); });
+      [url('mixpanel'), wasmUrl && url(bundle.files.mpy ? 'mpy' : 'package'), wasmUrl && new URL('micropython.wasm', wasmUrl).href].forEach(function (x) { if (x) fetchEarly(x); });
       if (inWorker) go();
-      setTimeout(function () { // in a task of its own: the page's own DOMContentLoaded work goes first
-        [url('mixpanel'), wasmUrl && url(bundle.files.mpy ? 'mpy' : 'package'), wasmUrl && new URL('micropython.wasm', wasmUrl).href].forEach(function (x) { if (x) fetchEarly(x); });
-      });
     }
     function fail(why) { if (analytics.status === 'loading') settle('failed', why); }
     function go() { // boot.mjs watches readyTimeoutMs once it runs
