@@ -97,11 +97,13 @@ WHY = {
         "boot's steps on the page yield between them, mixpanel.js's init runs inside "
         "mixpanel.js's own script task (queued on Mixpanel's snippet stub), each call's effects "
         "are applied in a task of their own, and the page reads each runtime file for the "
-        "worker without piping a stream. What is left: the boot modules' evaluation with "
-        "boot.mjs's first step (`import.then`), the first mixpanel.js calls applied from a "
-        "`Worker.onmessage` (their mixpanel.js time is the raw column; our share is the "
-        "other), and under CDP's throttling the page's own reads of the runtime files as they "
-        "arrive"
+        "worker without piping a stream. What is left, by the entry points above: the stub's "
+        "DOMContentLoaded handler on a cold visit (it starts the boot module's import and the "
+        "early fetches of mixpanel.js, the .mpy package and the wasm, so they start before the "
+        "load event; each request's start costs the main thread more under CDP's network "
+        "emulation), the boot modules' evaluation with boot.mjs's first step (`import.then`), "
+        "and the first mixpanel.js calls applied from a `Worker.onmessage` (their mixpanel.js "
+        "time is in the raw column, not in our share)"
     ),
     "a function that makes one call": (
         "the stub's synchronous part at 4× CPU: recording the call (an id, the page context, "
@@ -114,7 +116,8 @@ WHY = {
         "with the runtime in the worker, the page still runs every mixpanel.js call (that part "
         "equals direct) plus our share: receiving each batch, applying its effects, answering "
         "with mixpanel.js's state when a call may have changed it, and settling the call's "
-        "promise"
+        "promise. Not tried yet: one message to the worker for all the calls a function makes "
+        "(today one postMessage a call) and one for their answers"
     ),
     "first event, heavy page": (
         "the dev server speaks HTTP/1.1, so Chromium keeps at most 6 connections to it: the "
