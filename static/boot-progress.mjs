@@ -30,22 +30,24 @@ export function counted(api, u, r) {
   return new Response(body, {status: r.status, statusText: r.statusText, headers: r.headers});
 }
 
-// The stub's fetch of `u` if it made one (used once: a body is read once), else a new one.
-export function fetchCounted(api, u, init) {
+// The stub's fetch of `u` if it made one (used once: a body is read once), else a new one;
+// `u` is in flight (api.pending) from now.
+function takeOrFetch(api, u, init) {
   const early = api.got[u];
   delete api.got[u];
   api.pending[u] = 1;
-  return (early || realFetch(u, init)).then((r) => counted(api, u, r), (e) => { delete api.pending[u]; throw e; });
+  return early || realFetch(u, init);
+}
+
+export function fetchCounted(api, u, init) {
+  return takeOrFetch(api, u, init).then((r) => counted(api, u, r), (e) => { delete api.pending[u]; throw e; });
 }
 
 // A file for the worker, read whole: each chunk read is progress, without a stream piped
 // through (fewer promises a chunk on the page's main thread). -> {status, type, body: Blob}
 export async function blobCounted(api, u) {
-  const early = api.got[u];
-  delete api.got[u];
-  api.pending[u] = 1;
   try {
-    const r = await (early || realFetch(u));
+    const r = await takeOrFetch(api, u);
     const type = r.headers.get('Content-Type');
     if (!r.body) return {status: r.status, type, body: await r.blob()};
     const reader = r.body.getReader();

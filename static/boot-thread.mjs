@@ -13,8 +13,8 @@
 import {P, encode, forget, message, revive, storageSnapshot} from './boot-wire.mjs';
 import {register} from './boot-page.mjs';
 
-const SILENT_MS = 10000;
-const SLICE_MS = 4; // applying batches: past this in one task, the next call waits for a new task // a call unanswered this long, with nothing heard from the worker: dead
+const SILENT_MS = 10000; // a call unanswered this long, with nothing heard from the worker: dead
+const SLICE_MS = 4; // applying batches: past this in one task, the next call waits for a new task
 // mixpanel.js calls that change nothing Python reads back (get_property / get_distinct_id)
 const KEEPS_STATE = /^(track|people\.|get_group\.|track_links|track_forms|time_event)/;
 

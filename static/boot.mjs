@@ -103,8 +103,8 @@ function fetchMixpanel(api) {
 function mixpanelStub() { window.mixpanel = Object.assign([], {__SV: 1.2, _i: []}); return window.mixpanel; }
 
 function runMixpanel(u, init) {
-  if (!Array.isArray(window.mixpanel)) mixpanelStub();
-  if (init) window.mixpanel._i.push(init);
+  const stub = mixpanelStub();
+  if (init) stub._i.push(init);
   return new Promise((resolve, reject) => {
     const el = document.createElement('script');
     el.async = true;
@@ -119,7 +119,7 @@ function runMixpanel(u, init) {
 
 async function loadMixpanel(api) {
   const run = await fetchMixpanel(api);
-  if (run) { mixpanelStub(); await run(); }
+  if (run) await run();
 }
 
 // -- carry-over: calls other tabs left in storage, and this tab's own ------------------------
