@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from bench.heavy import BELOW, HERO
-from bench.mainthread import BURST, ONE_CALLS, WINDOW_S
+from bench.mainthread import BURST, BURSTS, ONE_CALLS, WINDOW_S
 from bench.report19 import (
     PROFILE_NAMES,
     Figures,
@@ -181,7 +181,8 @@ def sections(i19: dict[str, Any], runs: int) -> list[str]:
         f"150 ms apart. The burst: one function making {BURST} calls; *settled*: until every "
         "call's promise resolved (the shim) or the function returned (direct). Task time: CDP "
         f"`Performance.getMetrics` TaskDuration over {WINDOW_S:g} s from the burst, minus the "
-        "same window with no calls, measured just before.",
+        f"same window with no calls, measured just before; {BURSTS} such pairs a visit, the "
+        "pair with the median per-call time reported (its burst gives the other burst figures).",
         "",
         *after_rows(m),
         "",

@@ -162,8 +162,12 @@
       boot.catch(Object); // reported once started
       // boot.mjs imports these again: the same modules, fetched once
       [!api.ps && !inWorker && url('boot-' + (light ? 'micropython' : 'pyodide')), !inWorker && wasmUrl].forEach(function (x) { if (x) import(x).catch(Object); });
-      [url('mixpanel'), wasmUrl && url(bundle.files.mpy ? 'mpy' : 'package'), wasmUrl && new URL('micropython.wasm', wasmUrl).href].forEach(function (x) { if (x) fetchEarly(x); });
-      if (inWorker) go();
+      if (wasmUrl) fetchEarly(new URL('micropython.wasm', wasmUrl).href);
+      // the other requests in a task of their own: starting a request costs the main thread
+      setTimeout(function () {
+        [url('mixpanel'), wasmUrl && url(bundle.files.mpy ? 'mpy' : 'package')].forEach(function (x) { if (x) fetchEarly(x); });
+        if (inWorker) go();
+      });
     }
     function fail(why) { if (analytics.status === 'loading') settle('failed', why); }
     function go() { // boot.mjs watches readyTimeoutMs once it runs

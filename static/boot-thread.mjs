@@ -186,11 +186,13 @@ class Link {
   postOut() {
     const out = this.outbox;
     this.outbox = null;
-    if (!this.dead) for (const e of out) if (this.flight.includes(e)) this.post(e); // else: to the new worker once it is up
+    if (!this.dead) this.post(out.filter((e) => this.flight.includes(e))); // else: to the new worker once it is up
   }
 
-  post(e) {
-    this.worker.postMessage({kind: 'call', id: e.id, method: e.method, args: e.args, meta: e.meta, listening: e.listening, timeout: e.timeout});
+  // The calls a function made, in one message (the worker answers them in one batch).
+  post(entries) {
+    const calls = entries.map((e) => ({id: e.id, method: e.method, args: e.args, meta: e.meta, listening: e.listening, timeout: e.timeout}));
+    if (calls.length) this.worker.postMessage({kind: 'calls', calls});
   }
 
   // A Promise settled once every one of `entries` was applied (or dropped) on the page.
@@ -394,7 +396,7 @@ class Link {
     this.inbox = []; // the new worker answers every unapplied call again
     this.unacked = 0;
     for (const e of left) e.answered = false;
-    this.start().then(() => { this.dead = false; for (const e of this.flight) this.post(e); }, (err) => {
+    this.start().then(() => { this.dead = false; this.post(this.flight); }, (err) => {
       console.error(P + 'the new worker could not start (' + message(err) + '); ' + left.length + ' call(s) dropped');
       for (const e of this.flight.splice(0)) if (e.done) e.done();
     });

@@ -55,8 +55,37 @@ function wire(api, v, depth, stack, top) {
   } catch { return tag('unreadable'); }
 }
 
+// Arguments made only of plain objects, arrays, strings, finite numbers, booleans and null (most
+// calls) are wire JSON as they are: JSON.stringify writes them natively, with a replacer that
+// gives up (null) on anything `wire` would tag or rename, or past its depth. On a slow phone
+// this is a few times quicker than walking them in JavaScript, and a call is recorded sooner.
+function plainJson(args) {
+  const holders = [];
+  let odd = false;
+  const text = JSON.stringify(args, function (key) {
+    const raw = this[key]; // before any toJSON
+    if (odd) return undefined;
+    while (holders.length && holders[holders.length - 1] !== this) holders.pop();
+    switch (typeof raw) {
+      case 'string': case 'boolean': return raw;
+      case 'number': odd = !Number.isFinite(raw); return raw;
+      case 'undefined': return undefined;
+      case 'object': {
+        if (raw === null) return null;
+        const proto = Object.getPrototypeOf(raw);
+        odd = !(Array.isArray(raw) || proto === Object.prototype || proto === null) || holders.length > 63;
+        holders.push(raw);
+        return raw;
+      }
+      default: odd = true; return undefined; // functions, symbols, bigints
+    }
+  });
+  return odd || text.includes('\\u0000') || text.includes(MARK) ? null : text;
+}
+
 // Top-level functions become page callbacks (ids) unless `plain` (for storage).
 export function encode(api, args, plain) {
+  try { const text = plainJson(args); if (text !== null) return text; } catch { /* a cycle, a throwing getter: walked */ }
   return JSON.stringify(args.map((x) => { const w = wire(api, x, 0, [], !plain); return w === undefined ? null : w; }));
 }
 

@@ -49,7 +49,7 @@ function flush() {
 
 // One step at a time, each after every earlier batch was acknowledged.
 // `step`: the call's method (or __next / __timer); those in protocol.READS wait for the acks.
-function schedule(step, task) { task.step = step; state.tasks.push(task); pump(); }
+function schedule(step, task, later) { task.step = step; state.tasks.push(task); if (!later) pump(); }
 // A step waits for the acks (READS: the batch of the steps before it goes first), or for the
 // late zip (LATE_CALLS), which it then asks for.
 function waits(task) {
@@ -200,6 +200,26 @@ async function boot(m) {
   setTimeout(lateNow, LATE_AFTER_MS);
 }
 
+// One analytics call as a step: the page's listeners, callback timeout and page as at the call.
+function callStep(c) {
+  return () => {
+    state.listening = new Set(c.listening);
+    state.timeout = c.timeout;
+    state.page = JSON.parse(c.meta).page || state.page;
+    state.current = c.id;
+    let answer = null;
+    const before = state.effects.length;
+    try {
+      answer = state.dispatch(c.method, c.args, c.meta);
+      // the user()/group() mirror, after a call that may change them (or wrote storage)
+      if (state.identity.has(c.method) || state.effects.slice(before).some((x) => x[0] === 'set' || x[0] === 'remove')) entitySnapshot();
+    } catch (err) {
+      effect('log', 'error', P + c.method + ': internal error: ' + (err && err.message));
+    } finally { state.current = null; }
+    effect('done', c.id, answer === undefined ? null : answer); // always: the page applies in order
+  };
+}
+
 // -- messages from the page (integration/bridge/protocol.py TO_WORKER) -------------------------
 const ON = {
   boot(m) {
@@ -213,23 +233,9 @@ const ON = {
     if (m.error) waiting.reject(new Error(m.error));
     else waiting.resolve(new Response(m.body, {status: m.status, headers: m.type ? {'Content-Type': m.type} : {}}));
   },
-  call(m) {
-    schedule(m.method, () => {
-      state.listening = new Set(m.listening);
-      state.timeout = m.timeout;
-      state.page = JSON.parse(m.meta).page || state.page;
-      state.current = m.id;
-      let answer = null;
-      const before = state.effects.length;
-      try {
-        answer = state.dispatch(m.method, m.args, m.meta);
-        // the user()/group() mirror, after a call that may change them (or wrote storage)
-        if (state.identity.has(m.method) || state.effects.slice(before).some((x) => x[0] === 'set' || x[0] === 'remove')) entitySnapshot();
-      } catch (err) {
-        effect('log', 'error', P + m.method + ': internal error: ' + (err && err.message));
-      } finally { state.current = null; }
-      effect('done', m.id, answer === undefined ? null : answer); // always: the page applies in order
-    });
+  calls(m) { // one message for the calls a function made: their steps, then one round
+    for (const c of m.calls) schedule(c.method, callStep(c), true);
+    pump();
   },
   ack(m) {
     if (m.state) state.props = m.state;

@@ -123,9 +123,10 @@ TO_WORKER: dict[str, tuple[tuple[str, ...], str]] = {
         ("url", "status", "type", "body", "error"),
         "a bundle file the worker asked for, fetched by the page (body: a Blob)",
     ),
-    "call": (
-        ("id", "method", "args", "meta", "listening", "timeout"),
-        "one analytics call, in call order, with the page's listeners and callback timeout",
+    "calls": (
+        ("calls",),
+        "the analytics calls a function made, posted together once it returns, in call order;"
+        " each one a CALL; the worker answers them in one batch",
     ),
     "ack": (
         ("state",),
@@ -136,6 +137,16 @@ TO_WORKER: dict[str, tuple[tuple[str, ...], str]] = {
         ("id", "files", "module", "fn", "args"),
         "the test route: write files, call module.fn(*args)",
     ),
+}
+
+# One item of a `calls` message: an analytics call as the page recorded it.
+CALL: dict[str, str] = {
+    "id": "the call's id (its messageId; a batch's `done` names it)",
+    "method": "the analytics.js method",
+    "args": "its arguments in wire JSON, encoded at call time (page callbacks as ids)",
+    "meta": "JSON {timestamp, messageId, page} recorded by the stub",
+    "listening": "the events the page listened to at the call",
+    "timeout": "the page's callback timeout (ms) at the call",
 }
 
 TO_PAGE: dict[str, tuple[tuple[str, ...], str]] = {

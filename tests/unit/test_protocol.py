@@ -61,6 +61,14 @@ def test_every_field_of_a_message_is_read_by_its_receiver() -> None:
                 assert re.search(rf"\bm\.{field}\b|\b{field}\b", receiver), (kind, field)
 
 
+def test_each_call_of_a_calls_message_carries_exactly_the_declared_fields() -> None:
+    sent = re.search(r"entries\.map\(\(e\) => \(\{(.*?)\}\)\)", PAGE)
+    assert sent, "boot-thread.mjs builds each call of a 'calls' message in one object literal"
+    assert set(re.findall(r"(\w+): e\.\w+", sent.group(1))) == set(protocol.CALL)
+    step = block(WORKER, "function callStep(c) {")
+    assert set(re.findall(r"\bc\.(\w+)", step)) == set(protocol.CALL)
+
+
 def test_the_worker_records_exactly_the_effects_the_page_applies() -> None:
     recorded = set(re.findall(r"effect\('(\w+)'", WORKER))
     applied = set(re.findall(r"kind === '(\w+)'", block(PAGE, "  apply(fx, e) {")))
