@@ -43,10 +43,10 @@ INTRO = [
     "`long-animation-frame` entry, which is what ties a long task to us; *… outside "
     "mixpanel.js's own methods*: that script's duration less the time spent inside mixpanel.js's "
     "methods it called (the page times every mixpanel.js method, outermost calls only), i.e. "
-    "our code's own share. In a worker, mixpanel.js's script runs when the runtime's `init` "
-    "arrives, with that init queued on Mixpanel's snippet stub, so init runs in mixpanel.js's "
-    "own script task, as on the direct page; each call's mixpanel.js work then runs in a task "
-    "of ours. The start-up target is judged on our code's share; both are shown. Bytes are "
+    "our code's own share. In a worker, mixpanel.js's script runs in its own task when the "
+    "runtime's `init` arrives, and that init in the next task (the direct page runs both in "
+    "one, from Mixpanel's snippet); each call's mixpanel.js work then runs in a task of ours. "
+    "The start-up target is judged on our code's share; both are shown. Bytes are "
     "counted at the server (page and worker requests; a 304 counts its headers); *before the "
     "first event* = sent between navigation start and the first event's arrival.",
 ]
@@ -94,8 +94,8 @@ def invokers(f: Figures) -> list[str]:
 WHY = {
     "start-up, main thread": (
         "the entry points listed under the start-up table. Already cut into short tasks: the "
-        "boot's steps on the page yield between them, mixpanel.js's init runs inside "
-        "mixpanel.js's own script task (queued on Mixpanel's snippet stub), each call's effects "
+        "boot's steps on the page yield between them, mixpanel.js's script and its init run in "
+        "two tasks, each call's effects "
         "are applied in a task of their own, and the page reads each runtime file for the "
         "worker without piping a stream. What is left, by the entry points above: the stub's "
         "DOMContentLoaded handler on a cold visit (it starts the boot module's import and the "

@@ -251,7 +251,7 @@ class Link {
   }
 
   // mixpanel.js is fetched (boot.mjs): batches may be applied, beginning with the start-up's.
-  // `run(init)` runs mixpanel.js's script (null: the page's own mixpanel.js is there already).
+  // `run()` runs mixpanel.js's script (null: the page's own mixpanel.js is there already).
   async open(run) {
     this.opened = true;
     this.run = run || null;
@@ -289,16 +289,16 @@ class Link {
     if (state) this.changed = false;
   }
 
-  // mixpanel.js's script runs now. Before Python's init (the start-up's first call), that init
-  // is queued on Mixpanel's snippet stub, so it runs in mixpanel.js's own script task.
+  // mixpanel.js's script runs now, in a task of its own; the call that was waiting for it (the
+  // start-up's init) in the next one, so the page may handle input between the script's
+  // evaluation and mixpanel.js's init (on a slow phone each is about a long task's worth).
   async runScript(fx, entry) {
     const run = this.run;
     this.run = null;
-    const init = fx && fx[1] === 'init' ? JSON.parse(fx[2], revive) : null;
-    await run(init && [init[0], init[1], 'mixpanel']);
-    if (!init) return fx ? (this.changed = this.apply(fx, entry) || this.changed) : undefined;
-    this.initialised = this.changed = true;
-    this.api.emit('shim:mixpanel', [{method: 'init', args: init, callId: fx[3]}]);
+    await run();
+    if (!fx) return undefined;
+    await nextTask();
+    this.changed = this.apply(fx, entry) || this.changed;
     return undefined;
   }
 

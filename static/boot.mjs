@@ -95,16 +95,15 @@ function fetchMixpanel(api) {
     return Promise.resolve(null);
   }
   const u = api.url('mixpanel');
-  return load(api, u).then(() => (init) => runMixpanel(u, init)); // the script: from the HTTP cache
+  return load(api, u).then(() => () => runMixpanel(u)); // the script: from the HTTP cache
 }
 
-// mixpanel.min.js only attaches itself to Mixpanel's snippet stub: an array with __SV. An init
-// queued on it (`_i`, as Mixpanel's snippet queues one) runs as the script is evaluated.
+// mixpanel.min.js only attaches itself to Mixpanel's snippet stub: an array with __SV (its `_i`,
+// the inits Mixpanel's snippet queues, stays empty: Python's init is a call like any other).
 function mixpanelStub() { window.mixpanel = Object.assign([], {__SV: 1.2, _i: []}); return window.mixpanel; }
 
-function runMixpanel(u, init) {
-  const stub = mixpanelStub();
-  if (init) stub._i.push(init);
+function runMixpanel(u) {
+  mixpanelStub();
   return new Promise((resolve, reject) => {
     const el = document.createElement('script');
     el.async = true;
