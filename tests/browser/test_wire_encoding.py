@@ -56,4 +56,3 @@ def test_plain_and_odd_arguments_encode_as_the_walker_encodes_them(tp: Any) -> N
     assert [quick for quick, _ in pairs] == [walked for _, walked in pairs]
     assert pairs[0][0].startswith('["Signed Up",{"plan":"pro","n":1,"f":1.5,"yes":true,')
     assert '"\\u0000":"date","v":5' in pairs[2][0]  # a date stays tagged
-
