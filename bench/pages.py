@@ -66,11 +66,25 @@ window.__mpSpans = [];
       if (k !== 'constructor' && d && typeof d.value === 'function') proto[k] = timed(d.value);
     }});
   }}
-  document.addEventListener('load', function (e) {{
+  // Loaded with an init queued (Mixpanel's snippet), window.mixpanel is the instance at once;
+  // loaded without one (the shim's worker and page modes), it is the snippet object until its
+  // `init` makes the instance: that init is timed too, and the instance wrapped after it.
+  function wrapAll() {{
     var mp = window.mixpanel;
-    if (!e.target || !/mixpanel/.test(e.target.src || '') || !mp || !mp.track) return;
-    wrap(Object.getPrototypeOf(mp));
-    if (mp.people) wrap(Object.getPrototypeOf(mp.people));
+    if (!mp) return;
+    if (mp.track) {{
+      wrap(Object.getPrototypeOf(mp));
+      if (mp.people) wrap(Object.getPrototypeOf(mp.people));
+    }} else if (typeof mp.init === 'function' && !mp.init.__benchTimed) {{
+      var init = timed(mp.init);
+      mp.init = function () {{
+        try {{ return init.apply(this, arguments); }} finally {{ wrapAll(); }}
+      }};
+      mp.init.__benchTimed = true;
+    }}
+  }}
+  document.addEventListener('load', function (e) {{
+    if (e.target && /mixpanel/.test(e.target.src || '')) wrapAll();
   }}, true);
 }})();
 window.__q = new URLSearchParams(location.search);
