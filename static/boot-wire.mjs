@@ -4,6 +4,7 @@
  */
 export const P = '[analytics] ';
 const MARK = '\u0000';
+const DEEPEST = 64; // nesting past this is tagged 'deep'
 
 // -- wire JSON -> JS (Python to mixpanel.js and page callbacks) --------------------------------
 export function revive(key, value) {
@@ -37,7 +38,7 @@ function wire(api, v, depth, stack, top) {
   if (v === null) return null;
   try { // a throwing getter or Proxy trap costs that object, not the call
     if (v instanceof Date) return tag('date', isNaN(v.getTime()) ? null : v.getTime());
-    if (depth > 64) return tag('deep');
+    if (depth > DEEPEST) return tag('deep');
     if (stack.includes(v)) return tag('cycle');
     if (typeof Node !== 'undefined' && v instanceof Node) return tag('other', 'DOM node');
     if (v instanceof Map) v = Object.fromEntries(v);
@@ -63,8 +64,8 @@ function plainJson(args) {
   const holders = [];
   let odd = false;
   const text = JSON.stringify(args, function (key) {
-    const raw = this[key]; // before any toJSON
     if (odd) return undefined;
+    const raw = this[key]; // before any toJSON
     while (holders.length && holders[holders.length - 1] !== this) holders.pop();
     switch (typeof raw) {
       case 'string': case 'boolean': return raw;
@@ -73,14 +74,14 @@ function plainJson(args) {
       case 'object': {
         if (raw === null) return null;
         const proto = Object.getPrototypeOf(raw);
-        odd = !(Array.isArray(raw) || proto === Object.prototype || proto === null) || holders.length > 63;
+        odd = !(Array.isArray(raw) || proto === Object.prototype || proto === null) || holders.length > DEEPEST;
         holders.push(raw);
         return raw;
       }
       default: odd = true; return undefined; // functions, symbols, bigints
     }
   });
-  return odd || text.includes('\\u0000') || text.includes(MARK) ? null : text;
+  return odd || text.includes('\\u0000') ? null : text; // NUL: JSON.stringify writes it escaped
 }
 
 // Top-level functions become page callbacks (ids) unless `plain` (for storage).

@@ -98,12 +98,10 @@ function fetchMixpanel(api) {
   return load(api, u).then(() => () => runMixpanel(u)); // the script: from the HTTP cache
 }
 
-// mixpanel.min.js only attaches itself to Mixpanel's snippet stub: an array with __SV (its `_i`,
-// the inits Mixpanel's snippet queues, stays empty: Python's init is a call like any other).
-function mixpanelStub() { window.mixpanel = Object.assign([], {__SV: 1.2, _i: []}); return window.mixpanel; }
-
 function runMixpanel(u) {
-  mixpanelStub();
+  // mixpanel.min.js only attaches itself to Mixpanel's snippet stub: an array with __SV (its
+  // `_i`, the inits Mixpanel's snippet queues, stays empty: Python's init is a call like any other)
+  window.mixpanel = Object.assign([], {__SV: 1.2, _i: []});
   return new Promise((resolve, reject) => {
     const el = document.createElement('script');
     el.async = true;
