@@ -59,7 +59,7 @@
   function record(method, args, at, seen, text) {
     var list = text ? JSON.parse(text) : [].slice.call(args), size;
     if (method === 'consent' && list[0] === !!list[0]) consent = list[0];
-    var entry = {id: id(), method: method, raw: list, args: text}, chained = result(entry);
+    var entry = {id: api.id(), method: method, raw: list, args: text}, chained = result(entry);
     list.forEach(function (callback, index) { // a callback runs once: when handed over, or after callbackMs
       if (typeof callback !== 'function' || bundle.methods[method] < 2) return; // middleware is no callback
       var once = list[index] = function () { var fn = callback; callback = 0; if (fn) fn.apply(this, arguments); };

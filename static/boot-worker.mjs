@@ -121,6 +121,27 @@ const host = {
   callbackTimeout() { return state.timeout; },
 };
 
+// Pyodide's warm-up (integration/bridge warm: why): made-up calls against a host that applies
+// nothing, a few per task in idle time after ready; the page's calls always go first.
+const WARM_CALLS = 40;
+const WARM_CHUNK = 5;
+const QUIET = {call: 'null', storageGet: 'null', listens: false, middleware: '["pending"]', callbackTimeout: 300};
+const quietHost = Object.fromEntries(Object.keys(host).map((k) => [k, /^(pageContext|now|newId|lower)$/.test(k) ? host[k] : () => (k in QUIET ? QUIET[k] : null)]));
+function warmUp(settingsJson) {
+  const began = performance.now();
+  let done = 0;
+  const chunk = () => {
+    if (state.tasks.length || state.unacked || state.effects.length) return void setTimeout(chunk, 50);
+    try {
+      runPython(state.runtime, 'pyodide', {module: 'integration.bridge', fn: 'warm', args: [quietHost, settingsJson, WARM_CHUNK]});
+    } catch (err) { return void console.warn(P + 'warm-up stopped: ' + message(err)); } // costs speed only
+    done += WARM_CHUNK;
+    if (done < WARM_CALLS) setTimeout(chunk);
+    else post('warmed', {calls: done, ms: performance.now() - began});
+  };
+  chunk();
+}
+
 function entitySnapshot() {
   const text = JSON.stringify({user: JSON.parse(state.dispatch('entity', '["user"]', '{}')), group: JSON.parse(state.dispatch('entity', '["group"]', '{}'))});
   if (text !== state.entity) { state.entity = text; effect('entity', text); }
@@ -198,6 +219,7 @@ async function boot(m) {
   pump();
   if (later) setTimeout(later, 1000); // Pyodide's snapshot, kept for the next visit
   setTimeout(lateNow, LATE_AFTER_MS);
+  if (m.runtime === 'pyodide') setTimeout(() => warmUp(JSON.stringify(m.settings)), LATE_AFTER_MS);
 }
 
 // One analytics call as a step: the page's listeners, callback timeout and page as at the call.

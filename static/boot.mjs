@@ -12,7 +12,7 @@
  * 'shim:delivered' ({callId, method}: a call handed to Python), 'initialize' (settings,
  * options); the analytics.js call events come from Python (host.emit).
  */
-import {P, encode, forget, message, makeHost, runPython} from './boot-wire.mjs';
+import {P, encode, forget, message, makeHost, newId, runPython} from './boot-wire.mjs';
 import {domHelpers, register, runMiddleware} from './boot-page.mjs';
 import {blobCounted, fetchCounted, counted, load, ourUrls, phase, realFetch, watchStalls, wrapFetch} from './boot-progress.mjs';
 import {bootWorker, chooseThread, nextTask, wasmAllowed} from './boot-thread.mjs';
@@ -164,6 +164,7 @@ function pageLink(api, dispatch, runtime) {
 }
 
 function live(api, link) {
+  api.id = newId; // the stub's record() takes its ids from api.id
   api.entity = (who) => link.entity(who);
   api.py = (...args) => link.py(...args);
   api.deliver = (e) => link.deliver(e);

@@ -167,6 +167,10 @@ TO_PAGE: dict[str, tuple[tuple[str, ...], str]] = {
     ),
     "batch": (("effects",), "the effects of one step, in order (EFFECTS)"),
     "python": (("id", "ok", "value"), "the test route's answer"),
+    "warmed": (
+        ("calls", "ms"),
+        "Pyodide's warm-up after ready ran (bridge.warm): analytics.timings.warmed",
+    ),
 }
 
 EFFECTS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -211,7 +215,10 @@ PAGE_API: dict[str, tuple[tuple[str, ...], str]] = {
     "settle": (("analytics.js",), "settle(status, error): ready, failed or disabled, once"),
     "emit": (("analytics.js",), "emit(name, args): the page's listeners"),
     "page": (("analytics.js",), "page(): the page context analytics.js sends"),
-    "id": (("analytics.js",), "id(): a new message id"),
+    "id": (
+        ("analytics.js", "boot.mjs"),
+        "id(): a new message id (boot.mjs: from a pool, once live)",
+    ),
     "reclaim": (
         ("analytics.js",),
         "this tab's carried calls are its own again (or left the queue)",

@@ -206,3 +206,37 @@ def test_the_test_route_reaches_the_runtime_in_either_thread(tp: Any) -> None:
             "    return sorted(k for k in sys.modules if k.startswith(prefix))[0]\n"
         )
         assert run_python(page, source, "integration") == "integration"
+
+
+WARM_WATCH = (
+    "window.__seen = {mixpanel: [], events: []};"
+    " analytics.on('shim:mixpanel', (c) => window.__seen.mixpanel.push(c.method));"
+    " for (const name of ['identify', 'track', 'page'])"
+    " analytics.on(name, () => window.__seen.events.push(name));"
+    " analytics.identify('real-user');"
+)
+STORED = """() => [document.cookie.split('; ').filter((c) => c.startsWith('ajs_')).sort(),
+  Object.keys(localStorage).filter((k) => k.startsWith('ajs_') || k.startsWith('mp_')).sort()
+    .map((k) => k + '=' + localStorage.getItem(k))]"""
+
+
+@pytest.mark.pyodide_only("the warm-up is Pyodide's: MicroPython's interpreter is small")
+def test_pyodide_in_a_worker_warms_up_after_ready_and_the_page_sees_none_of_it(
+    tp: Any, collector: Any
+) -> None:
+    page = tp.open("warm-up", settings={"people": True}, script=WARM_WATCH)
+    page.wait_for_function("() => window.__seen.events.includes('identify')")
+    seen, stored = page.evaluate("() => window.__seen"), page.evaluate(STORED)
+    assert "identify" in seen["mixpanel"], seen
+    page.wait_for_function("() => analytics.timings.warmed", timeout=30_000)
+    assert page.evaluate("() => analytics.timings.warmed.calls") == 40
+    # its made-up calls touched nothing of the page's: mixpanel.js, listeners, storage, console
+    assert page.evaluate("() => window.__seen") == seen
+    assert page.evaluate(STORED) == stored
+    assert not [t for _, t in tp.console if "warm" in t.lower()], tp.console
+    assert page.evaluate("() => analytics.user().id()") == "real-user"
+    page.evaluate("() => { analytics.track('After Warm-up', {n: 1}); }")
+    [event] = collector.wait_events(1, "After Warm-up")
+    assert event["properties"]["distinct_id"] == "real-user"
+    assert event["properties"]["n"] == 1
+    assert not collector.events("Warm")
