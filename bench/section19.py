@@ -105,13 +105,15 @@ WHY = {
         "(their mixpanel.js time is in the raw column, not in our share)"
     ),
     "a function that makes one call": (
-        "the stub's synchronous part at 4× CPU: recording the call (its id from "
-        "crypto.randomUUID, about 10 µs at 4×; the page context, which looks up the canonical "
-        "link; its meta as JSON; the Promise it returns) and encoding its arguments at call "
-        "time (natively, by JSON.stringify, when they are plain), so a later change to the "
-        "page's object is not sent; the first call of a function also queues the microtask "
-        "that posts them. About 0.3 ms of work unthrottled; performance.now() is coarsened to "
-        "0.1 ms here, so single calls read between 0.6 and 1.3 ms"
+        "the stub's synchronous part at 4× CPU: recording the call (its id from a pool of "
+        "random bytes once live; the page context, which looks up the canonical link; its "
+        "meta as JSON; the Promise it returns) and encoding its arguments at call time "
+        "(natively, by JSON.stringify, then a type check, when they are plain), so a later "
+        "change to the page's object is not sent; the first call of a function also queues "
+        "the microtask that posts them. About 0.15-0.2 ms of work unthrottled, the benchmark's own "
+        "ten properties included. CDP's throttling pauses the main thread about 1 ms at a "
+        "time, so a single call reads either 0.1-0.3 ms or 1.0-1.3 ms, and the median is "
+        "the share of calls a pause falls in"
     ),
     "per call after ready": (
         "with the runtime in the worker, the page still runs every mixpanel.js call (that part "
@@ -119,10 +121,11 @@ WHY = {
         "for the calls a function makes, applying the effects and settling the promises. With "
         "Pyodide the page receives and applies the same messages and effects as with "
         "MicroPython (checked by wrapping the page's Worker); what differs is the machine: "
-        "during a burst V8's background threads (ThreadPoolForeground) use about 0.3 s of CPU "
-        "in the Pyodide tab and next to none in the MicroPython tab (/proc per-thread times), "
-        "which looks like Pyodide's wasm being compiled as its functions get hot; on these 2 "
-        "cores that competes with the throttled main thread"
+        "V8 compiles Pyodide's hot functions again, optimised, on background threads. Without "
+        "the warm-up that took about 0.3 s of CPU in each of the first two 20-call bursts "
+        "(/proc per-thread times), beside the throttled main thread on these 2 cores; the "
+        "worker's warm-up after ready moves it before the page's calls, and what is left is "
+        "this machine's noise (each pair's figure is listed in the JSON)"
     ),
     "first event, heavy page": (
         "the dev server speaks HTTP/1.1, so Chromium keeps at most 6 connections to it: the "
