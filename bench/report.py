@@ -147,7 +147,17 @@ def percall_lines(s: dict[Any, Any], percall: dict[str, Any]) -> list[str]:
             f"{rounds} | {n('direct_shim_args')} | {n('python_noop_host')} | "
             f"{n('mixpanel_after_python')} | {host or '–'} | {calls or '–'} |"
         )
-    rows += ["", "CDP sampling profile of the same loop, self time by script:", ""]
+    rows += [
+        "",
+        "These pages run the runtime in a Worker (the default): `analytics.track` returns once "
+        "the call is recorded and queued, and mixpanel.js runs later, in a task of its own, so "
+        "the synchronous columns read near zero and their × direct is no per-call cost. The "
+        "page's per-call main-thread time, mixpanel.js's included, is the *per call* column "
+        "of the main-thread section below.",
+        "",
+        "CDP sampling profile of the same loop, self time by script:",
+        "",
+    ]
     for page, r in percall.items():
         if "shares" in r:
             parts = ", ".join(

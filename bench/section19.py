@@ -117,15 +117,17 @@ WHY = {
     ),
     "per call after ready": (
         "with the runtime in the worker, the page still runs every mixpanel.js call (that part "
-        "equals direct) plus our share: recording and encoding each call, one message each way "
-        "for the calls a function makes, applying the effects and settling the promises. With "
-        "Pyodide the page receives and applies the same messages and effects as with "
-        "MicroPython (checked by wrapping the page's Worker); what differs is the machine: "
-        "V8 compiles Pyodide's hot functions again, optimised, on background threads. Without "
-        "the warm-up that took about 0.3 s of CPU in each of the first two 20-call bursts "
-        "(/proc per-thread times), beside the throttled main thread on these 2 cores; the "
-        "worker's warm-up after ready moves it before the page's calls, and what is left is "
-        "this machine's noise (each pair's figure is listed in the JSON)"
+        "equals direct) plus two costs. Our page code: recording and encoding each call, one "
+        "message each way for the calls a function makes, applying the effects in a task of "
+        "their own and settling the promises, about 0.35 ms a call unthrottled (a CDP sampling "
+        "profile of 5 bursts; `finish`, `nextTask` and `parseWire` first). And "
+        "mixpanel.js's own cookie reads, which cost more on our pages: Segment's behaviour adds "
+        "the `ajs_anonymous_id` cookie and the `mp_lib` super property to mixpanel.js's cookie "
+        "(630 B of cookies against 531 B), and mixpanel.js reads `document.cookie` several "
+        "times a track: 5.0 ms against 4.4 ms a call unthrottled. Together about 1 ms on 9.2 "
+        "ms, near the 10 % allowed; each 3 s window's figure moves by ±20 % on this machine "
+        "(every pair's figure is in the JSON). Pyodide's optimising compilation no longer "
+        "falls in the bursts: the worker warms it up after ready"
     ),
     "first event, heavy page": (
         "the dev server speaks HTTP/1.1, so Chromium keeps at most 6 connections to it: the "
