@@ -126,7 +126,7 @@ export function bootWorker(api, host, tools, runtime) {
 
 class Link {
   constructor(api, host, tools, runtime) {
-    Object.assign(this, {api, host, tools, runtime, flight: [], inbox: [], unacked: 0, mirror: {}, asks: {}, asked: 0, heard: 0});
+    Object.assign(this, {api, host, tools, runtime, flight: [], inbox: [], unacked: 0, waits: new Set(), mirror: {}, asks: {}, asked: 0, heard: 0});
     // a page middleware's later answer (boot-page.mjs runMiddleware calls the api's py method)
     this.py = (method, args) => { if (method === '__next') this.worker.postMessage({kind: 'resume', args}); };
     this.ON = { // the worker's messages once booted (need, broken, phase and log: spawn)
@@ -195,6 +195,18 @@ class Link {
   post(entries) {
     const calls = entries.map((e) => ({id: e.id, method: e.method, args: e.args, meta: e.meta, listening: e.listening, timeout: e.timeout}));
     if (calls.length) this.worker.postMessage({kind: 'calls', calls});
+  }
+
+  // A Promise settled once every one of `entries` was applied (or dropped) on the page (boot.mjs:
+  // ready follows the calls queued before it).
+  applied(entries) {
+    const left = new Set(entries.map((e) => e.id));
+    return new Promise((resolve) => {
+      const gone = (id) => { left.delete(id); if (!left.size) { this.waits.delete(gone); resolve(); } };
+      this.waits.add(gone);
+      for (const id of [...left]) if (!this.flight.some((e) => e.id === id)) gone(id);
+      if (!left.size) gone(null);
+    });
   }
 
   // analytics.user() / group() from the mirror Python keeps current; a setter shows at once.
@@ -335,6 +347,7 @@ class Link {
     if (!api.analytics.timings.firstCall) api.analytics.timings.firstCall = performance.now();
     const at = this.flight.indexOf(e);
     if (at >= 0) this.flight.splice(at, 1);
+    for (const gone of [...this.waits]) gone(e.id);
     if (answer === 'held') api.held.push(e.args);
     else if (answer !== 'kept') forget(api, e.args);
     if (e.done) e.done();
@@ -364,6 +377,7 @@ class Link {
       const gone = new Set(this.flight.filter((e) => e.carried).map((e) => e.id));
       this.inbox = this.inbox.filter((b) => !(b.entry && gone.has(b.entry.id)));
       this.flight = this.flight.filter((e) => { if (gone.has(e.id) && e.done) e.done(); return !gone.has(e.id); });
+      for (const id of gone) for (const wait of [...this.waits]) wait(id);
     }
     for (const e of this.flight) e.carried = false;
     this.pump();
