@@ -152,7 +152,7 @@ def heavy_run(
     return {"cold": cold}
 
 
-# In a Worker, Pyodide warms up in idle time after ready (integration/bridge warm); the windows
+# In a Worker, Pyodide warms up in idle time after ready (integration/bridge warmer); the windows
 # after ready start once it ran and V8 had WARM_SETTLE_S to compile what it made hot.
 WARMED = (
     "() => analytics.runtime && (analytics.runtime.thread !== 'worker' || analytics.timings.warmed)"

@@ -11,7 +11,7 @@
  * batch was acknowledged, so each read sees the effects of every earlier call.
  * Must not touch window or document (there are none here).
  */
-import {P, message, runPython} from './boot-wire.mjs'; // boot-wire touches no page global at load
+import {P, message, newId, runPython} from './boot-wire.mjs'; // boot-wire touches no page global at load
 const post = (kind, fields, transfer) => self.postMessage(Object.assign({kind}, fields), transfer || []);
 
 // Console lines of the runtime and of its boot go to the page's console, in order.
@@ -102,9 +102,7 @@ const host = {
   storageRemove(key) { state.store[key] = null; effect('remove', key); },
   pageContext() { return JSON.stringify(state.page); },
   now() { return Date.now(); },
-  newId() {
-    return self.crypto && crypto.randomUUID ? crypto.randomUUID() : Date.now().toString(36) + '-' + Math.random().toString(36).slice(2);
-  },
+  newId() { return newId(); }, // from a pool of random bytes (boot-wire.mjs)
   lower(text) { return String(text).toLowerCase(); },
   // The page runs it; its answer comes back as a 'resume' message (dispatch '__next').
   middleware(id, argsJson, cont) {
@@ -121,23 +119,34 @@ const host = {
   callbackTimeout() { return state.timeout; },
 };
 
-// Pyodide's warm-up (integration/bridge warm: why): made-up calls against a host that applies
-// nothing, a few per task in idle time after ready; the page's calls always go first.
-const WARM_CALLS = 40;
+// Pyodide's warm-up (integration/bridge warmer: why): made-up calls through one throwaway
+// integration against a host that applies nothing, a few per task in idle time after ready; the
+// page's calls always go first.
+const WARM_COUNT = 40;
 const WARM_CHUNK = 5;
 const QUIET = {call: 'null', storageGet: 'null', listens: false, middleware: '["pending"]', callbackTimeout: 300};
 const quietHost = Object.fromEntries(Object.keys(host).map((k) => [k, /^(pageContext|now|newId|lower)$/.test(k) ? host[k] : () => (k in QUIET ? QUIET[k] : null)]));
 function warmUp(settingsJson) {
   const began = performance.now();
-  let done = 0;
+  let step = null;
+  const stop = (err) => {
+    if (step) step.destroy(); // Pyodide's proxy
+    if (err) console.warn(P + 'warm-up stopped: ' + message(err)); // costs speed only
+  };
   const chunk = () => {
     if (state.tasks.length || state.unacked || state.effects.length) return void setTimeout(chunk, 50);
+    let done;
     try {
-      runPython(state.runtime, 'pyodide', {module: 'integration.bridge', fn: 'warm', args: [quietHost, settingsJson, WARM_CHUNK]});
-    } catch (err) { return void console.warn(P + 'warm-up stopped: ' + message(err)); } // costs speed only
-    done += WARM_CHUNK;
-    if (done < WARM_CALLS) setTimeout(chunk);
-    else post('warmed', {calls: done, ms: performance.now() - began});
+      if (!step) {
+        const bridge = state.runtime.pyimport('integration.bridge');
+        step = bridge.warmer(quietHost, settingsJson);
+        bridge.destroy();
+      }
+      done = step(WARM_CHUNK);
+    } catch (err) { return stop(err); }
+    if (done < WARM_COUNT) return void setTimeout(chunk);
+    stop(null);
+    post('warmed', {calls: done, ms: performance.now() - began});
   };
   chunk();
 }

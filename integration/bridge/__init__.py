@@ -46,7 +46,7 @@ __all__ = [
     "page_api",
     "positional",
     "start",
-    "warm",
+    "warmer",
 ]
 
 
@@ -145,7 +145,7 @@ def start(host: Host, settings_json: str) -> Callable[[str, str, str], str | Non
     return make_dispatch(analytics, host, glue)
 
 
-# warm(): the calls a page makes most, as a site sends them (a track carries ten properties).
+# warmer(): the calls a page makes most, as a site sends them (a track carries ten properties).
 _WARM_CALLS = [
     ("page", [None, "Home", {"section": "warm"}]),
     ("identify", ["warm-user", {"plan": "pro", "logins": 3}]),
@@ -172,20 +172,28 @@ _WARM_CALLS = [
 ]
 
 
-def warm(host: Host, settings_json: str, count: int) -> int:
-    """Run `count` made-up calls through a throwaway integration against `host`, a host that
-    applies nothing: the page's instance, storage, listeners and mixpanel.js are untouched.
+def warmer(host: Host, settings_json: str) -> Callable[[int], int]:
+    """A throwaway integration against `host`, a host that applies nothing (the page's
+    instance, storage, listeners and mixpanel.js are untouched), and the function that runs
+    the next `count` of its made-up calls (_WARM_CALLS in turn); it answers how many ran.
 
     Why: V8 compiles WebAssembly in tiers, and Pyodide's functions are compiled again,
     optimised, on background threads once they have run enough. Measured on a 2-core machine
     (BENCHMARKS.md), the first 40 calls after ready brought about 0.5 s of that
-    compilation, beside the page's main thread. The worker runs this in idle time after ready,
-    so that compilation happens before the page's own calls. MicroPython's interpreter is
-    small: it brought 30 ms, and the worker does not warm it."""
+    compilation, beside the page's main thread. The worker runs these calls in idle time after
+    ready, a few per task, so that compilation happens before the page's own calls.
+    MicroPython's interpreter is small: it brought 30 ms, and the worker does not warm it."""
     dispatch = make_dispatch(_build(host, settings_json)[0], host)
     page = json.loads(host.pageContext()) or {}
-    for i in range(int(count)):
-        method, args = _WARM_CALLS[i % len(_WARM_CALLS)]
-        meta = {"timestamp": float(host.now()), "messageId": "warm-" + str(i), "page": page}
-        dispatch(method, json.dumps(args), json.dumps(meta))
-    return int(count)
+    made = [0]
+
+    def step(count: int) -> int:
+        for _ in range(int(count)):
+            i = made[0]
+            made[0] += 1
+            method, args = _WARM_CALLS[i % len(_WARM_CALLS)]
+            meta = {"timestamp": float(host.now()), "messageId": "warm-" + str(i), "page": page}
+            dispatch(method, json.dumps(args), json.dumps(meta))
+        return made[0]
+
+    return step

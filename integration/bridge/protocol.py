@@ -169,7 +169,7 @@ TO_PAGE: dict[str, tuple[tuple[str, ...], str]] = {
     "python": (("id", "ok", "value"), "the test route's answer"),
     "warmed": (
         ("calls", "ms"),
-        "Pyodide's warm-up after ready ran (bridge.warm): analytics.timings.warmed",
+        "Pyodide's warm-up after ready ran (bridge.warmer): analytics.timings.warmed",
     ),
 }
 

@@ -49,7 +49,7 @@ Browser tests that run on one runtime only, and why (``pyodide_only``,
 - test_console: the QA console picks its runtime itself (its runtime panel and switch are
   tests of their own).
 - test_deploy parametrizes both runtimes itself; test_bench_smoke runs the benchmark's pages.
-- test_worker: the warm-up after ready is Pyodide's (integration/bridge warm says why).
+- test_worker: the warm-up after ready is Pyodide's (integration/bridge warmer says why).
 """
 
 from __future__ import annotations
