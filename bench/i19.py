@@ -12,8 +12,9 @@ Per run, every page in turn (so the machine's noise hits them alike): a cold vis
 profile), a warm visit (new tab, same profile) and, on the mobile profile, the after-ready
 figures on the warm tab (bench/mainthread.py); the heavy pages cold. Pyodide's pages load
 unthrottled (its cold boot is a minute of transfer on this network) and get the mobile
-profile for the after-ready figures only. Bytes are counted at the server (bench/served.py):
-page and worker requests.
+profile for the after-ready figures only. Then, on the mobile profile, the per-call rounds
+(bench/rounds.py): every page's warm tab measured in turn. Bytes are counted at the server
+(bench/served.py): page and worker requests.
 """
 
 from __future__ import annotations
@@ -230,6 +231,8 @@ def run_all(runs: int, persistence: str = "cookie", capped: bool = True) -> dict
     """Every profile's runs, interleaved (mobile run 1, capped run 1, ...)."""
     from playwright.sync_api import sync_playwright
 
+    from bench.rounds import per_call_rounds
+
     server = CountingServer()
     out: dict[str, Any] = {"mobile": [], "capped": [], "cap": None}
     cap = None
@@ -241,6 +244,7 @@ def run_all(runs: int, persistence: str = "cookie", capped: bool = True) -> dict
                 print(f"cpu cap: {out['cap']}", flush=True)
             for i in range(runs):
                 out["mobile"].append(one_run(pw, server, pages, "mobile", None))
+                out["mobile"][-1]["rounds"] = per_call_rounds(pw, server, pages)
                 if cap is not None:
                     out["capped"].append(one_run(pw, server, pages, "capped", cap))
                 print(f"main-thread run {i + 1}/{runs} done", flush=True)

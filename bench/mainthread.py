@@ -12,7 +12,7 @@ import time
 from typing import Any
 
 BURST = 20
-BURSTS = 5  # idle window + burst pairs per visit; the median pair is reported
+BURSTS = 3  # idle window + burst pairs per visit; the median pair gives the burst figures
 WINDOW_S = 3.0
 ONE_CALLS = 21  # spaced; performance.now() is coarsened to 0.1 ms here: a median needs many
 

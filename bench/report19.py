@@ -9,6 +9,7 @@ from bench.heavy import LABELS
 from bench.mainthread import BURST, WINDOW_S
 from bench.phases import COLUMNS
 from bench.report import fmt, ratio, rtext, secs
+from bench.rounds import pooled, ratio_median
 from bench.summary import stat
 
 Stat = dict[str, float] | None
@@ -84,11 +85,18 @@ def startup_rows(f: Figures) -> list[str]:
     return rows
 
 
+ROUNDS_HEAD = " (rounds) | × direct (median of the rounds' ratios) |"
+
+
 def after_rows(f: Figures) -> list[str]:
+    """The visits' after-ready figures; per call and × direct from the rounds (bench/rounds.py)
+    when the run has them, else from the visits' median pairs."""
+    in_rounds = any(run.get("rounds") for run in f.runs)
     rows = [
         "| page | one call: the calling function | 20-call burst: the function | all 20 "
         "settled | burst: blocking time | longest | long tasks | main-thread task time "
-        f"({WINDOW_S:g} s window, idle subtracted) | per call | × direct |",
+        f"({WINDOW_S:g} s window, idle subtracted) | per call"
+        + (ROUNDS_HEAD if in_rounds else " | × direct |"),
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     base = f.get("mixpanel", "after", "per_call_task_ms")
@@ -97,12 +105,12 @@ def after_rows(f: Figures) -> list[str]:
         def a(*k: str, p: str = page) -> Stat:
             return f.get(p, "after", *k)
 
-        if a("per_call_task_ms") is None:
+        visit_per = a("per_call_task_ms")
+        per = stat(pooled(f.runs, page)) if in_rounds else visit_per
+        if visit_per is None and per is None:
             continue
-        per = a("per_call_task_ms")
-        burst = None
-        if per is not None:
-            burst = {k: v * BURST for k, v in per.items()}
+        burst = None if visit_per is None else {k: v * BURST for k, v in visit_per.items()}
+        times = ratio_median(f.runs, page) if in_rounds else ratio(per, base)
         cells = [
             fmt(a("one_call_ms")),
             fmt(a("burst_own_ms")),
@@ -112,7 +120,7 @@ def after_rows(f: Figures) -> list[str]:
             count(a("burst", "count")),
             fmt(burst),
             fmt(per),
-            "–" if page == "mixpanel" else rtext(ratio(per, base)),
+            "–" if page == "mixpanel" else rtext(times),
         ]
         rows.append(f"| {LABELS[page]} | " + " | ".join(cells) + " |")
     return rows

@@ -15,6 +15,7 @@ from bench.report19 import (
     phase_rows,
     startup_rows,
 )
+from bench.rounds import ROUNDS
 from bench.targets19 import in_the_way, targets
 
 SMALL = ("mixpanel", "default", "page-mode")
@@ -117,17 +118,15 @@ WHY = {
     ),
     "per call after ready": (
         "with the runtime in the worker, the page still runs every mixpanel.js call (that part "
-        "equals direct) plus two costs. Our page code: recording and encoding each call, one "
-        "message each way for the calls a function makes, applying the effects in a task of "
-        "their own and settling the promises, about 0.35 ms a call unthrottled (a CDP sampling "
-        "profile of 5 bursts; `finish`, `nextTask` and `parseWire` first). And "
-        "mixpanel.js's own cookie reads, which cost more on our pages: Segment's behaviour adds "
-        "the `ajs_anonymous_id` cookie and the `mp_lib` super property to mixpanel.js's cookie "
-        "(630 B of cookies against 531 B), and mixpanel.js reads `document.cookie` several "
-        "times a track: 5.0 ms against 4.4 ms a call unthrottled. Together about 1 ms on 9.2 "
-        "ms, near the 10 % allowed; each 3 s window's figure moves by ±20 % on this machine "
-        "(every pair's figure is in the JSON). Pyodide's optimising compilation no longer "
-        "falls in the bursts: the worker warms it up after ready"
+        "equals direct) plus our page code: recording and encoding each call, one message each "
+        "way for the calls a function makes, applying each call's effects in a task of its own "
+        "and settling the promises, about 0.3-0.4 ms a call unthrottled against 7-9 ms for the "
+        "track itself (a CDP sampling profile of 5 bursts). Most of a track's time is "
+        "mixpanel.js reading `document.cookie` right after writing it, which waits on the "
+        "browser's network process: on this 2-core machine that drifts by a third from minute "
+        "to minute, which the rounds pair away only in part (every round's figures are in the "
+        "JSON). Pyodide's optimising compilation no longer falls in the bursts: the worker "
+        "warms it up after ready"
     ),
     "first event, heavy page": (
         "the dev server speaks HTTP/1.1, so Chromium keeps at most 6 connections to it: the "
@@ -192,7 +191,14 @@ def sections(i19: dict[str, Any], runs: int) -> list[str]:
         "call's promise resolved (the shim) or the function returned (direct). Task time: CDP "
         f"`Performance.getMetrics` TaskDuration over {WINDOW_S:g} s from the burst, minus the "
         f"same window with no calls, measured just before; {BURSTS} such pairs a visit, the "
-        "pair with the median per-call time reported (its burst gives the other burst figures).",
+        "pair with the median per-call time gives the burst figures. *Per call* and *× direct* "
+        f"come from {ROUNDS} rounds a run after the visits (bench/rounds.py), pooled over the "
+        "runs: each page's warm tab in its own browser, every page measured in turn in each "
+        "round (an idle window and a burst window, the CDP profile set on that tab only), and "
+        "× direct is the median of the page's per-round ratios to direct, so each ratio "
+        "compares two pages in the same minute: a call's time drifts by a third from minute "
+        "to minute on this machine (mixpanel.js's cookie reads wait on the browser's network "
+        "process), more than the 10 % the target allows.",
         "",
         *after_rows(m),
         "",
