@@ -29,7 +29,7 @@ from bench.served import CountingServer
 
 PAGES = ("mixpanel", "default", "page-mode", "pyodide-snapshot", "pyodide-page")
 BASE = "mixpanel"
-ROUNDS = 6  # a run; the report pools every run's rounds
+ROUNDS = 8  # a run; the report pools every run's rounds
 SETTLE_S = 0.5  # after the throttle is set, before the idle window
 
 

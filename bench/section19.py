@@ -53,6 +53,17 @@ INTRO = [
 ]
 
 
+ROUNDS_TEXT = (
+    f". *Per call* and *× direct* come from {ROUNDS} rounds a run after the visits "
+    "(bench/rounds.py), pooled over the runs: each page's warm tab in its own browser, every "
+    "page measured in turn in each round (an idle window and a burst window, the CDP profile "
+    "set on that tab only), and × direct is the median of the page's per-round ratios to "
+    "direct, so each ratio compares two pages in the same minute: a call's time drifts by a "
+    "third from minute to minute on this machine (mixpanel.js's cookie reads wait on the "
+    "browser's network process), more than the 10 % the target allows."
+)
+
+
 def cap_line(cap: Any) -> str:
     if not cap:
         return "- CPU cap: not run."
@@ -191,14 +202,8 @@ def sections(i19: dict[str, Any], runs: int) -> list[str]:
         "call's promise resolved (the shim) or the function returned (direct). Task time: CDP "
         f"`Performance.getMetrics` TaskDuration over {WINDOW_S:g} s from the burst, minus the "
         f"same window with no calls, measured just before; {BURSTS} such pairs a visit, the "
-        "pair with the median per-call time gives the burst figures. *Per call* and *× direct* "
-        f"come from {ROUNDS} rounds a run after the visits (bench/rounds.py), pooled over the "
-        "runs: each page's warm tab in its own browser, every page measured in turn in each "
-        "round (an idle window and a burst window, the CDP profile set on that tab only), and "
-        "× direct is the median of the page's per-round ratios to direct, so each ratio "
-        "compares two pages in the same minute: a call's time drifts by a third from minute "
-        "to minute on this machine (mixpanel.js's cookie reads wait on the browser's network "
-        "process), more than the 10 % the target allows.",
+        "pair with the median per-call time gives the burst figures"
+        + (ROUNDS_TEXT if any(run.get("rounds") for run in m.runs) else "; also per call."),
         "",
         *after_rows(m),
         "",

@@ -1,6 +1,7 @@
 """One visit on the mobile profile and one short visit, through the benchmark's own code; one
 default-install visit through the main-thread sections' code (worker bytes counted at the
-server, the boot's phases, the after-ready figures) and its report sections.
+server, the boot's phases, the after-ready figures), one per-call round (direct and the
+default install) and the report sections.
 
 Run by tests/browser/test_bench_smoke.py in a subprocess: Playwright's sync API cannot start
 inside the pytest-playwright session's event loop. Exits non-zero when a check fails.
@@ -17,6 +18,7 @@ from playwright.sync_api import sync_playwright
 
 from bench import i19
 from bench.browser import ARGS, CHROMIUM, Server, floor_ms
+from bench.rounds import per_call_rounds
 from bench.run import parse, setup
 from bench.section19 import sections
 from bench.served import CountingServer
@@ -63,6 +65,8 @@ def issue19() -> None:
         with sync_playwright() as pw:
             url = server.url + pages["default"]
             result = i19.small_run(pw, server, "default", url, "mobile", None)
+            two = {n: pages[n] for n in ("mixpanel", "default")}
+            rounds = per_call_rounds(pw, server, two, rounds=1)
     finally:
         server.stop()
     cold = result["cold"]
@@ -73,8 +77,13 @@ def issue19() -> None:
     assert cold["phases"]["fetch_end"] is not None and cold["phases"]["ready"] is not None
     after = result["after"]
     assert after["burst_task_ms"] > 0 and after["one_call_ms"] >= 0
-    text = "\n".join(sections({"mobile": [{"default": result}], "capped": [], "cap": None}, 1))
+    assert not rounds["failed"], rounds["failed"]
+    assert {n: len(v) for n, v in rounds["per_call"].items()} == {"mixpanel": 1, "default": 1}
+    assert all(v[0] > 0 for v in rounds["per_call"].values()), rounds  # 20 tracks cost something
+    run = {"default": result, "rounds": rounds}
+    text = "\n".join(sections({"mobile": [run], "capped": [], "cap": None}, 1))
     assert "## Targets: the main thread" in text and "default install (worker) | cold |" in text
+    assert "over 1 rounds; median of the rounds' ratios" in text
 
 
 if __name__ == "__main__":
