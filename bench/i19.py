@@ -227,11 +227,13 @@ def calibrate(pw: Any, server: CountingServer, pages: dict[str, str]) -> tuple[C
     return cap, {"fraction": fraction, "period_us": 10_000, "steps": cap.calibration}
 
 
-def run_all(runs: int, persistence: str = "cookie", capped: bool = True) -> dict[str, Any]:
-    """Every profile's runs, interleaved (mobile run 1, capped run 1, ...)."""
+def run_all(
+    runs: int, persistence: str = "cookie", capped: bool = True, rounds: Any = None
+) -> dict[str, Any]:
+    """Every profile's runs, interleaved (mobile run 1, capped run 1, ...). `rounds`: called
+    after each mobile run as rounds(pw, server, pages) (bench/rounds.py per_call_rounds, which
+    builds on this module), its result kept as that run's "rounds"."""
     from playwright.sync_api import sync_playwright
-
-    from bench.rounds import per_call_rounds
 
     server = CountingServer()
     out: dict[str, Any] = {"mobile": [], "capped": [], "cap": None}
@@ -244,7 +246,8 @@ def run_all(runs: int, persistence: str = "cookie", capped: bool = True) -> dict
                 print(f"cpu cap: {out['cap']}", flush=True)
             for i in range(runs):
                 out["mobile"].append(one_run(pw, server, pages, "mobile", None))
-                out["mobile"][-1]["rounds"] = per_call_rounds(pw, server, pages)
+                if rounds is not None:
+                    out["mobile"][-1]["rounds"] = rounds(pw, server, pages)
                 if cap is not None:
                     out["capped"].append(one_run(pw, server, pages, "capped", cap))
                 print(f"main-thread run {i + 1}/{runs} done", flush=True)

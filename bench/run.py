@@ -161,9 +161,10 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.i19_runs:
             from bench.i19 import run_all
+            from bench.rounds import per_call_rounds
 
             t0 = time.monotonic()
-            raw["i19"] = run_all(args.i19_runs, args.persistence)
+            raw["i19"] = run_all(args.i19_runs, args.persistence, rounds=per_call_rounds)
             parts["main thread"] = (time.monotonic() - t0) / 60
             save()
         with sync_playwright() as pw:

@@ -174,6 +174,12 @@ def why(rows: list[tuple[str, str, str]], m: Figures, c: Figures) -> list[str]:
             page = "default/heavy" if "heavy" in target else "default"
             phase = "warm" if "warm" in target else "cold"
             line += " Phase medians: " + in_the_way(f, page, phase) + "."
+            base = f.get(page.replace("default", "mixpanel"), phase, "first_event")
+            if base and base["max"] > 1.5 * base["min"]:  # a baseline that moves between runs
+                line += (
+                    f" Direct's own first event ranged {base['min'] / 1000:.2f}–"
+                    f"{base['max'] / 1000:.2f} s over the runs, so this ratio moves with it."
+                )
         out.append(line)
     return out or ["- Every target was met in this run."]
 
