@@ -128,6 +128,14 @@ def window_task_ms(cdp: Any, page: Any, script: str, arg: Any) -> tuple[float, A
     return (task_seconds(cdp) - before) * 1000, result
 
 
+def idle_burst_pair(page: Any, cdp: Any) -> tuple[float, float, float, Any]:
+    """An idle window, then a window with a burst: (per-call task ms, idle ms, burst ms, the
+    burst's own figures)."""
+    idle_ms, _ = window_task_ms(cdp, page, NOOP_JS, None)
+    burst_ms, burst = window_task_ms(cdp, page, BURST_JS, BURST)
+    return (burst_ms - idle_ms) / BURST, idle_ms, burst_ms, burst
+
+
 def after_ready(page: Any, cdp: Any) -> dict[str, Any]:
     """On a page that is ready and settled: BURSTS pairs of an idle window and a burst (the
     pair with the median per-call time is reported: one 3 s window is at the mercy of the
@@ -135,9 +143,7 @@ def after_ready(page: Any, cdp: Any) -> dict[str, Any]:
     cdp.send("Performance.enable")
     pairs = []
     for _ in range(BURSTS):
-        idle_ms, _ = window_task_ms(cdp, page, NOOP_JS, None)
-        burst_ms, burst = window_task_ms(cdp, page, BURST_JS, BURST)
-        pairs.append(((burst_ms - idle_ms) / BURST, idle_ms, burst_ms, burst))
+        pairs.append(idle_burst_pair(page, cdp))
     per_call, idle_ms, burst_ms, burst = sorted(pairs, key=lambda pair: pair[0])[BURSTS // 2]
     tasks = page.evaluate("() => [window.__longTasks, window.__loaf, window.__mpSpans || []]")
     # The burst's own task began a moment before its first line (the timer callback that runs

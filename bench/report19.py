@@ -9,7 +9,7 @@ from bench.heavy import LABELS
 from bench.mainthread import BURST, WINDOW_S
 from bench.phases import COLUMNS
 from bench.report import fmt, ratio, rtext, secs
-from bench.rounds import pooled, ratio_median
+from bench.rounds import has_rounds, pooled, ratio_median
 from bench.summary import stat
 
 Stat = dict[str, float] | None
@@ -91,7 +91,7 @@ ROUNDS_HEAD = " (rounds) | × direct (median of the rounds' ratios) |"
 def after_rows(f: Figures) -> list[str]:
     """The visits' after-ready figures; per call and × direct from the rounds (bench/rounds.py)
     when the run has them, else from the visits' median pairs."""
-    in_rounds = any(run.get("rounds") for run in f.runs)
+    in_rounds = has_rounds(f.runs)
     rows = [
         "| page | one call: the calling function | 20-call burst: the function | all 20 "
         "settled | burst: blocking time | longest | long tasks | main-thread task time "

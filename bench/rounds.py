@@ -24,7 +24,7 @@ import time
 from typing import Any
 
 from bench.i19 import launch, throttle, visit, warmed
-from bench.mainthread import BURST, BURST_JS, NOOP_JS, window_task_ms
+from bench.mainthread import BURST, BURST_JS, idle_burst_pair
 from bench.served import CountingServer
 
 PAGES = ("mixpanel", "default", "page-mode", "pyodide-snapshot", "pyodide-page")
@@ -53,10 +53,9 @@ def open_tab(pw: Any, server: CountingServer, name: str, url: str, folder: str) 
 def measure(page: Any, cdp: Any) -> float:
     throttle(cdp, "mobile")
     time.sleep(SETTLE_S)
-    idle_ms, _ = window_task_ms(cdp, page, NOOP_JS, None)
-    burst_ms, _ = window_task_ms(cdp, page, BURST_JS, BURST)
+    per_call = idle_burst_pair(page, cdp)[0]
     cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
-    return (burst_ms - idle_ms) / BURST
+    return per_call
 
 
 def per_call_rounds(
@@ -85,6 +84,11 @@ def per_call_rounds(
             for context, _, _ in tabs.values():
                 context.close()
     return out
+
+
+def has_rounds(runs: list[dict[str, Any]]) -> bool:
+    """Whether these runs measured per call in rounds (runs saved before the rounds did not)."""
+    return any(run.get("rounds") for run in runs)
 
 
 def pooled(runs: list[dict[str, Any]], page: str) -> list[float]:

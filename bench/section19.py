@@ -15,7 +15,7 @@ from bench.report19 import (
     phase_rows,
     startup_rows,
 )
-from bench.rounds import ROUNDS
+from bench.rounds import ROUNDS, has_rounds
 from bench.targets19 import in_the_way, targets
 
 SMALL = ("mixpanel", "default", "page-mode")
@@ -209,7 +209,7 @@ def sections(i19: dict[str, Any], runs: int) -> list[str]:
         f"`Performance.getMetrics` TaskDuration over {WINDOW_S:g} s from the burst, minus the "
         f"same window with no calls, measured just before; {BURSTS} such pairs a visit, the "
         "pair with the median per-call time gives the burst figures"
-        + (ROUNDS_TEXT if any(run.get("rounds") for run in m.runs) else "; also per call."),
+        + (ROUNDS_TEXT if has_rounds(m.runs) else "; also per call."),
         "",
         *after_rows(m),
         "",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bench.heavy import LABELS
 from bench.report import fmt, ratio, rtext, secs
 from bench.report19 import HEAVY_NAMES, Figures, delta
-from bench.rounds import paired_ratios, pooled, ratio_median
+from bench.rounds import has_rounds, paired_ratios, pooled, ratio_median
 from bench.summary import stat
 
 
@@ -68,7 +68,7 @@ def call_targets(m: Figures) -> list[tuple[str, str, str]]:
     ]
     for page in ("default", "pyodide-snapshot"):
         what = f"per call after ready, main-thread task time ≤ 1.1× direct ({LABELS[page]}) [CDP]"
-        if any(run.get("rounds") for run in m.runs):  # bench/rounds.py: paired by round
+        if has_rounds(m.runs):  # bench/rounds.py: paired by round
             per, base = stat(pooled(m.runs, page)), stat(pooled(m.runs, "mixpanel"))
             times = ratio_median(m.runs, page)
             got = (
